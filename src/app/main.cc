@@ -1,0 +1,134 @@
+// callbrief: Bitrix24 call recordings → transcript → summary → Telegram, CRM timeline, database.
+// This file is the composition root: it reads the configuration, builds every component in
+// order and hands control to the chosen subcommand.
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/redact.h"
+#include "http/server.h"
+#include "http/webhook_intake.h"
+#include "store/call_store.h"
+#include "store/group_commit.h"
+
+namespace callbrief {
+namespace {
+
+constexpr int kExitConfig = 2;
+constexpr int kExitFailure = 1;
+
+// Prints a start-up failure as the one clear line the operator needs, and returns its exit code.
+int Fail(const core::Error& error) {
+  std::fprintf(stderr, "callbrief: %s\n", core::Redact(error.message).c_str());
+  return error.kind == core::ErrorKind::kConfig ? kExitConfig : kExitFailure;
+}
+
+core::Result<core::Config> LoadConfiguration() {
+  auto env = core::Environment::FromProcessAndDotEnv(".env");
+  if (!env) return env.error();
+  auto config = core::LoadConfig(*env);
+  if (!config) return config.error();
+  for (const std::string& secret : config->Secrets()) core::GlobalRedactor().AddSecret(secret);
+  core::InitLogging(config->log_format, config->log_level);
+  return config;
+}
+
+void LogConfigurationGaps(const core::Config& config) {
+  if (!config.HasBitrix()) spdlog::warn("BITRIX24_WEBHOOK_URL is not set: calls cannot be resolved");
+  if (!config.HasTelegram()) {
+    spdlog::warn("TELEGRAM_BOT_TOKEN or TELEGRAM_TARGET_CHAT_ID is not set: no Telegram messages");
+  }
+  if (!config.HasTranscription()) spdlog::warn("OPENAI_API_KEY is not set: no transcription");
+  if (config.bitrix24_application_token.empty()) {
+    spdlog::warn("BITRIX24_APPLICATION_TOKEN is not set: webhook events are not authenticated");
+  }
+  if (config.admin_password.empty()) {
+    spdlog::info("ADMIN_PASSWORD is not set: the API answers only clients on this machine");
+  }
+}
+
+// Blocks SIGTERM/SIGINT in every thread and waits for them on one, so shutdown runs as ordinary
+// code rather than inside a signal handler. Must run before any other thread starts.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int Serve() {
+  sigset_t signals = BlockShutdownSignals();
+  auto config = LoadConfiguration();
+  if (!config) return Fail(config.error());
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  if (ec) {
+    return Fail(core::Error::Config("DATA_DIR: cannot create " + config->data_dir + ": " +
+                                    ec.message()));
+  }
+
+  auto store = store::OpenStore(config->database_url, /*migrate=*/true);
+  if (!store) return Fail(store.error());
+  store::GroupCommitter committer(**store);
+  http::WebhookIntake intake(config->bitrix24_application_token, committer,
+                             core::SystemClock::Instance());
+  http::Server server({.host = config->host,
+                       .port = config->port,
+                       .threads = config->http_threads,
+                       .admin_password = config->admin_password},
+                      intake, **store);
+  if (auto bound = server.Bind(); !bound) return Fail(bound.error());
+
+  LogConfigurationGaps(*config);
+  spdlog::info("callbrief {} listening on http://{}:{} (database {})", CALLBRIEF_VERSION,
+               config->host, server.port(), config->database_url);
+
+  std::thread signal_waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    spdlog::info("Received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.Stop();
+  });
+  server.Run();
+  // Run() also returns if listening fails; make sure the waiter can finish either way.
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  spdlog::info("Stopped");
+  return 0;
+}
+
+int Migrate() {
+  auto config = LoadConfiguration();
+  if (!config) return Fail(config.error());
+  auto version = store::MigrateStore(config->database_url);
+  if (!version) return Fail(version.error());
+  spdlog::info("Database schema is at version {}", *version);
+  return 0;
+}
+
+}  // namespace
+}  // namespace callbrief
+
+int main(int argc, char** argv) {
+  CLI::App app{"callbrief: summaries of Bitrix24 calls in Telegram, the CRM timeline and a web UI",
+               "callbrief"};
+  app.set_version_flag("--version", std::string(CALLBRIEF_VERSION));
+  app.require_subcommand(1);
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server and the processing workers");
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) return callbrief::Serve();
+  if (migrate->parsed()) return callbrief::Migrate();
+  return 1;
+}

@@ -1,0 +1,232 @@
+#include "core/config.h"
+
+#include <charconv>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace callbrief::core {
+namespace {
+
+Error Invalid(std::string_view name, std::string_view expected) {
+  return Error::Config(fmt::format("{}: {}", name, expected));
+}
+
+bool ParseInt64(std::string_view text, std::int64_t* out) {
+  if (text.starts_with('+')) text.remove_prefix(1);
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size() && !text.empty();
+}
+
+// Reads an integer variable within [min, max] into *out, leaving the default when unset.
+Status ReadInt(const Environment& env, std::string_view name, std::int64_t min, std::int64_t max,
+               auto* out) {
+  auto raw = env.Get(name);
+  if (!raw) return Ok();
+  std::int64_t value = 0;
+  if (!ParseInt64(*raw, &value) || value < min || value > max) {
+    return Invalid(name, fmt::format("must be a whole number from {} to {}, got \"{}\"", min, max,
+                                     raw->substr(0, 32)));
+  }
+  *out = static_cast<std::remove_pointer_t<decltype(out)>>(value);
+  return Ok();
+}
+
+void ReadString(const Environment& env, std::string_view name, std::string* out) {
+  if (auto raw = env.Get(name)) *out = *raw;
+}
+
+// scheme://host[:port][/path] with scheme http or https; returns the part after "://".
+std::optional<std::string_view> HttpUrlRest(std::string_view url) {
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (url.starts_with(scheme)) {
+      std::string_view rest = url.substr(scheme.size());
+      size_t host_end = rest.find('/');
+      std::string_view host = rest.substr(0, host_end);
+      if (host.empty() || host.find_first_of(" \t@?#") != std::string_view::npos) return std::nullopt;
+      return rest;
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool IsWebhookCode(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789_-") == std::string_view::npos;
+}
+
+Status ReadWebhookUrl(const Environment& env, Config* config) {
+  auto raw = env.Get("BITRIX24_WEBHOOK_URL");
+  if (!raw) return Ok();
+  std::string url = *raw;
+  if (!url.ends_with('/')) url += '/';  // A missing final slash is a typo, not a different URL.
+  auto rest = HttpUrlRest(url);
+  // Expected tail: /rest/<user id>/<code>/ ; the value itself is never echoed (it is a secret).
+  constexpr std::string_view kExpected =
+      "must be the inbound webhook URL from Bitrix24, like "
+      "https://PORTAL.bitrix24.ru/rest/1/CODE/ (the value is not shown because it holds the "
+      "webhook code)";
+  if (!rest) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
+  size_t at = rest->find("/rest/");
+  if (at == std::string_view::npos) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
+  std::string_view tail = rest->substr(at + 6);  // "<user>/<code>/"
+  size_t slash = tail.find('/');
+  if (slash == std::string_view::npos || !IsDigits(tail.substr(0, slash))) {
+    return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
+  }
+  std::string_view code = tail.substr(slash + 1);
+  code.remove_suffix(1);  // The final '/'.
+  if (!IsWebhookCode(code)) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
+  config->bitrix24_webhook_url = std::move(url);
+  return Ok();
+}
+
+Status ReadBaseUrl(const Environment& env, std::string_view name, std::string* out) {
+  auto raw = env.Get(name);
+  if (!raw) return Ok();
+  std::string url = *raw;
+  while (url.ends_with('/')) url.pop_back();
+  if (!HttpUrlRest(url)) {
+    return Invalid(name, fmt::format("must be an http:// or https:// URL, got \"{}\"",
+                                     url.substr(0, 80)));
+  }
+  *out = std::move(url);
+  return Ok();
+}
+
+Status ReadChatId(const Environment& env, Config* config) {
+  auto raw = env.Get("TELEGRAM_TARGET_CHAT_ID");
+  if (!raw) return Ok();
+  std::int64_t numeric = 0;
+  bool is_channel_name = raw->size() > 1 && raw->front() == '@';
+  if (!is_channel_name && !ParseInt64(*raw, &numeric)) {
+    return Invalid("TELEGRAM_TARGET_CHAT_ID",
+                   fmt::format("must be a numeric chat id (e.g. -1001234567890) or @channelname, "
+                               "got \"{}\"", raw->substr(0, 32)));
+  }
+  config->telegram_target_chat_id = *raw;
+  return Ok();
+}
+
+Status ReadDatabaseUrl(const Environment& env, Config* config) {
+  auto raw = env.Get("DATABASE_URL");
+  if (!raw) return Ok();
+  bool known = raw->starts_with("sqlite://") || raw->starts_with("postgresql://") ||
+               raw->starts_with("postgres://");
+  if (!known || raw->ends_with("://")) {
+    return Invalid("DATABASE_URL",
+                   "must be sqlite://PATH (e.g. sqlite://data/callbrief.db) or "
+                   "postgresql://USER:PASSWORD@HOST:PORT/DB (the value is not shown because it may "
+                   "hold a password)");
+  }
+  config->database_url = *raw;
+  return Ok();
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) items.emplace_back(item);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return items;
+}
+
+Status ReadEnums(const Environment& env, Config* config) {
+  if (auto raw = env.Get("LOG_FORMAT")) {
+    if (*raw == "text") {
+      config->log_format = LogFormat::kText;
+    } else if (*raw == "json") {
+      config->log_format = LogFormat::kJson;
+    } else {
+      return Invalid("LOG_FORMAT", fmt::format("must be text or json, got \"{}\"", raw->substr(0, 32)));
+    }
+  }
+  if (auto raw = env.Get("LOG_LEVEL")) {
+    static const std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
+    bool known = false;
+    for (auto level : kLevels) known = known || *raw == level;
+    if (!known) {
+      return Invalid("LOG_LEVEL", fmt::format("must be one of trace, debug, info, warn, error, got "
+                                              "\"{}\"", raw->substr(0, 32)));
+    }
+    config->log_level = *raw;
+  }
+  return Ok();
+}
+
+}  // namespace
+
+std::string WebhookCode(std::string_view url) {
+  size_t at = url.find("/rest/");
+  if (at == std::string_view::npos) return "";
+  std::string_view tail = url.substr(at + 6);
+  size_t slash = tail.find('/');
+  if (slash == std::string_view::npos) return "";
+  tail = tail.substr(slash + 1);
+  return std::string(tail.substr(0, tail.find('/')));
+}
+
+std::vector<std::string> Config::Secrets() const {
+  std::vector<std::string> secrets = {bitrix24_application_token, telegram_bot_token,
+                                      openai_api_key, transcribe_api_key, admin_password,
+                                      WebhookCode(bitrix24_webhook_url)};
+  std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
+  return secrets;
+}
+
+Result<Config> LoadConfig(const Environment& env) {
+  Config c;
+  const auto steps = {
+      ReadWebhookUrl(env, &c),
+      ReadChatId(env, &c),
+      ReadBaseUrl(env, "TELEGRAM_API_BASE_URL", &c.telegram_api_base_url),
+      ReadBaseUrl(env, "OPENAI_BASE_URL", &c.openai_base_url),
+      ReadBaseUrl(env, "TRANSCRIBE_BASE_URL", &c.transcribe_base_url),
+      ReadBaseUrl(env, "PUBLIC_URL", &c.public_url),
+      ReadDatabaseUrl(env, &c),
+      ReadEnums(env, &c),
+      ReadInt(env, "PORT", 1, 65535, &c.port),
+      ReadInt(env, "WORKERS", 1, 256, &c.workers),
+      ReadInt(env, "HTTP_THREADS", 4, 1024, &c.http_threads),
+      ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
+  };
+  for (const Status& step : steps) {
+    if (!step) return step.error();
+  }
+  std::int64_t thread_id = 0;
+  if (auto s = ReadInt(env, "TELEGRAM_THREAD_ID", 1, std::numeric_limits<std::int64_t>::max(),
+                       &thread_id); !s) {
+    return s.error();
+  }
+  if (thread_id != 0) c.telegram_thread_id = thread_id;
+  std::int64_t recording_wait = c.recording_wait.count();
+  if (auto s = ReadInt(env, "RECORDING_WAIT", 0, 7 * 86400, &recording_wait); !s) return s.error();
+  c.recording_wait = std::chrono::seconds(recording_wait);
+
+  ReadString(env, "BITRIX24_APPLICATION_TOKEN", &c.bitrix24_application_token);
+  ReadString(env, "TELEGRAM_BOT_TOKEN", &c.telegram_bot_token);
+  ReadString(env, "OPENAI_API_KEY", &c.openai_api_key);
+  ReadString(env, "TRANSCRIBE_API_KEY", &c.transcribe_api_key);
+  ReadString(env, "TRANSCRIBE_MODEL", &c.transcribe_model);
+  ReadString(env, "SUMMARY_MODEL", &c.summary_model);
+  ReadString(env, "CALL_LANGUAGE", &c.call_language);
+  ReadString(env, "DATA_DIR", &c.data_dir);
+  ReadString(env, "HOST", &c.host);
+  ReadString(env, "ADMIN_PASSWORD", &c.admin_password);
+  if (auto hosts = env.Get("RECORDING_HOSTS")) c.recording_hosts = SplitList(*hosts);
+
+  if (c.transcribe_base_url.empty()) c.transcribe_base_url = c.openai_base_url;
+  if (c.transcribe_api_key.empty()) c.transcribe_api_key = c.openai_api_key;
+  return c;
+}
+
+}  // namespace callbrief::core

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/dotenv.h"
+#include "core/result.h"
+
+namespace callbrief::core {
+
+enum class LogFormat { kText, kJson };
+
+// The parsed, validated configuration. Built once at start-up and never changed afterwards; every
+// component gets the part it needs by value or const reference. See docs/configuration.md for the
+// meaning of every field (one environment variable each).
+struct Config {
+  // Bitrix24.
+  std::string bitrix24_webhook_url;  // Normalised to end with '/'; empty when not configured.
+  std::string bitrix24_application_token;
+
+  // Telegram.
+  std::string telegram_bot_token;
+  std::string telegram_target_chat_id;  // A numeric id ("-100…") or "@channelname".
+  std::optional<std::int64_t> telegram_thread_id;
+  std::string telegram_api_base_url = "https://api.telegram.org";
+
+  // Speech-to-text and summary providers (OpenAI-compatible).
+  std::string openai_api_key;
+  std::string openai_base_url = "https://api.openai.com/v1";
+  std::string transcribe_base_url;  // Defaults to openai_base_url.
+  std::string transcribe_api_key;   // Defaults to openai_api_key.
+  std::string transcribe_model = "whisper-1";
+  std::string summary_model = "gpt-4o";
+  std::string call_language = "ru";
+
+  // Which calls are worth processing.
+  int min_call_duration_seconds = 10;
+  std::chrono::seconds recording_wait{600};
+
+  // Storage and files.
+  std::string database_url = "sqlite://data/callbrief.db";
+  std::string data_dir = "data";
+
+  // HTTP server and UI.
+  std::string host = "0.0.0.0";
+  int port = 8080;
+  std::string public_url;  // No trailing slash; empty when unknown.
+  std::string admin_password;
+  int http_threads = 128;  // cpp-httplib holds one thread per keep-alive connection.
+
+  // Pipeline.
+  int workers = 4;
+  std::vector<std::string> recording_hosts;
+
+  // Logging.
+  LogFormat log_format = LogFormat::kText;
+  std::string log_level = "info";
+
+  // Every secret value in this configuration (tokens, keys, passwords, the webhook code), for the
+  // log and error redactor.
+  std::vector<std::string> Secrets() const;
+  bool HasBitrix() const { return !bitrix24_webhook_url.empty(); }
+  bool HasTelegram() const { return !telegram_bot_token.empty() && !telegram_target_chat_id.empty(); }
+  bool HasTranscription() const { return !transcribe_api_key.empty(); }
+  bool HasSummary() const { return !openai_api_key.empty(); }
+};
+
+// Reads and validates every variable. An invalid value is a kConfig error whose message is one
+// line that names the variable and says what is expected, without echoing secrets. Missing
+// credentials are not errors: the service starts and reports them (doctor, UI).
+Result<Config> LoadConfig(const Environment& env);
+
+// The secret part of a Bitrix24 inbound webhook URL (`CODE` in …/rest/USER/CODE/), or "" if the
+// URL has no such part.
+std::string WebhookCode(std::string_view webhook_url);
+
+}  // namespace callbrief::core

@@ -1,0 +1,135 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+namespace callbrief::core {
+namespace {
+
+Result<Config> Load(std::map<std::string, std::string> vars) {
+  return LoadConfig(Environment(std::move(vars)));
+}
+
+TEST(ConfigTest, DefaultsMatchTheDocumentedTable) {
+  auto c = Load({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->port, 8080);
+  EXPECT_EQ(c->host, "0.0.0.0");
+  EXPECT_EQ(c->database_url, "sqlite://data/callbrief.db");
+  EXPECT_EQ(c->data_dir, "data");
+  EXPECT_EQ(c->workers, 4);
+  EXPECT_EQ(c->min_call_duration_seconds, 10);
+  EXPECT_EQ(c->recording_wait, std::chrono::seconds(600));
+  EXPECT_EQ(c->transcribe_model, "whisper-1");
+  EXPECT_EQ(c->summary_model, "gpt-4o");
+  EXPECT_EQ(c->call_language, "ru");
+  EXPECT_EQ(c->openai_base_url, "https://api.openai.com/v1");
+  EXPECT_EQ(c->telegram_api_base_url, "https://api.telegram.org");
+  EXPECT_EQ(c->log_format, LogFormat::kText);
+  EXPECT_FALSE(c->telegram_thread_id.has_value());
+}
+
+TEST(ConfigTest, MissingCredentialsDoNotStopStartUp) {
+  auto c = Load({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->HasBitrix());
+  EXPECT_FALSE(c->HasTelegram());
+  EXPECT_FALSE(c->HasTranscription());
+  EXPECT_FALSE(c->HasSummary());
+}
+
+TEST(ConfigTest, ReadsTheSeedsFourVariables) {
+  auto c = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/1/abc123xyz/"},
+                 {"TELEGRAM_BOT_TOKEN", "123456:AAE-token"},
+                 {"TELEGRAM_TARGET_CHAT_ID", "-1001234567890"},
+                 {"OPENAI_API_KEY", "sk-test"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->bitrix24_webhook_url, "https://acme.bitrix24.ru/rest/1/abc123xyz/");
+  EXPECT_EQ(c->telegram_target_chat_id, "-1001234567890");
+  EXPECT_TRUE(c->HasBitrix());
+  EXPECT_TRUE(c->HasTelegram());
+  EXPECT_TRUE(c->HasSummary());
+}
+
+TEST(ConfigTest, TranscriptionFallsBackToTheOpenAiSettings) {
+  auto c = Load({{"OPENAI_API_KEY", "sk-a"}, {"OPENAI_BASE_URL", "https://proxy.example/v1/"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->openai_base_url, "https://proxy.example/v1");
+  EXPECT_EQ(c->transcribe_base_url, "https://proxy.example/v1");
+  EXPECT_EQ(c->transcribe_api_key, "sk-a");
+  auto separate = Load({{"OPENAI_API_KEY", "sk-a"}, {"TRANSCRIBE_API_KEY", "local"},
+                        {"TRANSCRIBE_BASE_URL", "http://127.0.0.1:8000/v1"}});
+  ASSERT_TRUE(separate.ok());
+  EXPECT_EQ(separate->transcribe_base_url, "http://127.0.0.1:8000/v1");
+  EXPECT_EQ(separate->transcribe_api_key, "local");
+}
+
+TEST(ConfigTest, WebhookUrlWithoutFinalSlashIsNormalised) {
+  auto c = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/7/code_1"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->bitrix24_webhook_url, "https://acme.bitrix24.ru/rest/7/code_1/");
+}
+
+TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
+  struct Case {
+    std::string name, value, message_start;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"PORT", "http", "PORT: must be a whole number from 1 to 65535, got \"http\""},
+           {"PORT", "70000", "PORT: must be a whole number from 1 to 65535"},
+           {"PORT", "80a", "PORT: must be a whole number"},
+           {"WORKERS", "0", "WORKERS: must be a whole number from 1 to 256"},
+           {"MIN_CALL_DURATION", "-1", "MIN_CALL_DURATION: must be a whole number from 0"},
+           {"RECORDING_WAIT", "ten", "RECORDING_WAIT: must be a whole number"},
+           {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
+           {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
+           {"LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"},
+           {"TELEGRAM_TARGET_CHAT_ID", "my chat", "TELEGRAM_TARGET_CHAT_ID: must be a numeric"},
+           {"OPENAI_BASE_URL", "api.openai.com", "OPENAI_BASE_URL: must be an http:// or https://"},
+           {"PUBLIC_URL", "ftp://x", "PUBLIC_URL: must be an http:// or https://"},
+           {"DATABASE_URL", "mysql://x", "DATABASE_URL: must be sqlite://PATH"},
+           {"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/", "BITRIX24_WEBHOOK_URL: must be"},
+           {"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/x/code/",
+            "BITRIX24_WEBHOOK_URL: must be"},
+           {"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/1/", "BITRIX24_WEBHOOK_URL:"},
+           {"BITRIX24_WEBHOOK_URL", "acme.bitrix24.ru/rest/1/code/", "BITRIX24_WEBHOOK_URL:"},
+       }) {
+    auto loaded = Load({{c.name, c.value}});
+    ASSERT_FALSE(loaded.ok()) << c.name << "=" << c.value;
+    EXPECT_EQ(loaded.error().kind, ErrorKind::kConfig);
+    EXPECT_TRUE(loaded.error().message.starts_with(c.message_start)) << loaded.error().message;
+    EXPECT_EQ(loaded.error().message.find('\n'), std::string::npos);
+  }
+}
+
+TEST(ConfigTest, InvalidWebhookUrlErrorNeverEchoesTheCode) {
+  auto loaded = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/one/s3cr3tcode/"}});
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().message.find("s3cr3tcode"), std::string::npos);
+}
+
+TEST(ConfigTest, RecordingHostsAreACommaSeparatedList) {
+  auto c = Load({{"RECORDING_HOSTS", " cdn.bitrix24.ru, ,storage.example.com "}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->recording_hosts, (std::vector<std::string>{"cdn.bitrix24.ru", "storage.example.com"}));
+}
+
+TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
+  auto c = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/1/abc123xyz/"},
+                 {"BITRIX24_APPLICATION_TOKEN", "apptoken1"},
+                 {"TELEGRAM_BOT_TOKEN", "123456:AAE-token"},
+                 {"OPENAI_API_KEY", "sk-test"},
+                 {"ADMIN_PASSWORD", "hunter22"}});
+  ASSERT_TRUE(c.ok());
+  auto secrets = c->Secrets();
+  for (std::string expected : {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22"}) {
+    EXPECT_NE(std::find(secrets.begin(), secrets.end(), expected), secrets.end()) << expected;
+  }
+}
+
+TEST(ConfigTest, WebhookCodeIsThePartAfterTheUserId) {
+  EXPECT_EQ(WebhookCode("https://a.bitrix24.ru/rest/1/abc/"), "abc");
+  EXPECT_EQ(WebhookCode("https://a.bitrix24.ru/"), "");
+}
+
+}  // namespace
+}  // namespace callbrief::core

@@ -1,0 +1,171 @@
+#include "http/calls_api.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/clock.h"
+#include "core/redact.h"
+
+namespace callbrief::http {
+namespace {
+
+using core::Error;
+using nlohmann::json;
+
+constexpr int kMaxLimit = 200;
+
+template <typename T>
+json OrNull(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json TimeOrNull(const std::optional<std::int64_t>& ms) {
+  return ms ? json(core::FormatIso8601Millis(*ms)) : json(nullptr);
+}
+
+json EmptyAsNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// Stored JSON documents (audio report, summary, event) are embedded as objects, not as strings.
+json EmbeddedJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  json parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json(text) : parsed;
+}
+
+std::vector<std::string_view> SplitCommas(std::string_view s) {
+  std::vector<std::string_view> parts;
+  while (!s.empty()) {
+    size_t comma = s.find(',');
+    if (comma != 0) parts.push_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return parts;
+}
+
+core::Result<std::int64_t> ParseTimeParam(std::string_view name, const std::string& value) {
+  core::TimePoint t;
+  if (!core::ParseIso8601(value, &t)) {
+    return Error::InvalidInput(fmt::format(
+        "{}: expected a date like 2026-11-24 or 2026-11-24T09:00:00+03:00, got \"{}\"", name,
+        value.substr(0, 40)));
+  }
+  return core::ToUnixMillis(t);
+}
+
+}  // namespace
+
+core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
+  store::CallQuery q;
+  for (const auto& [name, value] : params) {
+    if (name == "stage") {
+      for (std::string_view s : SplitCommas(value)) {
+        auto stage = store::StageFromName(s);
+        if (!stage) {
+          return Error::InvalidInput(fmt::format("stage: unknown stage \"{}\"", s.substr(0, 32)));
+        }
+        q.stages.push_back(*stage);
+      }
+    } else if (name == "direction") {
+      auto d = store::DirectionFromName(value);
+      if (!d) return Error::InvalidInput("direction: expected incoming, outgoing or unknown");
+      q.direction = *d;
+    } else if (name == "from" || name == "to") {
+      auto ms = ParseTimeParam(name, value);
+      if (!ms) return ms.error();
+      (name == "from" ? q.from_ms : q.to_ms) = *ms;
+    } else if (name == "number") {
+      for (char c : value) {
+        if (c >= '0' && c <= '9') q.number_contains += c;
+      }
+    } else if (name == "limit") {
+      int limit = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || ptr != value.data() + value.size() || limit < 1 || limit > kMaxLimit) {
+        return Error::InvalidInput(fmt::format("limit: expected a number from 1 to {}", kMaxLimit));
+      }
+      q.limit = limit;
+    } else if (name == "cursor") {
+      q.cursor = value;
+    }
+    // Unknown parameters are ignored, as browsers and proxies add their own (e.g. cache busters).
+  }
+  return q;
+}
+
+json CallToJson(const store::CallRecord& c) {
+  return {
+      {"id", c.id},
+      {"bitrix_call_id", c.bitrix_call_id},
+      {"source", c.source},
+      {"call_type", OrNull(c.call_type)},
+      {"direction", store::DirectionName(c.direction)},
+      {"client_number", EmptyAsNull(c.client_number)},
+      {"portal_number", EmptyAsNull(c.portal_number)},
+      {"portal_user_id", OrNull(c.portal_user_id)},
+      {"manager_name", EmptyAsNull(c.manager_name)},
+      {"duration_seconds", OrNull(c.duration_seconds)},
+      {"started_at", core::FormatIso8601Millis(c.started_at_ms)},
+      {"failed_code", EmptyAsNull(c.failed_code)},
+      {"failed_reason", EmptyAsNull(c.failed_reason)},
+      {"crm", {{"entity_type", EmptyAsNull(c.crm_entity_type)},
+               {"entity_id", OrNull(c.crm_entity_id)},
+               {"activity_id", OrNull(c.crm_activity_id)}}},
+      {"recording", {{"file_id", OrNull(c.record_file_id)},
+                     {"bytes", OrNull(c.recording_bytes)},
+                     {"sha256", EmptyAsNull(c.recording_sha256)}}},
+      {"audio", EmbeddedJson(c.audio_report_json)},
+      {"stage", store::StageName(c.stage)},
+      {"skip_reason", EmptyAsNull(c.skip_reason)},
+      {"attempts", c.attempts},
+      {"next_attempt_at", TimeOrNull(c.next_attempt_at_ms)},
+      {"last_error", c.last_error.empty() ? json(nullptr) : json(core::Redact(c.last_error))},
+      {"last_error_kind", EmptyAsNull(c.last_error_kind)},
+      {"cost_usd", OrNull(c.cost_usd)},
+      {"received_at", core::FormatIso8601Millis(c.received_at_ms)},
+      {"updated_at", core::FormatIso8601Millis(c.updated_at_ms)},
+      {"finished_at", TimeOrNull(c.finished_at_ms)},
+  };
+}
+
+json CallDetailsToJson(const store::CallDetails& d) {
+  json out = CallToJson(d.call);
+  json events = json::array();
+  for (const auto& e : d.events) {
+    events.push_back({{"event", e.event_name},
+                      {"received_at", core::FormatIso8601Millis(e.received_at_ms)},
+                      {"remote_addr", e.remote_addr},
+                      {"body", EmbeddedJson(core::Redact(e.event_json))}});
+  }
+  json segments = json::array();
+  for (const auto& s : d.segments) {
+    segments.push_back({{"start_ms", s.start_ms}, {"end_ms", s.end_ms},
+                        {"speaker", EmptyAsNull(s.speaker)}, {"text", s.text}});
+  }
+  json deliveries = json::array();
+  for (const auto& del : d.deliveries) {
+    deliveries.push_back({{"channel", del.channel}, {"status", del.status},
+                          {"attempts", del.attempts}, {"external_id", EmptyAsNull(del.external_id)},
+                          {"last_error", EmptyAsNull(core::Redact(del.last_error))},
+                          {"delivered_at", TimeOrNull(del.delivered_at_ms)}});
+  }
+  out["events"] = std::move(events);
+  out["transcript"] = std::move(segments);
+  out["summary"] = d.summary ? json{{"model", d.summary->model},
+                                    {"call_kind", EmptyAsNull(d.summary->call_kind)},
+                                    {"sentiment", EmptyAsNull(d.summary->sentiment)},
+                                    {"created_at", core::FormatIso8601Millis(d.summary->created_at_ms)},
+                                    {"content", EmbeddedJson(d.summary->summary_json)}}
+                             : json(nullptr);
+  out["deliveries"] = std::move(deliveries);
+  return out;
+}
+
+json CallPageToJson(const store::CallPage& page) {
+  json calls = json::array();
+  for (const auto& c : page.calls) calls.push_back(CallToJson(c));
+  return {{"calls", std::move(calls)}, {"next_cursor", EmptyAsNull(page.next_cursor)}};
+}
+
+}  // namespace callbrief::http

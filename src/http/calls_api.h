@@ -1,0 +1,27 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "store/call.h"
+
+namespace callbrief::http {
+
+using QueryParams = std::multimap<std::string, std::string>;
+
+// Reads the Calls list filters from a query string:
+//   stage=failed,skipped  direction=incoming  from=2026-11-01  to=2026-11-02T12:00:00+03:00
+//   number=7900  limit=50 (1…200)  cursor=<next_cursor of the previous page>
+// Unknown stage/direction names and unreadable dates are kInvalidInput naming the parameter.
+core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params);
+
+// JSON shapes of the API (documented in docs/api.md). Times are RFC 3339 UTC strings; absent
+// facts are null, never made up.
+nlohmann::json CallToJson(const store::CallRecord& call);
+nlohmann::json CallDetailsToJson(const store::CallDetails& details);
+nlohmann::json CallPageToJson(const store::CallPage& page);
+
+}  // namespace callbrief::http

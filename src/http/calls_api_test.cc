@@ -1,0 +1,97 @@
+#include "http/calls_api.h"
+
+#include <gtest/gtest.h>
+
+namespace callbrief::http {
+namespace {
+
+TEST(ParseCallQueryTest, EmptyQueryMeansFirstPageOfEverything) {
+  auto q = ParseCallQuery({});
+  ASSERT_TRUE(q.ok());
+  EXPECT_TRUE(q->stages.empty());
+  EXPECT_EQ(q->limit, 50);
+  EXPECT_FALSE(q->from_ms.has_value());
+}
+
+TEST(ParseCallQueryTest, ReadsEveryFilter) {
+  auto q = ParseCallQuery({{"stage", "failed,skipped"},
+                           {"direction", "incoming"},
+                           {"from", "2026-11-01"},
+                           {"to", "2026-11-02T12:00:00+03:00"},
+                           {"number", "+7 (900) 123"},
+                           {"limit", "20"},
+                           {"cursor", "1_2"}});
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(q->stages, (std::vector<store::Stage>{store::Stage::kFailed, store::Stage::kSkipped}));
+  EXPECT_EQ(q->direction, store::Direction::kIncoming);
+  EXPECT_EQ(q->from_ms, 1'793'491'200'000);
+  EXPECT_EQ(q->to_ms, 1'793'610'000'000);
+  EXPECT_EQ(q->number_contains, "7900123");
+  EXPECT_EQ(q->limit, 20);
+  EXPECT_EQ(q->cursor, "1_2");
+}
+
+TEST(ParseCallQueryTest, BadParametersAreNamedInTheError) {
+  struct Case {
+    std::string name, value, message_start;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"stage", "finished", "stage: unknown stage \"finished\""},
+           {"direction", "sideways", "direction:"},
+           {"from", "yesterday", "from: expected a date"},
+           {"to", "2026-13-01", "to: expected a date"},
+           {"limit", "0", "limit: expected a number from 1 to 200"},
+           {"limit", "500", "limit:"},
+           {"limit", "ten", "limit:"},
+       }) {
+    auto q = ParseCallQuery({{c.name, c.value}});
+    ASSERT_FALSE(q.ok()) << c.name << "=" << c.value;
+    EXPECT_TRUE(q.error().message.starts_with(c.message_start)) << q.error().message;
+  }
+}
+
+TEST(CallJsonTest, UnknownFactsAreNullNotInvented) {
+  store::CallRecord call;
+  call.id = 7;
+  call.bitrix_call_id = "A.1";
+  call.source = "webhook";
+  call.started_at_ms = 1'773'239'326'000;
+  call.received_at_ms = 1'773'239'400'000;
+  call.updated_at_ms = call.received_at_ms;
+  auto j = CallToJson(call);
+  EXPECT_EQ(j["id"], 7);
+  EXPECT_EQ(j["stage"], "received");
+  EXPECT_EQ(j["direction"], "unknown");
+  EXPECT_EQ(j["started_at"], "2026-03-11T14:28:46.000Z");
+  EXPECT_TRUE(j["duration_seconds"].is_null());
+  EXPECT_TRUE(j["client_number"].is_null());
+  EXPECT_TRUE(j["last_error"].is_null());
+  EXPECT_TRUE(j["crm"]["entity_id"].is_null());
+}
+
+TEST(CallJsonTest, ErrorsShownToPeopleAreRedacted) {
+  store::CallRecord call;
+  call.last_error = "GET https://a.bitrix24.ru/rest/1/webhooksecret/disk.file.get: 401";
+  auto j = CallToJson(call);
+  EXPECT_EQ(j["last_error"].get<std::string>().find("webhooksecret"), std::string::npos);
+}
+
+TEST(CallJsonTest, DetailsEmbedStoredDocumentsAsObjects) {
+  store::CallDetails d;
+  d.events.push_back({1, "ONVOXIMPLANTCALLEND", 0, "127.0.0.1", R"({"event":"X"})"});
+  d.summary = store::Summary{"gpt-4o", R"({"summary":"ok"})", "conversation", "neutral", 0};
+  auto j = CallDetailsToJson(d);
+  EXPECT_EQ(j["events"][0]["body"]["event"], "X");
+  EXPECT_EQ(j["summary"]["content"]["summary"], "ok");
+  EXPECT_TRUE(j["transcript"].is_array());
+  EXPECT_TRUE(j["deliveries"].is_array());
+}
+
+TEST(CallPageJsonTest, LastPageHasNullCursor) {
+  auto j = CallPageToJson({});
+  EXPECT_TRUE(j["calls"].is_array());
+  EXPECT_TRUE(j["next_cursor"].is_null());
+}
+
+}  // namespace
+}  // namespace callbrief::http

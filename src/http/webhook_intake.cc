@@ -1,0 +1,110 @@
+#include "http/webhook_intake.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "bitrix/event.h"
+#include "core/log.h"
+
+namespace callbrief::http {
+namespace {
+
+store::IncomingCall ToIncomingCall(const bitrix::WebhookEvent& event,
+                                   const bitrix::CallEndedData& data, std::int64_t now_ms,
+                                   std::string remote_addr) {
+  store::IncomingCall call;
+  call.bitrix_call_id = data.call_id;
+  call.source = store::CallSource::kWebhook;
+  call.call_type = data.call_type;
+  if (data.call_type) {
+    call.direction = bitrix::IsOutgoing(*data.call_type) ? store::Direction::kOutgoing
+                                                         : store::Direction::kIncoming;
+  }
+  call.client_number = data.phone_number;
+  call.portal_number = data.portal_number;
+  call.portal_user_id = data.portal_user_id;
+  call.duration_seconds = data.duration_seconds;
+  call.started_at_ms = data.started_at_ms;
+  call.failed_code = data.failed_code;
+  call.failed_reason = data.failed_reason;
+  call.crm_activity_id = data.crm_activity_id;
+  call.received_at_ms = now_ms;
+  call.event_name = event.event;
+  // Invalid UTF-8 cannot come from the form decoder, but JSON bodies may carry odd escapes.
+  call.event_json = event.sanitized.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  call.remote_addr = std::move(remote_addr);
+  return call;
+}
+
+nlohmann::json ErrorBody(std::string_view reason) {
+  return {{"status", "error"}, {"error", reason}};
+}
+
+}  // namespace
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  // The length is not secret (tokens have a fixed length); the content is.
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  std::string_view shorter = a.size() <= b.size() ? a : b;
+  std::string_view longer = a.size() <= b.size() ? b : a;
+  for (size_t i = 0; i < longer.size(); ++i) {
+    unsigned char x = i < shorter.size() ? static_cast<unsigned char>(shorter[i]) : 0;
+    diff |= x ^ static_cast<unsigned char>(longer[i]);
+  }
+  return diff == 0;
+}
+
+WebhookIntake::WebhookIntake(std::string application_token, store::GroupCommitter& committer,
+                             const core::Clock& clock)
+    : application_token_(std::move(application_token)), committer_(committer), clock_(clock) {}
+
+IntakeResponse WebhookIntake::Reject(int status, std::string_view reason,
+                                     const IntakeRequest& request) {
+  spdlog::warn("❌ Rejected Bitrix24 webhook from {} with {}: {}", request.remote_addr, status,
+               reason);
+  return {status, ErrorBody(reason)};
+}
+
+IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
+  auto event = bitrix::DecodeWebhook(request.content_type, request.body);
+  if (!event) return Reject(400, event.error().message, request);
+
+  if (!application_token_.empty() &&
+      !ConstantTimeEquals(event->application_token, application_token_)) {
+    return Reject(401,
+                  event->application_token.empty()
+                      ? "auth[application_token] is missing"
+                      : "auth[application_token] does not match BITRIX24_APPLICATION_TOKEN",
+                  request);
+  }
+  if (event->event != bitrix::kCallEndEvent) {
+    spdlog::info("Ignored Bitrix24 event {} from {}: only {} is processed", event->event,
+                 request.remote_addr, bitrix::kCallEndEvent);
+    return {200, {{"status", "ignored"}, {"event", event->event}}};
+  }
+  auto data = bitrix::ParseCallEnded(event->data);
+  if (!data) return Reject(400, data.error().message, request);
+
+  core::CallLogScope scope(data->call_id);
+  spdlog::info("📞 Received call webhook from Bitrix24");
+  for (const std::string& warning : data->warnings) {
+    spdlog::warn("Event field ignored: {}", warning);
+  }
+  auto now_ms = core::ToUnixMillis(clock_.Now());
+  auto recorded = committer_.Submit(ToIncomingCall(*event, *data, now_ms, request.remote_addr)).get();
+  if (!recorded) {
+    spdlog::error("❌ Could not store the call event: {}", recorded.error().message);
+    return {503, ErrorBody("the event could not be stored; it was not accepted")};
+  }
+  bool duplicate = recorded->outcome == store::IntakeOutcome::kDuplicate;
+  if (duplicate) {
+    spdlog::info("Duplicate event for a known call (id {}): nothing changed", recorded->id);
+  } else {
+    spdlog::debug("Call stored as id {}, queued for processing", recorded->id);
+  }
+  return {200,
+          {{"status", "ok"}, {"call_id", data->call_id}, {"id", recorded->id},
+           {"duplicate", duplicate}}};
+}
+
+}  // namespace callbrief::http

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "store/group_commit.h"
+
+namespace callbrief::http {
+
+struct IntakeRequest {
+  std::string_view content_type;
+  std::string_view body;
+  std::string remote_addr;
+};
+
+struct IntakeResponse {
+  int status = 200;
+  nlohmann::json body;
+};
+
+// The first stage: turns one Bitrix24 event request into a durable call row, then answers.
+// 200 is answered only after the event is committed (so a crash after the answer loses nothing);
+// a repeated CALL_ID is answered 200 and changes nothing; other events are acknowledged and
+// ignored; bad requests get 400/401 with the reason, and every outcome is logged.
+class WebhookIntake {
+ public:
+  // `application_token`: when not empty, events must carry the same auth[application_token].
+  WebhookIntake(std::string application_token, store::GroupCommitter& committer,
+                const core::Clock& clock);
+
+  IntakeResponse Handle(const IntakeRequest& request);
+
+ private:
+  IntakeResponse Reject(int status, std::string_view reason, const IntakeRequest& request);
+
+  std::string application_token_;
+  store::GroupCommitter& committer_;
+  const core::Clock& clock_;
+};
+
+// Compares secrets in time independent of where they differ.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace callbrief::http

@@ -1,0 +1,68 @@
+#include "store/call.h"
+
+#include <array>
+#include <utility>
+
+namespace callbrief::store {
+namespace {
+
+constexpr std::array<std::pair<Stage, std::string_view>, 10> kStageNames = {{
+    {Stage::kReceived, "received"},
+    {Stage::kResolve, "resolve"},
+    {Stage::kDownload, "download"},
+    {Stage::kPrepare, "prepare"},
+    {Stage::kTranscribe, "transcribe"},
+    {Stage::kSummarize, "summarize"},
+    {Stage::kDeliver, "deliver"},
+    {Stage::kDone, "done"},
+    {Stage::kSkipped, "skipped"},
+    {Stage::kFailed, "failed"},
+}};
+
+}  // namespace
+
+std::string_view StageName(Stage stage) {
+  for (const auto& [s, name] : kStageNames) {
+    if (s == stage) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Stage> StageFromName(std::string_view name) {
+  for (const auto& [s, n] : kStageNames) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
+
+bool IsTerminal(Stage stage) {
+  return stage == Stage::kDone || stage == Stage::kSkipped || stage == Stage::kFailed;
+}
+
+std::string_view DirectionName(Direction direction) {
+  switch (direction) {
+    case Direction::kIncoming: return "incoming";
+    case Direction::kOutgoing: return "outgoing";
+    case Direction::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::optional<Direction> DirectionFromName(std::string_view name) {
+  if (name == "incoming") return Direction::kIncoming;
+  if (name == "outgoing") return Direction::kOutgoing;
+  if (name == "unknown") return Direction::kUnknown;
+  return std::nullopt;
+}
+
+std::string_view CallSourceName(CallSource source) {
+  switch (source) {
+    case CallSource::kWebhook: return "webhook";
+    case CallSource::kReconcile: return "reconcile";
+    case CallSource::kBackfill: return "backfill";
+    case CallSource::kManual: return "manual";
+  }
+  return "webhook";
+}
+
+}  // namespace callbrief::store

@@ -1,0 +1,162 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace callbrief::store {
+
+// Where a call is in the pipeline (docs/architecture.md). A call sits in the stage that runs next;
+// kDone, kSkipped and kFailed are terminal.
+enum class Stage {
+  kReceived,
+  kResolve,
+  kDownload,
+  kPrepare,
+  kTranscribe,
+  kSummarize,
+  kDeliver,
+  kDone,
+  kSkipped,
+  kFailed,
+};
+
+std::string_view StageName(Stage stage);
+std::optional<Stage> StageFromName(std::string_view name);
+bool IsTerminal(Stage stage);
+
+enum class Direction { kUnknown, kIncoming, kOutgoing };
+std::string_view DirectionName(Direction direction);
+std::optional<Direction> DirectionFromName(std::string_view name);
+
+// How we learnt of a call.
+enum class CallSource { kWebhook, kReconcile, kBackfill, kManual };
+std::string_view CallSourceName(CallSource source);
+
+// What is known about a call when it is first recorded: the facts a Bitrix24 event carries (all
+// optional: the resolve stage fills in the rest from voximplant.statistic.get) and the raw event.
+struct IncomingCall {
+  std::string bitrix_call_id;
+  CallSource source = CallSource::kWebhook;
+  std::optional<int> call_type;  // Bitrix24 CALL_TYPE: 1 out, 2 in, 3 in+redirect, 4 callback, 5 info.
+  Direction direction = Direction::kUnknown;
+  std::string client_number;  // PHONE_NUMBER.
+  std::string portal_number;  // PORTAL_NUMBER (line).
+  std::optional<std::int64_t> portal_user_id;
+  std::optional<int> duration_seconds;
+  std::optional<std::int64_t> started_at_ms;  // CALL_START_DATE; received_at_ms when unknown.
+  std::string failed_code;                    // CALL_FAILED_CODE; "200" means completed.
+  std::string failed_reason;
+  std::optional<std::int64_t> crm_activity_id;
+  std::int64_t received_at_ms = 0;
+
+  // The event as received, secrets removed, for the record and for reprocessing.
+  std::string event_name;
+  std::string event_json;
+  std::string remote_addr;
+};
+
+enum class IntakeOutcome { kCreated, kDuplicate };
+
+struct RecordedCall {
+  std::int64_t id = 0;
+  IntakeOutcome outcome = IntakeOutcome::kCreated;
+};
+
+// One row of the calls table.
+struct CallRecord {
+  std::int64_t id = 0;
+  std::string bitrix_call_id;
+  std::string source;
+  std::optional<int> call_type;
+  Direction direction = Direction::kUnknown;
+  std::string client_number;
+  std::string portal_number;
+  std::optional<std::int64_t> portal_user_id;
+  std::string manager_name;
+  std::optional<int> duration_seconds;
+  std::int64_t started_at_ms = 0;
+  std::string failed_code;
+  std::string failed_reason;
+  std::string crm_entity_type;
+  std::optional<std::int64_t> crm_entity_id;
+  std::optional<std::int64_t> crm_activity_id;
+  std::optional<std::int64_t> record_file_id;
+  std::string recording_path;
+  std::optional<std::int64_t> recording_bytes;
+  std::string recording_sha256;
+  std::string audio_report_json;  // Facts from the prepare stage (channels, speech seconds, …).
+  Stage stage = Stage::kReceived;
+  std::string skip_reason;
+  int attempts = 0;
+  std::optional<std::int64_t> next_attempt_at_ms;
+  std::string last_error;
+  std::string last_error_kind;
+  std::optional<double> cost_usd;
+  std::int64_t received_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+  std::optional<std::int64_t> finished_at_ms;
+};
+
+struct RawEvent {
+  std::int64_t id = 0;
+  std::string event_name;
+  std::int64_t received_at_ms = 0;
+  std::string remote_addr;
+  std::string event_json;
+};
+
+struct TranscriptSegment {
+  int index = 0;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  std::string speaker;  // "manager", "client" or "" when the recording is a mono mix.
+  std::string text;
+};
+
+struct Summary {
+  std::string model;
+  std::string summary_json;
+  std::string call_kind;
+  std::string sentiment;
+  std::int64_t created_at_ms = 0;
+};
+
+struct Delivery {
+  std::string channel;  // "telegram", "bitrix_timeline".
+  std::string status;   // "pending", "done", "failed", "not_applicable".
+  int attempts = 0;
+  std::string external_id;
+  std::string last_error;
+  std::optional<std::int64_t> delivered_at_ms;
+};
+
+// A call with everything stored about it, for the call page and `GET /api/calls/{id}`.
+struct CallDetails {
+  CallRecord call;
+  std::vector<RawEvent> events;
+  std::vector<TranscriptSegment> segments;
+  std::optional<Summary> summary;
+  std::vector<Delivery> deliveries;
+};
+
+// Filters and paging for the Calls list, newest first. Paging is by keyset (`cursor` is the
+// `next_cursor` of the previous page), so page 1,000 costs what page 1 costs.
+struct CallQuery {
+  std::vector<Stage> stages;  // Empty: any stage.
+  std::optional<Direction> direction;
+  std::optional<std::int64_t> from_ms;  // started_at >= from
+  std::optional<std::int64_t> to_ms;    // started_at < to
+  std::string number_contains;          // Digits matched against client and portal numbers.
+  int limit = 50;
+  std::string cursor;
+};
+
+struct CallPage {
+  std::vector<CallRecord> calls;
+  std::string next_cursor;  // Empty on the last page.
+};
+
+}  // namespace callbrief::store

@@ -1,0 +1,151 @@
+#include "store/sqlite_schema.h"
+
+#include <array>
+
+namespace callbrief::store {
+namespace {
+
+// Times are INTEGER milliseconds since the Unix epoch (UTC), the same as BIGINT on PostgreSQL.
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE calls (
+  id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  bitrix_call_id     TEXT    NOT NULL UNIQUE,
+  source             TEXT    NOT NULL,
+  call_type          INTEGER,
+  direction          TEXT    NOT NULL DEFAULT 'unknown',
+  client_number      TEXT    NOT NULL DEFAULT '',
+  portal_number      TEXT    NOT NULL DEFAULT '',
+  portal_user_id     INTEGER,
+  manager_name       TEXT    NOT NULL DEFAULT '',
+  duration_seconds   INTEGER,
+  started_at         INTEGER NOT NULL,
+  failed_code        TEXT    NOT NULL DEFAULT '',
+  failed_reason      TEXT    NOT NULL DEFAULT '',
+  crm_entity_type    TEXT    NOT NULL DEFAULT '',
+  crm_entity_id      INTEGER,
+  crm_activity_id    INTEGER,
+  record_file_id     INTEGER,
+  recording_path     TEXT    NOT NULL DEFAULT '',
+  recording_bytes    INTEGER,
+  recording_sha256   TEXT    NOT NULL DEFAULT '',
+  audio_report       TEXT    NOT NULL DEFAULT '',
+  stage              TEXT    NOT NULL,
+  skip_reason        TEXT    NOT NULL DEFAULT '',
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at    INTEGER,
+  last_error         TEXT    NOT NULL DEFAULT '',
+  last_error_kind    TEXT    NOT NULL DEFAULT '',
+  lease_owner        TEXT,
+  lease_expires_at   INTEGER,
+  cost_usd           REAL,
+  received_at        INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL,
+  finished_at        INTEGER
+);
+CREATE INDEX calls_by_start ON calls (started_at DESC, id DESC);
+CREATE INDEX calls_due ON calls (stage, next_attempt_at);
+
+-- Every accepted event as received (secrets removed): the record of what Bitrix24 told us.
+CREATE TABLE raw_events (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  call_id     INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  event_name  TEXT    NOT NULL,
+  received_at INTEGER NOT NULL,
+  remote_addr TEXT    NOT NULL DEFAULT '',
+  body        TEXT    NOT NULL
+);
+CREATE INDEX raw_events_by_call ON raw_events (call_id);
+
+-- One row per stage run: the call page's timeline, with durations, attempts and errors.
+CREATE TABLE stage_runs (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  call_id     INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  stage       TEXT    NOT NULL,
+  attempt     INTEGER NOT NULL,
+  started_at  INTEGER NOT NULL,
+  finished_at INTEGER,
+  outcome     TEXT    NOT NULL DEFAULT '',
+  error       TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX stage_runs_by_call ON stage_runs (call_id);
+
+-- Upload pieces of a prepared recording; a transcribed chunk keeps its result so a retry after a
+-- crash re-sends only the missing ones.
+CREATE TABLE audio_chunks (
+  call_id        INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  chunk_index    INTEGER NOT NULL,
+  channel        TEXT    NOT NULL DEFAULT '',
+  path           TEXT    NOT NULL,
+  start_ms       INTEGER NOT NULL,
+  end_ms         INTEGER NOT NULL,
+  time_map       TEXT    NOT NULL DEFAULT '',
+  transcript     TEXT,
+  transcribed_at INTEGER,
+  PRIMARY KEY (call_id, chunk_index)
+);
+
+CREATE TABLE transcript_segments (
+  call_id       INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  segment_index INTEGER NOT NULL,
+  start_ms      INTEGER NOT NULL,
+  end_ms        INTEGER NOT NULL,
+  speaker       TEXT    NOT NULL DEFAULT '',
+  text          TEXT    NOT NULL,
+  PRIMARY KEY (call_id, segment_index)
+);
+
+CREATE TABLE summaries (
+  call_id    INTEGER PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+  model      TEXT    NOT NULL,
+  body       TEXT    NOT NULL,
+  call_kind  TEXT    NOT NULL DEFAULT '',
+  sentiment  TEXT    NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+
+-- Each destination is delivered independently, with its own retries and its own "done" mark, so
+-- a retry never sends a second Telegram message or timeline comment.
+CREATE TABLE deliveries (
+  call_id      INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  channel      TEXT    NOT NULL,
+  status       TEXT    NOT NULL DEFAULT 'pending',
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  external_id  TEXT    NOT NULL DEFAULT '',
+  last_error   TEXT    NOT NULL DEFAULT '',
+  delivered_at INTEGER,
+  PRIMARY KEY (call_id, channel)
+);
+
+-- Every paid provider request: what it was, what it cost, how long it took.
+CREATE TABLE provider_usage (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  call_id       INTEGER REFERENCES calls (id) ON DELETE SET NULL,
+  stage         TEXT    NOT NULL,
+  provider      TEXT    NOT NULL,
+  model         TEXT    NOT NULL DEFAULT '',
+  audio_seconds REAL,
+  input_tokens  INTEGER,
+  output_tokens INTEGER,
+  latency_ms    INTEGER NOT NULL,
+  cost_usd      REAL,
+  at            INTEGER NOT NULL
+);
+CREATE INDEX provider_usage_by_call ON provider_usage (call_id);
+
+-- Small named values the service keeps between runs (reconciler cursor, a migrated chat id).
+CREATE TABLE settings (
+  name       TEXT PRIMARY KEY,
+  value      TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "initial schema", kInitialSchema},
+}};
+
+}  // namespace
+
+std::span<const Migration> SqliteMigrations() { return kMigrations; }
+
+}  // namespace callbrief::store

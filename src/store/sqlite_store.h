@@ -1,0 +1,25 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "store/call_store.h"
+
+namespace callbrief::store {
+
+struct SqliteOptions {
+  std::string path;         // File name; parent directories are created.
+  bool migrate = true;      // Apply pending migrations on open.
+  int read_connections = 4; // Readers run beside the writer thanks to WAL.
+};
+
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit has reached
+// the disk when it returns. One writer connection (SQLite has one writer at a time anyway) and a
+// small pool of readers. Thread-safe.
+core::Result<std::unique_ptr<CallStore>> OpenSqliteStore(const SqliteOptions& options);
+
+// The file path of a `sqlite://PATH` URL (`sqlite:///abs` is absolute, `sqlite://rel` relative).
+std::string SqlitePathFromUrl(const std::string& url);
+
+}  // namespace callbrief::store

@@ -1,0 +1,243 @@
+#include "store/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include "store/sqlite_schema.h"
+#include "store/test_support.h"
+
+namespace callbrief::store {
+namespace {
+
+using testing::MakeCall;
+using testing::TempDir;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = OpenSqliteStore({.path = dir_.File("calls.db")});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+
+  std::vector<RecordedCall> Record(std::vector<IncomingCall> calls) {
+    auto recorded = store_->RecordIncomingCalls(calls);
+    EXPECT_TRUE(recorded.ok()) << recorded.error().message;
+    return recorded.ok() ? *recorded : std::vector<RecordedCall>{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<CallStore> store_;
+};
+
+TEST_F(SqliteStoreTest, RecordsANewCallInStageReceivedWithItsEvent) {
+  auto recorded = Record({MakeCall("A.1")});
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0].outcome, IntakeOutcome::kCreated);
+
+  auto found = store_->FindCall("A.1");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  const CallDetails& d = **found;
+  EXPECT_EQ(d.call.id, recorded[0].id);
+  EXPECT_EQ(d.call.stage, Stage::kReceived);
+  EXPECT_EQ(d.call.direction, Direction::kIncoming);
+  EXPECT_EQ(d.call.client_number, "+79001234567");
+  EXPECT_EQ(d.call.duration_seconds, 135);
+  EXPECT_EQ(d.call.source, "webhook");
+  EXPECT_EQ(d.call.next_attempt_at_ms, d.call.received_at_ms);
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].event_name, "ONVOXIMPLANTCALLEND");
+}
+
+TEST_F(SqliteStoreTest, ARepeatedCallIdChangesNothing) {
+  auto first = Record({MakeCall("A.1")});
+  IncomingCall again = MakeCall("A.1");
+  again.duration_seconds = 999;
+  auto second = Record({again});
+  EXPECT_EQ(second[0].outcome, IntakeOutcome::kDuplicate);
+  EXPECT_EQ(second[0].id, first[0].id);
+  auto found = store_->FindCall("A.1");
+  EXPECT_EQ((*found)->call.duration_seconds, 135);
+  EXPECT_EQ((*found)->events.size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, ARepeatInsideOneBatchIsADuplicateToo) {
+  auto recorded = Record({MakeCall("B.1"), MakeCall("B.1"), MakeCall("B.2")});
+  EXPECT_EQ(recorded[0].outcome, IntakeOutcome::kCreated);
+  EXPECT_EQ(recorded[1].outcome, IntakeOutcome::kDuplicate);
+  EXPECT_EQ(recorded[1].id, recorded[0].id);
+  EXPECT_EQ(recorded[2].outcome, IntakeOutcome::kCreated);
+}
+
+TEST_F(SqliteStoreTest, FindsByOurIdOrByCallId) {
+  auto recorded = Record({MakeCall("C.1")});
+  auto by_id = store_->FindCall(std::to_string(recorded[0].id));
+  ASSERT_TRUE(by_id.ok() && by_id->has_value());
+  EXPECT_EQ((*by_id)->call.bitrix_call_id, "C.1");
+  auto missing = store_->FindCall("nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqliteStoreTest, ANumericCallIdIsFoundWhenNoOwnIdMatches) {
+  Record({MakeCall("987654321")});
+  auto found = store_->FindCall("987654321");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->call.bitrix_call_id, "987654321");
+}
+
+TEST_F(SqliteStoreTest, ListsNewestFirstAcrossPages) {
+  std::vector<IncomingCall> calls;
+  for (int i = 0; i < 7; ++i) calls.push_back(MakeCall("P." + std::to_string(i), 1000 + i));
+  Record(calls);
+  std::vector<std::string> seen;
+  CallQuery q;
+  q.limit = 3;
+  for (int page = 0; page < 5; ++page) {
+    auto result = store_->ListCalls(q);
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    for (auto& c : result->calls) seen.push_back(c.bitrix_call_id);
+    if (result->next_cursor.empty()) break;
+    q.cursor = result->next_cursor;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"P.6", "P.5", "P.4", "P.3", "P.2", "P.1", "P.0"}));
+}
+
+TEST_F(SqliteStoreTest, CallsStartedAtTheSameMomentPageWithoutLossOrRepeat) {
+  std::vector<IncomingCall> calls;
+  for (int i = 0; i < 5; ++i) calls.push_back(MakeCall("S." + std::to_string(i), 5000));
+  Record(calls);
+  CallQuery q;
+  q.limit = 2;
+  std::set<std::string> seen;
+  int rows = 0;
+  do {
+    auto page = store_->ListCalls(q);
+    ASSERT_TRUE(page.ok());
+    for (auto& c : page->calls) seen.insert(c.bitrix_call_id), ++rows;
+    q.cursor = page->next_cursor;
+  } while (!q.cursor.empty());
+  EXPECT_EQ(rows, 5);
+  EXPECT_EQ(seen.size(), 5u);
+}
+
+TEST_F(SqliteStoreTest, FiltersByDateDirectionAndNumber) {
+  IncomingCall out = MakeCall("F.out", 2000);
+  out.direction = Direction::kOutgoing;
+  out.client_number = "+74950001122";
+  Record({MakeCall("F.old", 1000), out, MakeCall("F.new", 3000)});
+
+  CallQuery by_date;
+  by_date.from_ms = 1500;
+  by_date.to_ms = 3000;
+  EXPECT_EQ(store_->ListCalls(by_date)->calls.size(), 1u);
+
+  CallQuery by_direction;
+  by_direction.direction = Direction::kOutgoing;
+  auto outgoing = store_->ListCalls(by_direction);
+  ASSERT_EQ(outgoing->calls.size(), 1u);
+  EXPECT_EQ(outgoing->calls[0].bitrix_call_id, "F.out");
+
+  CallQuery by_number;
+  by_number.number_contains = "4950001";
+  EXPECT_EQ(store_->ListCalls(by_number)->calls.size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, FiltersByStage) {
+  Record({MakeCall("G.1")});
+  CallQuery received;
+  received.stages = {Stage::kReceived};
+  EXPECT_EQ(store_->ListCalls(received)->calls.size(), 1u);
+  CallQuery failed;
+  failed.stages = {Stage::kFailed, Stage::kSkipped};
+  EXPECT_TRUE(store_->ListCalls(failed)->calls.empty());
+}
+
+TEST_F(SqliteStoreTest, RejectsAForgedCursor) {
+  CallQuery q;
+  q.cursor = "12;DROP";
+  auto page = store_->ListCalls(q);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().kind, core::ErrorKind::kInvalidInput);
+}
+
+TEST_F(SqliteStoreTest, CountsCallsByStage) {
+  Record({MakeCall("H.1"), MakeCall("H.2")});
+  auto counts = store_->CountByStage();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0], std::make_pair(Stage::kReceived, std::int64_t{2}));
+}
+
+TEST_F(SqliteStoreTest, PingAnswersOnAHealthyDatabase) { EXPECT_TRUE(store_->Ping().ok()); }
+
+TEST_F(SqliteStoreTest, DataSurvivesReopening) {
+  Record({MakeCall("R.1")});
+  store_.reset();
+  auto reopened = OpenSqliteStore({.path = dir_.File("calls.db")});
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_TRUE((*reopened)->FindCall("R.1")->has_value());
+}
+
+TEST(SqliteMigrationTest, OpeningWithoutMigrateRefusesAnOldSchemaAndSaysWhatToRun) {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.File("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  }
+  auto opened = OpenSqliteStore({.path = dir.File("old.db"), .migrate = false});
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().kind, core::ErrorKind::kConfig);
+  EXPECT_NE(opened.error().message.find("callbrief migrate"), std::string::npos);
+}
+
+TEST(SqliteMigrationTest, MigrateIsIdempotentAndReportsTheLatestVersion) {
+  TempDir dir;
+  std::string url = "sqlite://" + dir.File("m.db");
+  auto first = MigrateStore(url);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(*first, SqliteMigrations().back().version);
+  auto second = MigrateStore(url);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, *first);
+  EXPECT_TRUE(OpenSqliteStore({.path = dir.File("m.db"), .migrate = false}).ok());
+}
+
+TEST(SqliteMigrationTest, ANewerSchemaThanThisBinaryKnowsIsRefused) {
+  TempDir dir;
+  ASSERT_TRUE(MigrateStore("sqlite://" + dir.File("n.db")).ok());
+  {
+    SQLite::Database db(dir.File("n.db"), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)");
+  }
+  auto opened = OpenSqliteStore({.path = dir.File("n.db")});
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("upgrade callbrief"), std::string::npos);
+}
+
+TEST(SqliteMigrationTest, CreatesTheWholePipelineSchema) {
+  TempDir dir;
+  ASSERT_TRUE(MigrateStore("sqlite://" + dir.File("s.db")).ok());
+  SQLite::Database db(dir.File("s.db"));
+  for (const char* table : {"calls", "raw_events", "stage_runs", "audio_chunks",
+                            "transcript_segments", "summaries", "deliveries", "provider_usage",
+                            "settings"}) {
+    EXPECT_TRUE(db.tableExists(table)) << table;
+  }
+  EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+TEST(OpenStoreTest, PostgresqlIsRefusedClearlyUntilItsBackendExists) {
+  auto opened = OpenStore("postgresql://u:secretpw@localhost/db", true);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().kind, core::ErrorKind::kConfig);
+  EXPECT_EQ(opened.error().message.find("secretpw"), std::string::npos);
+}
+
+TEST(OpenStoreTest, SqliteUrlPathsAreRelativeOrAbsolute) {
+  EXPECT_EQ(SqlitePathFromUrl("sqlite://data/callbrief.db"), "data/callbrief.db");
+  EXPECT_EQ(SqlitePathFromUrl("sqlite:///var/lib/callbrief/c.db"), "/var/lib/callbrief/c.db");
+}
+
+}  // namespace
+}  // namespace callbrief::store
