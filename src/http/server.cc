@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -51,6 +52,11 @@ class Server::Impl {
     server_.set_read_timeout(10, 0);
     server_.set_write_timeout(10, 0);
     server_.set_payload_max_length(options_.max_body_bytes);
+    server_.set_socket_options([this](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      listen_socket_ = sock;
+    });
     server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                                  {"X-Frame-Options", "DENY"},
                                  {"Referrer-Policy", "no-referrer"}});
@@ -58,6 +64,13 @@ class Server::Impl {
   }
 
   httplib::Server& server() { return server_; }
+
+  // cpp-httplib 0.11 listens with a backlog of 5: when dozens of clients connect at once, the
+  // rest of their SYNs are dropped and retried a second later. Listening again on the same socket
+  // raises the backlog (Linux allows it).
+  void WidenListenBacklog() {
+    if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+  }
   const ServerOptions& options() const { return options_; }
 
  private:
@@ -149,6 +162,7 @@ class Server::Impl {
   WebhookIntake& intake_;
   store::CallStore& store_;
   httplib::Server server_;
+  socket_t listen_socket_ = -1;
 };
 
 Server::Server(ServerOptions options, WebhookIntake& intake, store::CallStore& store)
@@ -165,6 +179,7 @@ core::Status Server::Bind() {
   } else {
     port_ = -1;
   }
+  if (port_ > 0) impl_->WidenListenBacklog();
   if (port_ <= 0) {
     return core::Error::Config(fmt::format(
         "cannot listen on {}:{} (in use, or not an address of this machine): check HOST and PORT",

@@ -44,6 +44,10 @@ void GroupCommitter::Run() {
       std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n),
                 std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      // Counted before the waiters wake, so a caller that saw its result also sees its batch.
+      ++stats_.batches;
+      stats_.calls += n;
+      stats_.largest_batch = std::max(stats_.largest_batch, n);
     }
     Commit(batch);
   }
@@ -70,10 +74,6 @@ void GroupCommitter::Commit(std::vector<Pending>& batch) {
       }
     }
   }
-  std::lock_guard lock(mutex_);
-  ++stats_.batches;
-  stats_.calls += batch.size();
-  stats_.largest_batch = std::max(stats_.largest_batch, batch.size());
 }
 
 }  // namespace callbrief::store

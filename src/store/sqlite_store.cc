@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "core/clock.h"
+#include "store/sqlite_checkpointer.h"
 #include "store/sqlite_schema.h"
 
 namespace callbrief::store {
@@ -207,7 +208,11 @@ class SqliteStore final : public CallStore {
         insert_call_(*writer_, kInsertCall),
         find_call_id_(*writer_, "SELECT id FROM calls WHERE bitrix_call_id = ?"),
         insert_event_(*writer_, kInsertEvent),
-        readers_(options.path, options.read_connections) {}
+        readers_(options.path, options.read_connections),
+        checkpointer_(options.path, std::chrono::milliseconds(250)) {
+    // Checkpoints run on checkpointer_'s thread, never inside a commit (see SqliteCheckpointer).
+    writer_->exec("PRAGMA wal_autocheckpoint = 0");
+  }
 
   Result<std::vector<RecordedCall>> RecordIncomingCalls(
       std::span<const IncomingCall> calls) override {
@@ -218,6 +223,7 @@ class SqliteStore final : public CallStore {
       SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
       for (const IncomingCall& call : calls) recorded.push_back(RecordOne(call));
       tx.commit();
+      checkpointer_.NoteCommit();
       return recorded;
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, fmt::format("recording {} incoming call(s)", calls.size()));
@@ -436,6 +442,7 @@ class SqliteStore final : public CallStore {
   SQLite::Statement find_call_id_;
   SQLite::Statement insert_event_;
   ReaderPool readers_;
+  SqliteCheckpointer checkpointer_;
 };
 
 Result<std::unique_ptr<SQLite::Database>> OpenWriter(const SqliteOptions& options) {

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace SQLite {
+class Database;
+}
+
+namespace callbrief::store {
+
+// Moves committed pages from the WAL into the database file on its own thread and connection.
+// SQLite's automatic checkpoint would run inside the committing writer, and with
+// synchronous=FULL it syncs the database file too: every few hundred commits one batch of webhook
+// acknowledgements would wait for it. Here the writer only calls NoteCommit(); a PASSIVE checkpoint
+// never blocks the writer or readers.
+class SqliteCheckpointer {
+ public:
+  SqliteCheckpointer(const std::string& path, std::chrono::milliseconds interval);
+  ~SqliteCheckpointer();  // Stops the thread after a last checkpoint.
+  SqliteCheckpointer(const SqliteCheckpointer&) = delete;
+  SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
+
+  void NoteCommit() { dirty_.store(true, std::memory_order_relaxed); }
+
+ private:
+  void Run();
+  void Checkpoint();
+
+  std::unique_ptr<SQLite::Database> db_;
+  const std::chrono::milliseconds interval_;
+  std::atomic<bool> dirty_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace callbrief::store
