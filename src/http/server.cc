@@ -48,7 +48,8 @@ class Server::Impl {
     // Without TCP_NODELAY, Nagle's algorithm meets delayed ACKs and every answer waits ~40 ms.
     server_.set_tcp_nodelay(true);
     server_.set_keep_alive_max_count(10000);
-    server_.set_keep_alive_timeout(30);
+    // An idle keep-alive connection holds its worker until this timeout, also at shutdown.
+    server_.set_keep_alive_timeout(5);
     server_.set_read_timeout(10, 0);
     server_.set_write_timeout(10, 0);
     server_.set_payload_max_length(options_.max_body_bytes);
