@@ -46,7 +46,10 @@ void LogConfigurationGaps(const core::Config& config) {
   if (!config.HasTelegram()) {
     spdlog::warn("TELEGRAM_BOT_TOKEN or TELEGRAM_TARGET_CHAT_ID is not set: no Telegram messages");
   }
-  if (!config.HasTranscription()) spdlog::warn("OPENAI_API_KEY is not set: no transcription");
+  if (!config.HasTranscription()) {
+    spdlog::warn("OPENAI_API_KEY (or TRANSCRIBE_API_KEY) is not set: no transcription");
+  }
+  if (!config.HasSummary()) spdlog::warn("OPENAI_API_KEY is not set: no summaries");
   if (config.bitrix24_application_token.empty()) {
     spdlog::warn("BITRIX24_APPLICATION_TOKEN is not set: webhook events are not authenticated");
   }

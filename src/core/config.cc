@@ -68,8 +68,8 @@ Status ReadWebhookUrl(const Environment& env, Config* config) {
   // Expected tail: /rest/<user id>/<code>/ ; the value itself is never echoed (it is a secret).
   constexpr std::string_view kExpected =
       "must be the inbound webhook URL from Bitrix24, like "
-      "https://PORTAL.bitrix24.ru/rest/1/CODE/ (the value is not shown because it holds the "
-      "webhook code)";
+      "https://PORTAL.bitrix24.ru/rest/<user id>/<webhook code>/ (the value is not shown because it "
+      "holds the webhook code)";
   if (!rest) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
   size_t at = rest->find("/rest/");
   if (at == std::string_view::npos) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
@@ -119,9 +119,9 @@ Status ReadDatabaseUrl(const Environment& env, Config* config) {
                raw->starts_with("postgres://");
   if (!known || raw->ends_with("://")) {
     return Invalid("DATABASE_URL",
-                   "must be sqlite://PATH (e.g. sqlite://data/callbrief.db) or "
-                   "postgresql://USER:PASSWORD@HOST:PORT/DB (the value is not shown because it may "
-                   "hold a password)");
+                   "must be sqlite://PATH (e.g. sqlite://data/callbrief.db) or a postgresql:// URL "
+                   "with user, password, host, port and database (the value is not shown because it "
+                   "may hold a password)");
   }
   config->database_url = *raw;
   return Ok();

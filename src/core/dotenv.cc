@@ -59,7 +59,7 @@ Result<std::string> ParseValue(std::string_view raw, int line_number) {
     std::string_view after;
     auto parsed = ReadDoubleQuoted(value.substr(1), &after);
     if (!parsed || !trailing_ok(after)) {
-      return Error::Config(fmt::format(".env line {}: unterminated or malformed double-quoted value",
+      return Error::Config(fmt::format("line {}: unterminated or malformed double-quoted value",
                                        line_number));
     }
     return *parsed;
@@ -67,7 +67,7 @@ Result<std::string> ParseValue(std::string_view raw, int line_number) {
   if (!value.empty() && value.front() == '\'') {
     size_t close = value.find('\'', 1);
     if (close == std::string_view::npos || !trailing_ok(value.substr(close + 1))) {
-      return Error::Config(fmt::format(".env line {}: unterminated or malformed single-quoted value",
+      return Error::Config(fmt::format("line {}: unterminated or malformed single-quoted value",
                                        line_number));
     }
     return std::string(value.substr(1, close - 1));
@@ -93,11 +93,11 @@ Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text) {
     if (line.starts_with("export ")) line = Trim(line.substr(7));
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) {
-      return Error::Config(fmt::format(".env line {}: expected NAME=value", line_number));
+      return Error::Config(fmt::format("line {}: expected NAME=value", line_number));
     }
     std::string_view name = Trim(line.substr(0, eq));
     if (!IsValidName(name)) {
-      return Error::Config(fmt::format(".env line {}: \"{}\" is not a valid variable name",
+      return Error::Config(fmt::format("line {}: \"{}\" is not a valid variable name",
                                        line_number, name.substr(0, 64)));
     }
     auto value = ParseValue(line.substr(eq + 1), line_number);

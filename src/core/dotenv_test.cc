@@ -49,11 +49,11 @@ TEST(DotEnvTest, MalformedLinesAreErrorsNamingTheLine) {
     std::string expected;
   };
   for (const Case& c : std::vector<Case>{
-           {"A=1\nnot an assignment\n", ".env line 2: expected NAME=value"},
-           {"1BAD=x", ".env line 1: \"1BAD\" is not a valid variable name"},
-           {"A=\"open", ".env line 1: unterminated or malformed double-quoted value"},
-           {"A='open", ".env line 1: unterminated or malformed single-quoted value"},
-           {"A=\"x\" junk", ".env line 1: unterminated or malformed double-quoted value"},
+           {"A=1\nnot an assignment\n", "line 2: expected NAME=value"},
+           {"1BAD=x", "line 1: \"1BAD\" is not a valid variable name"},
+           {"A=\"open", "line 1: unterminated or malformed double-quoted value"},
+           {"A='open", "line 1: unterminated or malformed single-quoted value"},
+           {"A=\"x\" junk", "line 1: unterminated or malformed double-quoted value"},
        }) {
     auto parsed = ParseDotEnv(c.text);
     ASSERT_FALSE(parsed.ok()) << c.text;

@@ -19,7 +19,8 @@ using QueryParams = std::multimap<std::string, std::string>;
 core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params);
 
 // JSON shapes of the API (documented in docs/api.md). Times are RFC 3339 UTC strings; absent
-// facts are null, never made up.
+// facts are null. One exception: `started_at` is the time the event arrived until the call's
+// real start is known (it orders the list).
 nlohmann::json CallToJson(const store::CallRecord& call);
 nlohmann::json CallDetailsToJson(const store::CallDetails& details);
 nlohmann::json CallPageToJson(const store::CallPage& page);

@@ -28,6 +28,16 @@ void SendError(httplib::Response& res, int status, std::string_view reason) {
   SendJson(res, status, {{"status", "error"}, {"error", core::Redact(reason)}});
 }
 
+// Requests relayed by a reverse proxy: every common forwarding header counts, since a proxy on this
+// machine makes every client look local.
+bool IsProxied(const httplib::Request& req) {
+  for (const char* header : {"X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host",
+                             "X-Forwarded-Proto", "Via"}) {
+    if (req.has_header(header)) return true;
+  }
+  return false;
+}
+
 int StatusFor(const core::Error& error) {
   switch (error.kind) {
     case core::ErrorKind::kInvalidInput: return 400;
@@ -115,13 +125,14 @@ class Server::Impl {
       SendJson(res, 200, CallDetailsToJson(**details));
     });
     server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;  // A handler already explained the error.
       if (res.status == 413) {
         spdlog::warn("❌ Rejected {} {} from {}: body larger than the limit", req.method, req.path,
                      req.remote_addr);
         return SendError(res, 413, "request body is too large");
       }
       if (res.status == 404) return SendError(res, 404, "no such endpoint");
-      if (res.body.empty()) SendError(res, res.status, fmt::format("HTTP {}", res.status));
+      SendError(res, res.status, fmt::format("HTTP {}", res.status));
     });
     server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
                                      std::exception_ptr ep) {
@@ -138,7 +149,7 @@ class Server::Impl {
   }
 
   bool Authorize(const httplib::Request& req, httplib::Response& res) {
-    Access access = CheckApiAccess(req.remote_addr, req.has_header("X-Forwarded-For"),
+    Access access = CheckApiAccess(req.remote_addr, IsProxied(req),
                                    req.get_header_value("Authorization"), options_.admin_password);
     switch (access) {
       case Access::kAllow: return true;
@@ -155,7 +166,9 @@ class Server::Impl {
   }
 
   void SendStoreError(httplib::Response& res, const core::Error& error) {
-    spdlog::error("❌ Database error: {}", error.message);
+    if (error.kind != core::ErrorKind::kInvalidInput) {
+      spdlog::error("❌ Database error: {}", error.message);
+    }
     SendError(res, StatusFor(error), error.message);
   }
 

@@ -100,7 +100,7 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
   if (duplicate) {
     spdlog::info("Duplicate event for a known call (id {}): nothing changed", recorded->id);
   } else {
-    spdlog::debug("Call stored as id {}, queued for processing", recorded->id);
+    spdlog::debug("Call stored as id {}", recorded->id);
   }
   return {200,
           {{"status", "ok"}, {"call_id", data->call_id}, {"id", recorded->id},
