@@ -9,6 +9,7 @@
 #include "core/redact.h"
 #include "http/access.h"
 #include "http/calls_api.h"
+#include "http/metrics.h"
 
 namespace callbrief::http {
 namespace {
@@ -91,10 +92,16 @@ class Server::Impl {
     });
     server_.Post("/api/bitrix-webhook/call-finished",
                  [this](const httplib::Request& req, httplib::Response& res) {
+                   auto started = std::chrono::steady_clock::now();
                    auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
                                                  .body = req.body,
                                                  .remote_addr = req.remote_addr});
                    SendJson(res, answer.status, answer.body);
+                   std::string result = answer.body.value("status", "");
+                   if (answer.body.value("duplicate", false)) result = "duplicate";
+                   metrics_.CountWebhook(answer.status, result,
+                                         std::chrono::duration<double>(
+                                             std::chrono::steady_clock::now() - started).count());
                  });
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       SendJson(res, 200, {{"status", "ok"}});
@@ -107,6 +114,12 @@ class Server::Impl {
         spdlog::warn("Readiness check failed: {}", ping.error().message);
         SendJson(res, 503, {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
       }
+    });
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      auto counts = store_.CountByStage();
+      if (!counts) return SendStoreError(res, counts.error());
+      res.set_content(metrics_.Render(*counts, intake_.committer_stats()),
+                      "text/plain; version=0.0.4; charset=utf-8");
     });
     server_.Get("/api/calls", [this](const httplib::Request& req, httplib::Response& res) {
       if (!Authorize(req, res)) return;
@@ -175,6 +188,7 @@ class Server::Impl {
   ServerOptions options_;
   WebhookIntake& intake_;
   store::CallStore& store_;
+  ServiceMetrics metrics_;
   httplib::Server server_;
   socket_t listen_socket_ = -1;
 };

@@ -33,6 +33,8 @@ class WebhookIntake {
 
   IntakeResponse Handle(const IntakeRequest& request);
 
+  store::GroupCommitter::Stats committer_stats() const { return committer_.stats(); }
+
  private:
   IntakeResponse Reject(int status, std::string_view reason, const IntakeRequest& request);
 
