@@ -8,8 +8,8 @@
 #include <iostream>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "core/config.h"
 #include "core/log.h"
@@ -42,7 +42,8 @@ core::Result<core::Config> LoadConfiguration() {
 }
 
 void LogConfigurationGaps(const core::Config& config) {
-  if (!config.HasBitrix()) spdlog::warn("BITRIX24_WEBHOOK_URL is not set: calls cannot be resolved");
+  if (!config.HasBitrix())
+    spdlog::warn("BITRIX24_WEBHOOK_URL is not set: calls cannot be resolved");
   if (!config.HasTelegram()) {
     spdlog::warn("TELEGRAM_BOT_TOKEN or TELEGRAM_TARGET_CHAT_ID is not set: no Telegram messages");
   }
@@ -76,8 +77,8 @@ int Serve() {
   std::error_code ec;
   std::filesystem::create_directories(config->data_dir, ec);
   if (ec) {
-    return Fail(core::Error::Config("DATA_DIR: cannot create " + config->data_dir + ": " +
-                                    ec.message()));
+    return Fail(
+        core::Error::Config("DATA_DIR: cannot create " + config->data_dir + ": " + ec.message()));
   }
 
   auto store = store::OpenStore(config->database_url, /*migrate=*/true);

@@ -1,8 +1,8 @@
 #include "bitrix/event.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -26,7 +26,8 @@ std::string_view MediaType(std::string_view content_type) {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -110,8 +111,8 @@ Result<CallEndedData> ParseCallEnded(const nlohmann::json& data) {
   call.call_id = Field(data, "CALL_ID");
   if (call.call_id.empty()) return Error::InvalidInput("data[CALL_ID] is missing or empty");
   if (call.call_id.size() > kMaxCallIdLength || !IsPrintableAscii(call.call_id)) {
-    return Error::InvalidInput(
-        fmt::format("data[CALL_ID] must be at most {} printable ASCII characters", kMaxCallIdLength));
+    return Error::InvalidInput(fmt::format(
+        "data[CALL_ID] must be at most {} printable ASCII characters", kMaxCallIdLength));
   }
   auto& w = call.warnings;
   call.call_type = IntField<int>(data, "CALL_TYPE", &w);
@@ -127,7 +128,8 @@ Result<CallEndedData> ParseCallEnded(const nlohmann::json& data) {
     if (core::ParseIso8601(start, &t)) {
       call.started_at_ms = core::ToUnixMillis(t);
     } else {
-      w.push_back(fmt::format("CALL_START_DATE is not an ISO-8601 date: \"{}\"", start.substr(0, 40)));
+      w.push_back(
+          fmt::format("CALL_START_DATE is not an ISO-8601 date: \"{}\"", start.substr(0, 40)));
     }
   }
   return call;

@@ -30,7 +30,13 @@ struct WebhookEvent {
 core::Result<WebhookEvent> DecodeWebhook(std::string_view content_type, std::string_view body);
 
 // Bitrix24 CALL_TYPE values.
-enum class CallType { kOutgoing = 1, kIncoming = 2, kIncomingRedirected = 3, kCallback = 4, kInfo = 5 };
+enum class CallType {
+  kOutgoing = 1,
+  kIncoming = 2,
+  kIncomingRedirected = 3,
+  kCallback = 4,
+  kInfo = 5
+};
 
 // The `data` of ONVOXIMPLANTCALLEND (all values arrive as strings). Only CALL_ID is required: the
 // other fields are what the event happens to carry; the resolve stage gets the authoritative

@@ -14,7 +14,8 @@ constexpr std::string_view kRealFormBody =
     "&data%5BCALL_START_DATE%5D=2026-03-11T17%3A28%3A46%2B03%3A00&data%5BCOST%5D=0.50"
     "&data%5BCOST_CURRENCY%5D=RUR&data%5BCALL_FAILED_CODE%5D=200"
     "&data%5BCALL_FAILED_REASON%5D=&data%5BCRM_ACTIVITY_ID%5D=7953&ts=1773239624"
-    "&auth%5Bdomain%5D=acme.bitrix24.ru&auth%5Bclient_endpoint%5D=https%3A%2F%2Facme.bitrix24.ru%2Frest%2F"
+    "&auth%5Bdomain%5D=acme.bitrix24.ru&auth%5Bclient_endpoint%5D=https%3A%2F%2Facme.bitrix24.ru%"
+    "2Frest%2F"
     "&auth%5Bmember_id%5D=a223e8&auth%5Bapplication_token%5D=5161cafe8cce"
     "&auth%5Baccess_token%5D=user-oauth-token";
 
@@ -106,8 +107,10 @@ TEST(ParseCallEndedTest, RefusesCallIdsThatAreNotPrintableAscii) {
 }
 
 TEST(ParseCallEndedTest, UnreadableOptionalFieldsBecomeWarningsNotRejections) {
-  auto call = ParseCallEnded({{"CALL_ID", "A.1"}, {"CALL_DURATION", "12s"},
-                              {"CALL_START_DATE", "yesterday"}, {"PORTAL_USER_ID", "x"}});
+  auto call = ParseCallEnded({{"CALL_ID", "A.1"},
+                              {"CALL_DURATION", "12s"},
+                              {"CALL_START_DATE", "yesterday"},
+                              {"PORTAL_USER_ID", "x"}});
   ASSERT_TRUE(call.ok());
   EXPECT_FALSE(call->duration_seconds.has_value());
   EXPECT_FALSE(call->started_at_ms.has_value());

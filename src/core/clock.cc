@@ -14,7 +14,9 @@ bool ReadFixed(std::string_view text, size_t pos, size_t len, int* out) {
   return ec == std::errc() && ptr == text.data() + pos + len;
 }
 
-bool Expect(std::string_view text, size_t pos, char c) { return pos < text.size() && text[pos] == c; }
+bool Expect(std::string_view text, size_t pos, char c) {
+  return pos < text.size() && text[pos] == c;
+}
 
 }  // namespace
 

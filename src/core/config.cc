@@ -43,7 +43,8 @@ std::optional<std::string_view> HttpUrlRest(std::string_view url) {
       std::string_view rest = url.substr(scheme.size());
       size_t host_end = rest.find('/');
       std::string_view host = rest.substr(0, host_end);
-      if (host.empty() || host.find_first_of(" \t@?#") != std::string_view::npos) return std::nullopt;
+      if (host.empty() || host.find_first_of(" \t@?#") != std::string_view::npos)
+        return std::nullopt;
       return rest;
     }
   }
@@ -55,8 +56,9 @@ bool IsDigits(std::string_view s) {
 }
 
 bool IsWebhookCode(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                           "0123456789_-") == std::string_view::npos;
+  return !s.empty() && s.find_first_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                           "0123456789_-") == std::string_view::npos;
 }
 
 Status ReadWebhookUrl(const Environment& env, Config* config) {
@@ -68,7 +70,8 @@ Status ReadWebhookUrl(const Environment& env, Config* config) {
   // Expected tail: /rest/<user id>/<code>/ ; the value itself is never echoed (it is a secret).
   constexpr std::string_view kExpected =
       "must be the inbound webhook URL from Bitrix24, like "
-      "https://PORTAL.bitrix24.ru/rest/<user id>/<webhook code>/ (the value is not shown because it "
+      "https://PORTAL.bitrix24.ru/rest/<user id>/<webhook code>/ (the value is not shown because "
+      "it "
       "holds the webhook code)";
   if (!rest) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
   size_t at = rest->find("/rest/");
@@ -91,8 +94,8 @@ Status ReadBaseUrl(const Environment& env, std::string_view name, std::string* o
   std::string url = *raw;
   while (url.ends_with('/')) url.pop_back();
   if (!HttpUrlRest(url)) {
-    return Invalid(name, fmt::format("must be an http:// or https:// URL, got \"{}\"",
-                                     url.substr(0, 80)));
+    return Invalid(
+        name, fmt::format("must be an http:// or https:// URL, got \"{}\"", url.substr(0, 80)));
   }
   *out = std::move(url);
   return Ok();
@@ -106,7 +109,8 @@ Status ReadChatId(const Environment& env, Config* config) {
   if (!is_channel_name && !ParseInt64(*raw, &numeric)) {
     return Invalid("TELEGRAM_TARGET_CHAT_ID",
                    fmt::format("must be a numeric chat id (e.g. -1001234567890) or @channelname, "
-                               "got \"{}\"", raw->substr(0, 32)));
+                               "got \"{}\"",
+                               raw->substr(0, 32)));
   }
   config->telegram_target_chat_id = *raw;
   return Ok();
@@ -118,10 +122,11 @@ Status ReadDatabaseUrl(const Environment& env, Config* config) {
   bool known = raw->starts_with("sqlite://") || raw->starts_with("postgresql://") ||
                raw->starts_with("postgres://");
   if (!known || raw->ends_with("://")) {
-    return Invalid("DATABASE_URL",
-                   "must be sqlite://PATH (e.g. sqlite://data/callbrief.db) or a postgresql:// URL "
-                   "with user, password, host, port and database (the value is not shown because it "
-                   "may hold a password)");
+    return Invalid(
+        "DATABASE_URL",
+        "must be sqlite://PATH (e.g. sqlite://data/callbrief.db) or a postgresql:// URL "
+        "with user, password, host, port and database (the value is not shown because it "
+        "may hold a password)");
   }
   config->database_url = *raw;
   return Ok();
@@ -147,7 +152,8 @@ Status ReadEnums(const Environment& env, Config* config) {
     } else if (*raw == "json") {
       config->log_format = LogFormat::kJson;
     } else {
-      return Invalid("LOG_FORMAT", fmt::format("must be text or json, got \"{}\"", raw->substr(0, 32)));
+      return Invalid("LOG_FORMAT",
+                     fmt::format("must be text or json, got \"{}\"", raw->substr(0, 32)));
     }
   }
   if (auto raw = env.Get("LOG_LEVEL")) {
@@ -156,7 +162,8 @@ Status ReadEnums(const Environment& env, Config* config) {
     for (auto level : kLevels) known = known || *raw == level;
     if (!known) {
       return Invalid("LOG_LEVEL", fmt::format("must be one of trace, debug, info, warn, error, got "
-                                              "\"{}\"", raw->substr(0, 32)));
+                                              "\"{}\"",
+                                              raw->substr(0, 32)));
     }
     config->log_level = *raw;
   }
@@ -176,9 +183,9 @@ std::string WebhookCode(std::string_view url) {
 }
 
 std::vector<std::string> Config::Secrets() const {
-  std::vector<std::string> secrets = {bitrix24_application_token, telegram_bot_token,
-                                      openai_api_key, transcribe_api_key, admin_password,
-                                      WebhookCode(bitrix24_webhook_url)};
+  std::vector<std::string> secrets = {
+      bitrix24_application_token, telegram_bot_token, openai_api_key,
+      transcribe_api_key,         admin_password,     WebhookCode(bitrix24_webhook_url)};
   std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
   return secrets;
 }
@@ -204,7 +211,8 @@ Result<Config> LoadConfig(const Environment& env) {
   }
   std::int64_t thread_id = 0;
   if (auto s = ReadInt(env, "TELEGRAM_THREAD_ID", 1, std::numeric_limits<std::int64_t>::max(),
-                       &thread_id); !s) {
+                       &thread_id);
+      !s) {
     return s.error();
   }
   if (thread_id != 0) c.telegram_thread_id = thread_id;

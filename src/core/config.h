@@ -63,7 +63,9 @@ struct Config {
   // log and error redactor.
   std::vector<std::string> Secrets() const;
   bool HasBitrix() const { return !bitrix24_webhook_url.empty(); }
-  bool HasTelegram() const { return !telegram_bot_token.empty() && !telegram_target_chat_id.empty(); }
+  bool HasTelegram() const {
+    return !telegram_bot_token.empty() && !telegram_target_chat_id.empty();
+  }
   bool HasTranscription() const { return !transcribe_api_key.empty(); }
   bool HasSummary() const { return !openai_api_key.empty(); }
 };

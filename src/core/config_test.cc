@@ -56,7 +56,8 @@ TEST(ConfigTest, TranscriptionFallsBackToTheOpenAiSettings) {
   EXPECT_EQ(c->openai_base_url, "https://proxy.example/v1");
   EXPECT_EQ(c->transcribe_base_url, "https://proxy.example/v1");
   EXPECT_EQ(c->transcribe_api_key, "sk-a");
-  auto separate = Load({{"OPENAI_API_KEY", "sk-a"}, {"TRANSCRIBE_API_KEY", "local"},
+  auto separate = Load({{"OPENAI_API_KEY", "sk-a"},
+                        {"TRANSCRIBE_API_KEY", "local"},
                         {"TRANSCRIBE_BASE_URL", "http://127.0.0.1:8000/v1"}});
   ASSERT_TRUE(separate.ok());
   EXPECT_EQ(separate->transcribe_base_url, "http://127.0.0.1:8000/v1");
@@ -110,7 +111,8 @@ TEST(ConfigTest, InvalidWebhookUrlErrorNeverEchoesTheCode) {
 TEST(ConfigTest, RecordingHostsAreACommaSeparatedList) {
   auto c = Load({{"RECORDING_HOSTS", " cdn.bitrix24.ru, ,storage.example.com "}});
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->recording_hosts, (std::vector<std::string>{"cdn.bitrix24.ru", "storage.example.com"}));
+  EXPECT_EQ(c->recording_hosts,
+            (std::vector<std::string>{"cdn.bitrix24.ru", "storage.example.com"}));
 }
 
 TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
@@ -121,7 +123,8 @@ TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
                  {"ADMIN_PASSWORD", "hunter22"}});
   ASSERT_TRUE(c.ok());
   auto secrets = c->Secrets();
-  for (std::string expected : {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22"}) {
+  for (std::string expected :
+       {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22"}) {
     EXPECT_NE(std::find(secrets.begin(), secrets.end(), expected), secrets.end()) << expected;
   }
 }

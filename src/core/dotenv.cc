@@ -12,14 +12,16 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 bool IsValidName(std::string_view name) {
   if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
   for (char c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -37,10 +39,18 @@ std::optional<std::string> ReadDoubleQuoted(std::string_view rest, std::string_v
     if (c == '\\' && i + 1 < rest.size()) {
       char e = rest[++i];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        default: out += e; break;  // \" \\ \$ and anything else stand for themselves.
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        default:
+          out += e;
+          break;  // \" \\ \$ and anything else stand for themselves.
       }
       continue;
     }
@@ -59,16 +69,16 @@ Result<std::string> ParseValue(std::string_view raw, int line_number) {
     std::string_view after;
     auto parsed = ReadDoubleQuoted(value.substr(1), &after);
     if (!parsed || !trailing_ok(after)) {
-      return Error::Config(fmt::format("line {}: unterminated or malformed double-quoted value",
-                                       line_number));
+      return Error::Config(
+          fmt::format("line {}: unterminated or malformed double-quoted value", line_number));
     }
     return *parsed;
   }
   if (!value.empty() && value.front() == '\'') {
     size_t close = value.find('\'', 1);
     if (close == std::string_view::npos || !trailing_ok(value.substr(close + 1))) {
-      return Error::Config(fmt::format("line {}: unterminated or malformed single-quoted value",
-                                       line_number));
+      return Error::Config(
+          fmt::format("line {}: unterminated or malformed single-quoted value", line_number));
     }
     return std::string(value.substr(1, close - 1));
   }
@@ -97,8 +107,8 @@ Result<std::map<std::string, std::string>> ParseDotEnv(std::string_view text) {
     }
     std::string_view name = Trim(line.substr(0, eq));
     if (!IsValidName(name)) {
-      return Error::Config(fmt::format("line {}: \"{}\" is not a valid variable name",
-                                       line_number, name.substr(0, 64)));
+      return Error::Config(fmt::format("line {}: \"{}\" is not a valid variable name", line_number,
+                                       name.substr(0, 64)));
     }
     auto value = ParseValue(line.substr(eq + 1), line_number);
     if (!value) return value.error();

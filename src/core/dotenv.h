@@ -25,7 +25,8 @@ class Environment {
 
   // Process environment only.
   static Environment FromProcess();
-  // Process environment over `dotenv_path` if that file exists; a malformed file is a kConfig error.
+  // Process environment over `dotenv_path` if that file exists; a malformed file is a kConfig
+  // error.
   static Result<Environment> FromProcessAndDotEnv(const std::string& dotenv_path);
 
   // The value, or nullopt when unset. A variable set to the empty string counts as unset, because

@@ -6,11 +6,16 @@ namespace callbrief::core {
 
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kTransient: return "transient";
-    case ErrorKind::kRateLimited: return "rate_limited";
-    case ErrorKind::kPermanent: return "permanent";
-    case ErrorKind::kConfig: return "config";
-    case ErrorKind::kInvalidInput: return "invalid_input";
+    case ErrorKind::kTransient:
+      return "transient";
+    case ErrorKind::kRateLimited:
+      return "rate_limited";
+    case ErrorKind::kPermanent:
+      return "permanent";
+    case ErrorKind::kConfig:
+      return "config";
+    case ErrorKind::kInvalidInput:
+      return "invalid_input";
   }
   return "unknown";
 }

@@ -25,8 +25,12 @@ struct Error {
   std::string message;
   std::optional<std::chrono::milliseconds> retry_after;  // Only for kRateLimited; a server hint.
 
-  static Error Transient(std::string message) { return {ErrorKind::kTransient, std::move(message), {}}; }
-  static Error Permanent(std::string message) { return {ErrorKind::kPermanent, std::move(message), {}}; }
+  static Error Transient(std::string message) {
+    return {ErrorKind::kTransient, std::move(message), {}};
+  }
+  static Error Permanent(std::string message) {
+    return {ErrorKind::kPermanent, std::move(message), {}};
+  }
   static Error Config(std::string message) { return {ErrorKind::kConfig, std::move(message), {}}; }
   static Error InvalidInput(std::string message) {
     return {ErrorKind::kInvalidInput, std::move(message), {}};
@@ -37,7 +41,9 @@ struct Error {
 
   // The same error with `context` put in front: "context: message".
   [[nodiscard]] Error WithContext(std::string_view context) const;
-  bool IsRetryable() const { return kind == ErrorKind::kTransient || kind == ErrorKind::kRateLimited; }
+  bool IsRetryable() const {
+    return kind == ErrorKind::kTransient || kind == ErrorKind::kRateLimited;
+  }
 };
 
 }  // namespace callbrief::core

@@ -1,7 +1,7 @@
 #include "core/log.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 

@@ -66,7 +66,7 @@ void MaskAuthorizationSchemes(std::string& text) {
 // name=value, name]=value, name%5D=value, "name":"value", name: value  →  value masked.
 void MaskNamedFields(std::string& text) {
   static constexpr std::array<std::string_view, 7> kNames = {
-      "application_token", "access_token", "refresh_token", "password",
+      "application_token", "access_token",  "refresh_token", "password",
       "api_key",           "client_secret", "secret"};
   for (std::string_view name : kNames) {
     for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {

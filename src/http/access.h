@@ -12,9 +12,8 @@ enum class Access { kAllow, kNeedsPassword, kLoopbackOnly };
 // header present), since behind a local reverse proxy every client would
 // otherwise look local.
 Access CheckApiAccess(std::string_view remote_addr, bool forwarded,
-                      std::string_view authorization_header,
-                      std::string_view admin_password);
+                      std::string_view authorization_header, std::string_view admin_password);
 
 bool IsLoopbackAddress(std::string_view addr);
 
-} // namespace callbrief::http
+}  // namespace callbrief::http

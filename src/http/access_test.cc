@@ -24,7 +24,8 @@ TEST(ApiAccessTest, RequestsRelayedByALocalProxyAreNotLocal) {
 TEST(ApiAccessTest, WithPasswordEveryoneMustPresentIt) {
   EXPECT_EQ(CheckApiAccess("203.0.113.5", false, kGoodCredentials, "hunter22"), Access::kAllow);
   EXPECT_EQ(CheckApiAccess("127.0.0.1", false, "", "hunter22"), Access::kNeedsPassword);
-  EXPECT_EQ(CheckApiAccess("127.0.0.1", false, kBadCredentials, "hunter22"), Access::kNeedsPassword);
+  EXPECT_EQ(CheckApiAccess("127.0.0.1", false, kBadCredentials, "hunter22"),
+            Access::kNeedsPassword);
   EXPECT_EQ(CheckApiAccess("127.0.0.1", false, "Bearer hunter22", "hunter22"),
             Access::kNeedsPassword);
   EXPECT_EQ(CheckApiAccess("127.0.0.1", false, "Basic !!!", "hunter22"), Access::kNeedsPassword);

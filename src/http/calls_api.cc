@@ -47,9 +47,9 @@ std::vector<std::string_view> SplitCommas(std::string_view s) {
 core::Result<std::int64_t> ParseTimeParam(std::string_view name, const std::string& value) {
   core::TimePoint t;
   if (!core::ParseIso8601(value, &t)) {
-    return Error::InvalidInput(fmt::format(
-        "{}: expected a date like 2026-11-24 or 2026-11-24T09:00:00+03:00, got \"{}\"", name,
-        value.substr(0, 40)));
+    return Error::InvalidInput(
+        fmt::format("{}: expected a date like 2026-11-24 or 2026-11-24T09:00:00+03:00, got \"{}\"",
+                    name, value.substr(0, 40)));
   }
   return core::ToUnixMillis(t);
 }
@@ -82,7 +82,8 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
     } else if (name == "limit") {
       int limit = 0;
       auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc() || ptr != value.data() + value.size() || limit < 1 || limit > kMaxLimit) {
+      if (ec != std::errc() || ptr != value.data() + value.size() || limit < 1 ||
+          limit > kMaxLimit) {
         return Error::InvalidInput(fmt::format("limit: expected a number from 1 to {}", kMaxLimit));
       }
       q.limit = limit;
@@ -109,12 +110,14 @@ json CallToJson(const store::CallRecord& c) {
       {"started_at", core::FormatIso8601Millis(c.started_at_ms)},
       {"failed_code", EmptyAsNull(c.failed_code)},
       {"failed_reason", EmptyAsNull(c.failed_reason)},
-      {"crm", {{"entity_type", EmptyAsNull(c.crm_entity_type)},
-               {"entity_id", OrNull(c.crm_entity_id)},
-               {"activity_id", OrNull(c.crm_activity_id)}}},
-      {"recording", {{"file_id", OrNull(c.record_file_id)},
-                     {"bytes", OrNull(c.recording_bytes)},
-                     {"sha256", EmptyAsNull(c.recording_sha256)}}},
+      {"crm",
+       {{"entity_type", EmptyAsNull(c.crm_entity_type)},
+        {"entity_id", OrNull(c.crm_entity_id)},
+        {"activity_id", OrNull(c.crm_activity_id)}}},
+      {"recording",
+       {{"file_id", OrNull(c.record_file_id)},
+        {"bytes", OrNull(c.recording_bytes)},
+        {"sha256", EmptyAsNull(c.recording_sha256)}}},
       {"audio", EmbeddedJson(c.audio_report_json)},
       {"stage", store::StageName(c.stage)},
       {"skip_reason", EmptyAsNull(c.skip_reason)},
@@ -140,24 +143,29 @@ json CallDetailsToJson(const store::CallDetails& d) {
   }
   json segments = json::array();
   for (const auto& s : d.segments) {
-    segments.push_back({{"start_ms", s.start_ms}, {"end_ms", s.end_ms},
-                        {"speaker", EmptyAsNull(s.speaker)}, {"text", s.text}});
+    segments.push_back({{"start_ms", s.start_ms},
+                        {"end_ms", s.end_ms},
+                        {"speaker", EmptyAsNull(s.speaker)},
+                        {"text", s.text}});
   }
   json deliveries = json::array();
   for (const auto& del : d.deliveries) {
-    deliveries.push_back({{"channel", del.channel}, {"status", del.status},
-                          {"attempts", del.attempts}, {"external_id", EmptyAsNull(del.external_id)},
+    deliveries.push_back({{"channel", del.channel},
+                          {"status", del.status},
+                          {"attempts", del.attempts},
+                          {"external_id", EmptyAsNull(del.external_id)},
                           {"last_error", EmptyAsNull(core::Redact(del.last_error))},
                           {"delivered_at", TimeOrNull(del.delivered_at_ms)}});
   }
   out["events"] = std::move(events);
   out["transcript"] = std::move(segments);
-  out["summary"] = d.summary ? json{{"model", d.summary->model},
-                                    {"call_kind", EmptyAsNull(d.summary->call_kind)},
-                                    {"sentiment", EmptyAsNull(d.summary->sentiment)},
-                                    {"created_at", core::FormatIso8601Millis(d.summary->created_at_ms)},
-                                    {"content", EmbeddedJson(d.summary->summary_json)}}
-                             : json(nullptr);
+  out["summary"] = d.summary
+                       ? json{{"model", d.summary->model},
+                              {"call_kind", EmptyAsNull(d.summary->call_kind)},
+                              {"sentiment", EmptyAsNull(d.summary->sentiment)},
+                              {"created_at", core::FormatIso8601Millis(d.summary->created_at_ms)},
+                              {"content", EmbeddedJson(d.summary->summary_json)}}
+                       : json(nullptr);
   out["deliveries"] = std::move(deliveries);
   return out;
 }

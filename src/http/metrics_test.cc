@@ -21,8 +21,8 @@ TEST(ServiceMetricsTest, CountsWebhooksByStatusAndResult) {
 
 TEST(ServiceMetricsTest, ReportsEveryStageEvenWhenEmpty) {
   ServiceMetrics metrics;
-  std::string text = metrics.Render({{store::Stage::kReceived, 5}}, {.batches = 3, .calls = 9,
-                                                                     .largest_batch = 4});
+  std::string text = metrics.Render({{store::Stage::kReceived, 5}},
+                                    {.batches = 3, .calls = 9, .largest_batch = 4});
   EXPECT_NE(text.find(R"(callbrief_calls{stage="received"} 5)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(callbrief_calls{stage="failed"} 0)"), std::string::npos);
   EXPECT_NE(text.find("callbrief_intake_commits 3"), std::string::npos);

@@ -41,10 +41,13 @@ bool IsProxied(const httplib::Request& req) {
 
 int StatusFor(const core::Error& error) {
   switch (error.kind) {
-    case core::ErrorKind::kInvalidInput: return 400;
+    case core::ErrorKind::kInvalidInput:
+      return 400;
     case core::ErrorKind::kTransient:
-    case core::ErrorKind::kRateLimited: return 503;
-    default: return 500;
+    case core::ErrorKind::kRateLimited:
+      return 503;
+    default:
+      return 500;
   }
 }
 
@@ -90,19 +93,19 @@ class Server::Impl {
     server_.Get("/api/bitrix-webhook/test", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kWebhookTestBody), "application/json");
     });
-    server_.Post("/api/bitrix-webhook/call-finished",
-                 [this](const httplib::Request& req, httplib::Response& res) {
-                   auto started = std::chrono::steady_clock::now();
-                   auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
-                                                 .body = req.body,
-                                                 .remote_addr = req.remote_addr});
-                   SendJson(res, answer.status, answer.body);
-                   std::string result = answer.body.value("status", "");
-                   if (answer.body.value("duplicate", false)) result = "duplicate";
-                   metrics_.CountWebhook(answer.status, result,
-                                         std::chrono::duration<double>(
-                                             std::chrono::steady_clock::now() - started).count());
-                 });
+    server_.Post("/api/bitrix-webhook/call-finished", [this](const httplib::Request& req,
+                                                             httplib::Response& res) {
+      auto started = std::chrono::steady_clock::now();
+      auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
+                                    .body = req.body,
+                                    .remote_addr = req.remote_addr});
+      SendJson(res, answer.status, answer.body);
+      std::string result = answer.body.value("status", "");
+      if (answer.body.value("duplicate", false)) result = "duplicate";
+      metrics_.CountWebhook(
+          answer.status, result,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    });
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       SendJson(res, 200, {{"status", "ok"}});
     });
@@ -112,7 +115,8 @@ class Server::Impl {
         SendJson(res, 200, {{"status", "ok"}, {"database", "ok"}});
       } else {
         spdlog::warn("Readiness check failed: {}", ping.error().message);
-        SendJson(res, 503, {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
+        SendJson(res, 503,
+                 {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
       }
     });
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -129,14 +133,14 @@ class Server::Impl {
       if (!page) return SendStoreError(res, page.error());
       SendJson(res, 200, CallPageToJson(*page));
     });
-    server_.Get(R"(/api/calls/([^/]+))", [this](const httplib::Request& req,
-                                                 httplib::Response& res) {
-      if (!Authorize(req, res)) return;
-      auto details = store_.FindCall(req.matches[1].str());
-      if (!details) return SendStoreError(res, details.error());
-      if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
-      SendJson(res, 200, CallDetailsToJson(**details));
-    });
+    server_.Get(R"(/api/calls/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  if (!Authorize(req, res)) return;
+                  auto details = store_.FindCall(req.matches[1].str());
+                  if (!details) return SendStoreError(res, details.error());
+                  if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
+                  SendJson(res, 200, CallDetailsToJson(**details));
+                });
     server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;  // A handler already explained the error.
       if (res.status == 413) {
@@ -147,32 +151,32 @@ class Server::Impl {
       if (res.status == 404) return SendError(res, 404, "no such endpoint");
       SendError(res, res.status, fmt::format("HTTP {}", res.status));
     });
-    server_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                     std::exception_ptr ep) {
-      std::string what = "unknown exception";
-      try {
-        std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      spdlog::error("❌ Internal error serving {} {}: {}", req.method, req.path, what);
-      SendError(res, 500, "internal error; see the service log");
-    });
+    server_.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+          std::string what = "unknown exception";
+          try {
+            std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+          }
+          spdlog::error("❌ Internal error serving {} {}: {}", req.method, req.path, what);
+          SendError(res, 500, "internal error; see the service log");
+        });
   }
 
   bool Authorize(const httplib::Request& req, httplib::Response& res) {
     Access access = CheckApiAccess(req.remote_addr, IsProxied(req),
                                    req.get_header_value("Authorization"), options_.admin_password);
     switch (access) {
-      case Access::kAllow: return true;
+      case Access::kAllow:
+        return true;
       case Access::kNeedsPassword:
         res.set_header("WWW-Authenticate", R"(Basic realm="callbrief", charset="UTF-8")");
         SendError(res, 401, "ADMIN_PASSWORD required");
         return false;
       case Access::kLoopbackOnly:
-        SendError(res, 403,
-                  "the API answers only local clients until ADMIN_PASSWORD is set");
+        SendError(res, 403, "the API answers only local clients until ADMIN_PASSWORD is set");
         return false;
     }
     return false;

@@ -91,7 +91,8 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
     spdlog::warn("Event field ignored: {}", warning);
   }
   auto now_ms = core::ToUnixMillis(clock_.Now());
-  auto recorded = committer_.Submit(ToIncomingCall(*event, *data, now_ms, request.remote_addr)).get();
+  auto recorded =
+      committer_.Submit(ToIncomingCall(*event, *data, now_ms, request.remote_addr)).get();
   if (!recorded) {
     spdlog::error("❌ Could not store the call event: {}", recorded.error().message);
     return {503, ErrorBody("the event could not be stored; it was not accepted")};
@@ -103,7 +104,9 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
     spdlog::debug("Call stored as id {}", recorded->id);
   }
   return {200,
-          {{"status", "ok"}, {"call_id", data->call_id}, {"id", recorded->id},
+          {{"status", "ok"},
+           {"call_id", data->call_id},
+           {"id", recorded->id},
            {"duplicate", duplicate}}};
 }
 

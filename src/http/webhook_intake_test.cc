@@ -19,7 +19,8 @@ std::string CallEndBody(std::string_view call_id, std::string_view token = "tok-
   return "event=ONVOXIMPLANTCALLEND&data%5BCALL_ID%5D=" + std::string(call_id) +
          "&data%5BCALL_TYPE%5D=1&data%5BPHONE_NUMBER%5D=%2B79001234567&data%5BCALL_DURATION%5D=75"
          "&data%5BCALL_FAILED_CODE%5D=200&ts=1773239624&auth%5Bdomain%5D=acme.bitrix24.ru"
-         "&auth%5Bapplication_token%5D=" + std::string(token);
+         "&auth%5Bapplication_token%5D=" +
+         std::string(token);
 }
 
 class WebhookIntakeTest : public ::testing::Test {

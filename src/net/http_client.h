@@ -20,11 +20,11 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // One part of a multipart/form-data body: an in-memory `value`, or a file streamed from disk while
 // the request is sent (never read into memory), which is how audio reaches transcription APIs.
 struct MultipartPart {
-  std::string name;
-  std::string value;         // The content, unless file_path is set.
-  std::string file_path;     // If set, the content is this file's bytes.
-  std::string filename;      // Sent as the part's filename; defaults to file_path's base name.
-  std::string content_type;  // Optional, e.g. "audio/ogg".
+  std::string name{};
+  std::string value{};         // The content, unless file_path is set.
+  std::string file_path{};     // If set, the content is this file's bytes.
+  std::string filename{};      // Sent as the part's filename; defaults to file_path's base name.
+  std::string content_type{};  // Optional, e.g. "audio/ogg".
 
   static MultipartPart Field(std::string name, std::string value) {
     return {std::move(name), std::move(value), {}, {}, {}};
@@ -38,19 +38,19 @@ struct MultipartPart {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;
-  Headers headers;  // Replace the client's own (User-Agent, Content-Type) when named the same.
-  std::string body;
+  std::string url{};
+  Headers headers{};  // Replace the client's own (User-Agent, Content-Type) when named the same.
+  std::string body{};
   // If not empty, the body is multipart/form-data built from these parts and `body` is ignored.
-  std::vector<MultipartPart> multipart;
+  std::vector<MultipartPart> multipart{};
   // The whole exchange: connecting, sending, waiting and receiving (for Download, every hop).
   std::chrono::milliseconds timeout{60000};
 };
 
 struct HttpResponse {
   int status = 0;
-  Headers headers;  // In the order received; names lower-cased, values trimmed.
-  std::string body;
+  Headers headers{};  // In the order received; names lower-cased, values trimmed.
+  std::string body{};
 
   // The first header called `name`, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
@@ -58,11 +58,11 @@ struct HttpResponse {
 };
 
 struct DownloadOptions {
-  std::string path;  // Where the body ends up; its directory must exist.
+  std::string path{};  // Where the body ends up; its directory must exist.
   std::uint64_t max_bytes = 0;
   // Asked about every redirect target (an absolute URL); only approved ones are followed. Null
   // means no redirect is followed. UrlHost() helps to check against an allow-list.
-  std::function<bool(const std::string& url)> allow_redirect;
+  std::function<bool(const std::string& url)> allow_redirect{};
   int max_redirects = 3;
   // Fails the download when less than one byte arrives for this long, however much of
   // HttpRequest::timeout is left.
@@ -72,9 +72,9 @@ struct DownloadOptions {
 struct DownloadResult {
   int status = 0;
   std::uint64_t bytes = 0;
-  std::string sha256_hex;  // Of the bytes written, lower-case hex.
-  std::string content_type;
-  std::string final_url;  // After the redirects followed.
+  std::string sha256_hex{};  // Of the bytes written, lower-case hex.
+  std::string content_type{};
+  std::string final_url{};  // After the redirects followed.
 };
 
 // The one way callbrief talks HTTP to the outside world. Implementations are thread-safe: any

@@ -41,9 +41,12 @@ bool IsTerminal(Stage stage) {
 
 std::string_view DirectionName(Direction direction) {
   switch (direction) {
-    case Direction::kIncoming: return "incoming";
-    case Direction::kOutgoing: return "outgoing";
-    case Direction::kUnknown: return "unknown";
+    case Direction::kIncoming:
+      return "incoming";
+    case Direction::kOutgoing:
+      return "outgoing";
+    case Direction::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -57,10 +60,14 @@ std::optional<Direction> DirectionFromName(std::string_view name) {
 
 std::string_view CallSourceName(CallSource source) {
   switch (source) {
-    case CallSource::kWebhook: return "webhook";
-    case CallSource::kReconcile: return "reconcile";
-    case CallSource::kBackfill: return "backfill";
-    case CallSource::kManual: return "manual";
+    case CallSource::kWebhook:
+      return "webhook";
+    case CallSource::kReconcile:
+      return "reconcile";
+    case CallSource::kBackfill:
+      return "backfill";
+    case CallSource::kManual:
+      return "manual";
   }
   return "webhook";
 }

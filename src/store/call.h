@@ -40,7 +40,8 @@ std::string_view CallSourceName(CallSource source);
 struct IncomingCall {
   std::string bitrix_call_id;
   CallSource source = CallSource::kWebhook;
-  std::optional<int> call_type;  // Bitrix24 CALL_TYPE: 1 out, 2 in, 3 in+redirect, 4 callback, 5 info.
+  std::optional<int>
+      call_type;  // Bitrix24 CALL_TYPE: 1 out, 2 in, 3 in+redirect, 4 callback, 5 info.
   Direction direction = Direction::kUnknown;
   std::string client_number;  // PHONE_NUMBER.
   std::string portal_number;  // PORTAL_NUMBER (line).

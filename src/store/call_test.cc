@@ -6,9 +6,9 @@ namespace callbrief::store {
 namespace {
 
 TEST(StageTest, NamesRoundTrip) {
-  for (Stage s : {Stage::kReceived, Stage::kResolve, Stage::kDownload, Stage::kPrepare,
-                  Stage::kTranscribe, Stage::kSummarize, Stage::kDeliver, Stage::kDone,
-                  Stage::kSkipped, Stage::kFailed}) {
+  for (Stage s :
+       {Stage::kReceived, Stage::kResolve, Stage::kDownload, Stage::kPrepare, Stage::kTranscribe,
+        Stage::kSummarize, Stage::kDeliver, Stage::kDone, Stage::kSkipped, Stage::kFailed}) {
     EXPECT_EQ(StageFromName(StageName(s)), s);
   }
   EXPECT_FALSE(StageFromName("finished").has_value());

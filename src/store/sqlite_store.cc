@@ -65,8 +65,9 @@ void ConfigureConnection(SQLite::Database& db) {
 
 Result<int> ApplyMigrations(SQLite::Database& db, bool apply) {
   try {
-    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
     // IMMEDIATE takes the write lock first, so two processes starting together do not both migrate.
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int current = db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
@@ -75,7 +76,8 @@ Result<int> ApplyMigrations(SQLite::Database& db, bool apply) {
     if (current > latest) {
       return Error::Config(fmt::format(
           "the database schema is version {}, newer than this callbrief knows ({}): upgrade "
-          "callbrief", current, latest));
+          "callbrief",
+          current, latest));
     }
     if (current < latest && !apply) {
       return Error::Config(fmt::format(
@@ -85,8 +87,9 @@ Result<int> ApplyMigrations(SQLite::Database& db, bool apply) {
     for (const Migration& m : migrations) {
       if (m.version <= current) continue;
       db.exec(std::string(m.sql));
-      SQLite::Statement record(db, "INSERT INTO schema_migrations (version, name, applied_at) "
-                                   "VALUES (?, ?, ?)");
+      SQLite::Statement record(db,
+                               "INSERT INTO schema_migrations (version, name, applied_at) "
+                               "VALUES (?, ?, ?)");
       record.bind(1, m.version);
       record.bind(2, std::string(m.name));
       record.bind(3, core::ToUnixMillis(core::SystemClock::Instance().Now()));
@@ -184,8 +187,8 @@ class ReaderPool {
         return db;
       }
     }
-    auto db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
-                                                 kBusyTimeoutMs);
+    auto db = std::make_unique<SQLite::Database>(
+        path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
     return db;
   }
 
@@ -245,7 +248,8 @@ class SqliteStore final : public CallStore {
     if (query.from_ms) sql += " AND started_at >= :from";
     if (query.to_ms) sql += " AND started_at < :to";
     if (!query.number_contains.empty()) {
-      sql += " AND (client_number LIKE :number ESCAPE '\\' OR portal_number LIKE :number ESCAPE '\\')";
+      sql +=
+          " AND (client_number LIKE :number ESCAPE '\\' OR portal_number LIKE :number ESCAPE '\\')";
     }
     if (!query.cursor.empty()) {
       sql += " AND (started_at < :cstart OR (started_at = :cstart AND id < :cid))";
@@ -391,8 +395,8 @@ class SqliteStore final : public CallStore {
         if (st.executeStep()) return ReadCall(st);
       }
     }
-    SQLite::Statement st(db, fmt::format("SELECT {} FROM calls WHERE bitrix_call_id = ?",
-                                         kCallColumns));
+    SQLite::Statement st(
+        db, fmt::format("SELECT {} FROM calls WHERE bitrix_call_id = ?", kCallColumns));
     st.bind(1, std::string(key));
     if (st.executeStep()) return ReadCall(st);
     return std::nullopt;
@@ -400,33 +404,37 @@ class SqliteStore final : public CallStore {
 
   static void LoadChildren(SQLite::Database& db, CallDetails* d) {
     const std::int64_t id = d->call.id;
-    SQLite::Statement events(db, "SELECT id, event_name, received_at, remote_addr, body "
-                                 "FROM raw_events WHERE call_id = ? ORDER BY id");
+    SQLite::Statement events(db,
+                             "SELECT id, event_name, received_at, remote_addr, body "
+                             "FROM raw_events WHERE call_id = ? ORDER BY id");
     events.bind(1, id);
     while (events.executeStep()) {
       d->events.push_back({events.getColumn(0).getInt64(), events.getColumn(1).getString(),
                            events.getColumn(2).getInt64(), events.getColumn(3).getString(),
                            events.getColumn(4).getString()});
     }
-    SQLite::Statement segs(db, "SELECT segment_index, start_ms, end_ms, speaker, text FROM "
-                               "transcript_segments WHERE call_id = ? ORDER BY segment_index");
+    SQLite::Statement segs(db,
+                           "SELECT segment_index, start_ms, end_ms, speaker, text FROM "
+                           "transcript_segments WHERE call_id = ? ORDER BY segment_index");
     segs.bind(1, id);
     while (segs.executeStep()) {
       d->segments.push_back({segs.getColumn(0).getInt(), segs.getColumn(1).getInt64(),
                              segs.getColumn(2).getInt64(), segs.getColumn(3).getString(),
                              segs.getColumn(4).getString()});
     }
-    SQLite::Statement summary(db, "SELECT model, body, call_kind, sentiment, created_at FROM "
-                                  "summaries WHERE call_id = ?");
+    SQLite::Statement summary(db,
+                              "SELECT model, body, call_kind, sentiment, created_at FROM "
+                              "summaries WHERE call_id = ?");
     summary.bind(1, id);
     if (summary.executeStep()) {
       d->summary = Summary{summary.getColumn(0).getString(), summary.getColumn(1).getString(),
                            summary.getColumn(2).getString(), summary.getColumn(3).getString(),
                            summary.getColumn(4).getInt64()};
     }
-    SQLite::Statement deliveries(db, "SELECT channel, status, attempts, external_id, last_error, "
-                                     "delivered_at FROM deliveries WHERE call_id = ? "
-                                     "ORDER BY channel");
+    SQLite::Statement deliveries(db,
+                                 "SELECT channel, status, attempts, external_id, last_error, "
+                                 "delivered_at FROM deliveries WHERE call_id = ? "
+                                 "ORDER BY channel");
     deliveries.bind(1, id);
     while (deliveries.executeStep()) {
       d->deliveries.push_back(

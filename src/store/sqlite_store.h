@@ -9,9 +9,9 @@
 namespace callbrief::store {
 
 struct SqliteOptions {
-  std::string path;         // File name; parent directories are created.
-  bool migrate = true;      // Apply pending migrations on open.
-  int read_connections = 4; // Readers run beside the writer thanks to WAL.
+  std::string path;          // File name; parent directories are created.
+  bool migrate = true;       // Apply pending migrations on open.
+  int read_connections = 4;  // Readers run beside the writer thanks to WAL.
 };
 
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit has reached

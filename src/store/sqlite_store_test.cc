@@ -182,9 +182,7 @@ TEST_F(SqliteStoreTest, DataSurvivesReopening) {
 
 TEST(SqliteMigrationTest, OpeningWithoutMigrateRefusesAnOldSchemaAndSaysWhatToRun) {
   TempDir dir;
-  {
-    SQLite::Database db(dir.File("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  }
+  { SQLite::Database db(dir.File("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); }
   auto opened = OpenSqliteStore({.path = dir.File("old.db"), .migrate = false});
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().kind, core::ErrorKind::kConfig);
@@ -219,9 +217,9 @@ TEST(SqliteMigrationTest, CreatesTheWholePipelineSchema) {
   TempDir dir;
   ASSERT_TRUE(MigrateStore("sqlite://" + dir.File("s.db")).ok());
   SQLite::Database db(dir.File("s.db"));
-  for (const char* table : {"calls", "raw_events", "stage_runs", "audio_chunks",
-                            "transcript_segments", "summaries", "deliveries", "provider_usage",
-                            "settings"}) {
+  for (const char* table :
+       {"calls", "raw_events", "stage_runs", "audio_chunks", "transcript_segments", "summaries",
+        "deliveries", "provider_usage", "settings"}) {
     EXPECT_TRUE(db.tableExists(table)) << table;
   }
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
