@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "bitrix/json_fields.h"
 #include "core/clock.h"
 #include "core/php_form.h"
 
@@ -51,31 +52,17 @@ Result<nlohmann::json> DecodeBody(std::string_view content_type, std::string_vie
       type.substr(0, 64)));
 }
 
-// Event values are strings in form bodies but may be numbers in JSON ones.
-std::string AsText(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
-  if (value.is_number()) return fmt::format("{}", value.get<double>());
-  return "";
-}
-
-std::string Field(const nlohmann::json& data, const char* name) {
-  auto it = data.find(name);
-  return it == data.end() ? "" : AsText(*it);
-}
-
 template <typename Int>
 std::optional<Int> IntField(const nlohmann::json& data, const char* name,
                             std::vector<std::string>* warnings) {
-  std::string text = Field(data, name);
-  if (text.empty()) return std::nullopt;
-  Int value{};
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) {
-    warnings->push_back(fmt::format("{} is not a whole number: \"{}\"", name, text.substr(0, 32)));
-    return std::nullopt;
+  bool malformed = false;
+  auto value = IntegerField(data, name, &malformed);
+  if (malformed) {
+    warnings->push_back(
+        fmt::format("{} is not a whole number: \"{}\"", name, TextField(data, name).substr(0, 32)));
   }
-  return value;
+  if (!value) return std::nullopt;
+  return static_cast<Int>(*value);
 }
 
 bool IsPrintableAscii(std::string_view s) {
@@ -91,13 +78,13 @@ Result<WebhookEvent> DecodeWebhook(std::string_view content_type, std::string_vi
   nlohmann::json& root = *decoded;
 
   WebhookEvent event;
-  event.event = AsText(root.value("event", nlohmann::json()));
+  event.event = TextField(root, "event");
   if (event.event.empty()) return Error::InvalidInput("no \"event\" field");
   std::transform(event.event.begin(), event.event.end(), event.event.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (auto auth = root.find("auth"); auth != root.end() && auth->is_object()) {
-    event.application_token = AsText(auth->value("application_token", nlohmann::json()));
-    event.domain = AsText(auth->value("domain", nlohmann::json()));
+    event.application_token = TextField(*auth, "application_token");
+    event.domain = TextField(*auth, "domain");
     for (std::string_view secret : kAuthSecrets) auth->erase(std::string(secret));
   }
   if (auto data = root.find("data"); data != root.end()) event.data = *data;
@@ -108,7 +95,7 @@ Result<WebhookEvent> DecodeWebhook(std::string_view content_type, std::string_vi
 Result<CallEndedData> ParseCallEnded(const nlohmann::json& data) {
   if (!data.is_object()) return Error::InvalidInput("no data[…] fields in the event");
   CallEndedData call;
-  call.call_id = Field(data, "CALL_ID");
+  call.call_id = TextField(data, "CALL_ID");
   if (call.call_id.empty()) return Error::InvalidInput("data[CALL_ID] is missing or empty");
   if (call.call_id.size() > kMaxCallIdLength || !IsPrintableAscii(call.call_id)) {
     return Error::InvalidInput(fmt::format(
@@ -116,14 +103,14 @@ Result<CallEndedData> ParseCallEnded(const nlohmann::json& data) {
   }
   auto& w = call.warnings;
   call.call_type = IntField<int>(data, "CALL_TYPE", &w);
-  call.phone_number = Field(data, "PHONE_NUMBER");
-  call.portal_number = Field(data, "PORTAL_NUMBER");
+  call.phone_number = TextField(data, "PHONE_NUMBER");
+  call.portal_number = TextField(data, "PORTAL_NUMBER");
   call.portal_user_id = IntField<std::int64_t>(data, "PORTAL_USER_ID", &w);
   call.duration_seconds = IntField<int>(data, "CALL_DURATION", &w);
-  call.failed_code = Field(data, "CALL_FAILED_CODE");
-  call.failed_reason = Field(data, "CALL_FAILED_REASON");
+  call.failed_code = TextField(data, "CALL_FAILED_CODE");
+  call.failed_reason = TextField(data, "CALL_FAILED_REASON");
   call.crm_activity_id = IntField<std::int64_t>(data, "CRM_ACTIVITY_ID", &w);
-  if (std::string start = Field(data, "CALL_START_DATE"); !start.empty()) {
+  if (std::string start = TextField(data, "CALL_START_DATE"); !start.empty()) {
     core::TimePoint t;
     if (core::ParseIso8601(start, &t)) {
       call.started_at_ms = core::ToUnixMillis(t);

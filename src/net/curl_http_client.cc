@@ -21,8 +21,6 @@ using internal::ResponseSink;
 
 // Enough of an error page for ErrorForStatus; the rest of it is read and dropped.
 constexpr std::size_t kErrorBodyBytes = 4096;
-// Fewer, larger writes for recordings than libcurl's default 16 KiB.
-constexpr long kDownloadBufferBytes = 128 * 1024;
 
 struct MimeDeleter {
   void operator()(curl_mime* mime) const { curl_mime_free(mime); }
@@ -41,19 +39,14 @@ std::optional<std::uint64_t> ContentLength(const ResponseSink& sink) {
   return std::nullopt;
 }
 
-// A method goes into the request line verbatim, so it must be a plain token.
-bool IsValidMethod(std::string_view method) {
-  return !method.empty() &&
-         std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
 core::Result<Mime> BuildMime(CURL* easy, const std::vector<MultipartPart>& parts,
                              std::string_view what) {
   Mime mime(curl_mime_init(easy));
   if (!mime) return core::Error::Transient(std::string(what) + ": out of memory");
   for (const MultipartPart& part : parts) {
     curl_mimepart* added = curl_mime_addpart(mime.get());
-    CURLcode code = added == nullptr ? CURLE_OUT_OF_MEMORY : curl_mime_name(added, part.name.c_str());
+    CURLcode code =
+        added == nullptr ? CURLE_OUT_OF_MEMORY : curl_mime_name(added, part.name.c_str());
     if (code == CURLE_OK && part.file_path.empty()) {
       code = curl_mime_data(added, part.value.data(), part.value.size());
     } else if (code == CURLE_OK) {
@@ -71,8 +64,8 @@ core::Result<Mime> BuildMime(CURL* easy, const std::vector<MultipartPart>& parts
       code = curl_mime_type(added, part.content_type.c_str());
     }
     if (code != CURLE_OK) {
-      return core::Error::Permanent(std::string(what) + ": cannot build the multipart body: " +
-                                    curl_easy_strerror(code));
+      return core::Error::Permanent(
+          std::string(what) + ": cannot build the multipart body: " + curl_easy_strerror(code));
     }
   }
   return mime;
@@ -82,15 +75,15 @@ core::Result<Mime> BuildMime(CURL* easy, const std::vector<MultipartPart>& parts
 core::Status SetMethodAndBody(CURL* easy, const HttpRequest& request, std::string_view what,
                               Mime& mime) {
   const std::string& method = request.method;
-  if (!IsValidMethod(method)) {
+  if (!internal::IsValidMethod(method)) {
     return core::Error::Permanent(std::string(what) + ": not an HTTP method");
   }
   CURLcode code = CURLE_OK;
   auto set = [&](CURLoption option, auto value) {
     if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
   };
-  const bool sends_body = !request.body.empty() || method == "POST" || method == "PUT" ||
-                          method == "PATCH";
+  const bool sends_body =
+      !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   if (!request.multipart.empty()) {
     auto built = BuildMime(easy, request.multipart, what);
     if (!built) return built.error();
@@ -102,11 +95,39 @@ core::Status SetMethodAndBody(CURL* easy, const HttpRequest& request, std::strin
     set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     set(CURLOPT_POSTFIELDS, request.body.data());
   }
-  const bool libcurl_names_it = method == "GET" || method == "HEAD" ||
-                                (method == "POST" && (sends_body || !request.multipart.empty()));
+  const bool has_body = sends_body || !request.multipart.empty();
+  const bool libcurl_names_it =
+      method == "POST" || method == "HEAD" || (method == "GET" && !has_body);
   if (!libcurl_names_it) set(CURLOPT_CUSTOMREQUEST, method.c_str());
   if (code != CURLE_OK) {
     return core::Error::Permanent(std::string(what) + ": " + curl_easy_strerror(code));
+  }
+  return core::Ok();
+}
+
+core::Error TooLarge(std::string_view what, std::uint64_t limit) {
+  return core::Error::Permanent(std::string(what) + ": the response is larger than " +
+                                std::to_string(limit) + " bytes");
+}
+
+// A stalled download fails instead of holding a worker until the overall timeout.
+CURLcode SetStallTimeout(CURL* easy, std::chrono::seconds stall_timeout) {
+  CURLcode code = curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  if (code != CURLE_OK) return code;
+  return curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                          std::max<long>(1, static_cast<long>(stall_timeout.count())));
+}
+
+// Whether the redirect from `what` to `location` may be followed, `redirects` having been already.
+core::Status CheckRedirect(std::string_view what, const std::string& location,
+                           const DownloadOptions& options, int redirects) {
+  if (!options.allow_redirect || !options.allow_redirect(location)) {
+    return core::Error::Permanent(std::string(what) + ": refused to follow a redirect to host " +
+                                  core::Redact(UrlHost(location)));
+  }
+  if (redirects >= options.max_redirects) {
+    return core::Error::Permanent(std::string(what) + ": more than " +
+                                  std::to_string(options.max_redirects) + " redirects");
   }
   return core::Ok();
 }
@@ -121,11 +142,19 @@ class CurlHttpClient final : public HttpClient {
                                         const DownloadOptions& options) override;
 
  private:
+  struct Exchange {
+    int status = 0;
+    std::string redirect_url;  // Where a 3xx points, resolved against the request's URL.
+  };
   struct Hop {
     HttpResponse response;  // For a status outside 2xx, the body holds the start of the page.
-    std::string location;   // Where a 3xx points, resolved against the hop's URL.
+    std::string location;
   };
 
+  // One request and its response on a pooled handle, `sink` taking the response in. `download`
+  // adds the options of a download. Logs the exchange.
+  core::Result<Exchange> Perform(const HttpRequest& request, const std::string& what,
+                                 ResponseSink& sink, const DownloadOptions* download);
   core::Result<Hop> FetchHop(const HttpRequest& request, const DownloadOptions& options,
                              internal::PartialFile& file);
 
@@ -133,51 +162,67 @@ class CurlHttpClient final : public HttpClient {
   internal::HandlePool pool_;
 };
 
-core::Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
-  const std::string what = internal::DescribeRequest(request.method, request.url);
+core::Result<CurlHttpClient::Exchange> CurlHttpClient::Perform(const HttpRequest& request,
+                                                               const std::string& what,
+                                                               ResponseSink& sink,
+                                                               const DownloadOptions* download) {
   internal::HandlePool::Lease lease = pool_.Acquire();
   CURL* easy = lease.get();
   if (easy == nullptr) return core::Error::Transient(what + ": libcurl cannot start a transfer");
-
-  HttpResponse response;
-  bool too_large = false;
-  ResponseSink sink;
-  sink.on_headers = [&](const ResponseSink& headers) {
-    if (request.method == "HEAD") return true;  // Its Content-Length is of a body not sent.
-    too_large = ContentLength(headers).value_or(0) > options_.max_response_bytes;
-    return !too_large;
-  };
-  sink.on_body = [&](std::string_view piece) {
-    too_large = response.body.size() + piece.size() > options_.max_response_bytes;
-    if (!too_large) response.body.append(piece);
-    return !too_large;
-  };
   internal::HeaderList headers = internal::MakeHeaderList(request.headers);
   char error_buffer[CURL_ERROR_SIZE];
-  Mime mime;
-  CURLcode code = internal::ConfigureTransfer(
-      easy, {request.url, request.timeout, options_.connect_timeout, &options_.user_agent,
-             headers.get(), &sink, error_buffer});
-  // Any compression libcurl can decode; JSON shrinks well.
-  if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  CURLcode code =
+      internal::ConfigureTransfer(easy, {request.url, request.timeout, options_.connect_timeout,
+                                         &options_.user_agent, headers.get(), &sink, error_buffer});
+  if (code == CURLE_OK) {
+    // Recordings are stored as sent; API answers come in any compression libcurl can decode.
+    code = download != nullptr ? SetStallTimeout(easy, download->stall_timeout)
+                               : curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  }
   if (code != CURLE_OK) return internal::TransportError(easy, code, error_buffer, what);
+  Mime mime;
   if (core::Status body = SetMethodAndBody(easy, request, what, mime); !body) return body.error();
 
   code = curl_easy_perform(easy);
-  if (too_large) {
-    return core::Error::Permanent(what + ": the response is larger than " +
-                                  std::to_string(options_.max_response_bytes) + " bytes");
-  }
-  if (code != CURLE_OK) {
-    core::Error error = internal::TransportError(easy, code, error_buffer, what);
-    internal::LogExchange(easy, what, 0, 0, &error);
+  if (sink.stopped_by || code != CURLE_OK) {
+    core::Error error = sink.stopped_by ? *sink.stopped_by
+                                        : internal::TransportError(easy, code, error_buffer, what);
+    internal::LogExchange(easy, what, 0, sink.body_bytes, &error);
     return error;
   }
+  Exchange exchange;
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  response.status = static_cast<int>(status);
+  exchange.status = static_cast<int>(status);
+  char* location = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+    exchange.redirect_url = location;
+  }
+  internal::LogExchange(easy, what, exchange.status, sink.body_bytes);
+  return exchange;
+}
+
+core::Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
+  const std::string what = internal::DescribeRequest(request.method, request.url);
+  const std::size_t limit = options_.max_response_bytes;
+  HttpResponse response;
+  ResponseSink sink;
+  sink.on_headers = [&](const ResponseSink& received) -> core::Status {
+    // A HEAD answer's Content-Length is of a body not sent.
+    if (request.method != "HEAD" && ContentLength(received).value_or(0) > limit) {
+      return TooLarge(what, limit);
+    }
+    return core::Ok();
+  };
+  sink.on_body = [&](std::string_view piece) -> core::Status {
+    if (response.body.size() + piece.size() > limit) return TooLarge(what, limit);
+    response.body.append(piece);
+    return core::Ok();
+  };
+  auto exchange = Perform(request, what, sink, nullptr);
+  if (!exchange) return exchange.error();
+  response.status = exchange->status;
   response.headers = std::move(sink.headers);
-  internal::LogExchange(easy, what, response.status, response.body.size());
   return response;
 }
 
@@ -185,67 +230,29 @@ core::Result<CurlHttpClient::Hop> CurlHttpClient::FetchHop(const HttpRequest& re
                                                            const DownloadOptions& options,
                                                            internal::PartialFile& file) {
   const std::string what = internal::DescribeRequest(request.method, request.url);
-  internal::HandlePool::Lease lease = pool_.Acquire();
-  CURL* easy = lease.get();
-  if (easy == nullptr) return core::Error::Transient(what + ": libcurl cannot start a transfer");
-
   Hop hop;
-  bool too_large = false;
-  bool write_failed = false;
-  std::uint64_t hop_bytes = 0;
   ResponseSink sink;
-  auto is_body_wanted = [&sink] { return sink.status >= 200 && sink.status < 300; };
-  sink.on_headers = [&](const ResponseSink& headers) {
-    too_large = is_body_wanted() && ContentLength(headers).value_or(0) > options.max_bytes;
-    return !too_large;
+  auto is_file_body = [&sink] { return sink.status >= 200 && sink.status < 300; };
+  sink.on_headers = [&](const ResponseSink& received) -> core::Status {
+    if (is_file_body() && ContentLength(received).value_or(0) > options.max_bytes) {
+      return TooLarge(what, options.max_bytes);
+    }
+    return core::Ok();
   };
-  sink.on_body = [&](std::string_view piece) {
-    hop_bytes += piece.size();
-    if (!is_body_wanted()) {
+  sink.on_body = [&](std::string_view piece) -> core::Status {
+    if (!is_file_body()) {
       std::string& excerpt = hop.response.body;
       excerpt.append(piece.substr(0, kErrorBodyBytes - std::min(kErrorBodyBytes, excerpt.size())));
-      return true;
+      return core::Ok();
     }
-    too_large = file.bytes() + piece.size() > options.max_bytes;
-    write_failed = !too_large && !file.Append(piece);
-    return !too_large && !write_failed;
+    if (file.bytes() + piece.size() > options.max_bytes) return TooLarge(what, options.max_bytes);
+    return file.Append(piece);
   };
-  internal::HeaderList headers = internal::MakeHeaderList(request.headers);
-  char error_buffer[CURL_ERROR_SIZE];
-  Mime mime;
-  CURLcode code = internal::ConfigureTransfer(
-      easy, {request.url, request.timeout, options_.connect_timeout, &options_.user_agent,
-             headers.get(), &sink, error_buffer});
-  // A stalled download fails instead of holding a worker until the overall timeout.
-  auto set = [&](CURLoption option, long value) {
-    if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
-  };
-  set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-  set(CURLOPT_LOW_SPEED_TIME, std::max<long>(1, static_cast<long>(options.stall_timeout.count())));
-  set(CURLOPT_BUFFERSIZE, kDownloadBufferBytes);
-  if (code != CURLE_OK) return internal::TransportError(easy, code, error_buffer, what);
-  if (core::Status body = SetMethodAndBody(easy, request, what, mime); !body) return body.error();
-
-  code = curl_easy_perform(easy);
-  if (too_large) {
-    return core::Error::Permanent(what + ": the response is larger than " +
-                                  std::to_string(options.max_bytes) + " bytes");
-  }
-  if (write_failed) return file.Commit().error();  // Commit reports the failed write.
-  if (code != CURLE_OK) {
-    core::Error error = internal::TransportError(easy, code, error_buffer, what);
-    internal::LogExchange(easy, what, 0, hop_bytes, &error);
-    return error;
-  }
-  long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  hop.response.status = static_cast<int>(status);
+  auto exchange = Perform(request, what, sink, &options);
+  if (!exchange) return exchange.error();
+  hop.response.status = exchange->status;
   hop.response.headers = std::move(sink.headers);
-  char* location = nullptr;
-  if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
-    hop.location = location;
-  }
-  internal::LogExchange(easy, what, hop.response.status, hop_bytes);
+  hop.location = std::move(exchange->redirect_url);
   return hop;
 }
 
@@ -265,7 +272,6 @@ core::Result<DownloadResult> CurlHttpClient::Download(const HttpRequest& request
     auto hop = FetchHop(hop_request, options, **file);
     if (!hop) return hop.error();
     const HttpResponse& response = hop->response;
-
     if (response.IsSuccess()) {
       if (core::Status committed = (*file)->Commit(); !committed) return committed.error();
       return DownloadResult{response.status, (*file)->bytes(), (*file)->sha256_hex(),
@@ -274,17 +280,11 @@ core::Result<DownloadResult> CurlHttpClient::Download(const HttpRequest& request
     if (response.status < 300 || response.status >= 400 || hop->location.empty()) {
       return ErrorForStatus(response, what);
     }
-    if (!options.allow_redirect || !options.allow_redirect(hop->location)) {
-      return core::Error::Permanent(what + ": refused to follow a redirect to host " +
-                                    core::Redact(UrlHost(hop->location)));
-    }
-    if (redirects >= options.max_redirects) {
-      return core::Error::Permanent(what + ": more than " + std::to_string(options.max_redirects) +
-                                    " redirects");
+    if (core::Status allowed = CheckRedirect(what, hop->location, options, redirects); !allowed) {
+      return allowed.error();
     }
     // The next host gets a plain GET: none of the caller's headers, which may carry credentials.
-    hop_request = HttpRequest{.method = "GET", .url = hop->location, .headers = {}, .body = {},
-                              .multipart = {}, .timeout = {}};
+    hop_request = HttpRequest{.method = "GET", .url = std::move(hop->location)};
   }
 }
 

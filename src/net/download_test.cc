@@ -8,8 +8,8 @@ namespace {
 
 using core::ErrorKind;
 using testing::LocalHttpServer;
-using testing::Misbehaviour;
 using testing::MisbehavingServer;
+using testing::Misbehaviour;
 using Names = std::vector<std::string>;
 
 constexpr std::size_t kRecordingBytes = 300'000;
@@ -29,14 +29,15 @@ class DownloadTest : public ::testing::Test {
     });
     server.Get(R"(/chunked/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
       std::size_t total = std::stoul(req.matches[1]);
-      res.set_chunked_content_provider("audio/mpeg", [total](size_t offset, httplib::DataSink& sink) {
-        if (offset >= total) {
-          sink.done();
-          return true;
-        }
-        std::string piece(std::min<size_t>(1024, total - offset), 'x');
-        return sink.write(piece.data(), piece.size());
-      });
+      res.set_chunked_content_provider(
+          "audio/mpeg", [total](size_t offset, httplib::DataSink& sink) {
+            if (offset >= total) {
+              sink.done();
+              return true;
+            }
+            std::string piece(std::min<size_t>(1024, total - offset), 'x');
+            return sink.write(piece.data(), piece.size());
+          });
     });
     server.Get("/missing", [](const httplib::Request&, httplib::Response& res) {
       res.status = 404;
@@ -49,9 +50,8 @@ class DownloadTest : public ::testing::Test {
     server.Get("/hop", [](const httplib::Request&, httplib::Response& res) {
       res.set_redirect("/recording.mp3");
     });
-    server.Get("/loop", [](const httplib::Request&, httplib::Response& res) {
-      res.set_redirect("/loop");
-    });
+    server.Get("/loop",
+               [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/loop"); });
     server.Get("/elsewhere", [](const httplib::Request&, httplib::Response& res) {
       res.set_redirect("https://evil.example.com/file.mp3?signature=SIGSECRET");
     });
@@ -182,6 +182,15 @@ TEST_F(DownloadTest, TheCallersHeadersAreNotCarriedAcrossARedirect) {
       Options());
   ASSERT_TRUE(redirected.ok()) << redirected.error().message;
   EXPECT_EQ(testing::ReadFile(dir_.File("call.mp3")), "authorization=");
+}
+
+TEST_F(DownloadTest, OneClientServesSendsAndDownloadsInTurn) {
+  for (int round = 0; round < 2; ++round) {
+    auto sent = client_->Send({.url = server_.Url("/abc")});
+    ASSERT_TRUE(sent.ok()) << sent.error().message;
+    auto downloaded = Download(server_.Url("/abc"), Options());
+    ASSERT_TRUE(downloaded.ok()) << downloaded.error().message;
+  }
 }
 
 TEST_F(DownloadTest, ASilentServerTimesOutAsTransientAndLeavesNoFile) {

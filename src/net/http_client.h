@@ -17,6 +17,9 @@ namespace callbrief::net {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Every member of these structs has an initializer, so designated initializers may leave any out
+// without -Wmissing-field-initializers.
+
 // One part of a multipart/form-data body: an in-memory `value`, or a file streamed from disk while
 // the request is sent (never read into memory), which is how audio reaches transcription APIs.
 struct MultipartPart {
@@ -29,15 +32,15 @@ struct MultipartPart {
   static MultipartPart Field(std::string name, std::string value) {
     return {std::move(name), std::move(value), {}, {}, {}};
   }
-  static MultipartPart File(std::string name, std::string file_path,
-                            std::string content_type = {}, std::string filename = {}) {
-    return {std::move(name), {}, std::move(file_path), std::move(filename),
-            std::move(content_type)};
+  static MultipartPart File(std::string name, std::string file_path, std::string content_type = {},
+                            std::string filename = {}) {
+    return {
+        std::move(name), {}, std::move(file_path), std::move(filename), std::move(content_type)};
   }
 };
 
 struct HttpRequest {
-  std::string method = "GET";
+  std::string method = "GET";  // An upper-case token: GET, POST, PUT, PATCH, DELETE, HEAD…
   std::string url{};
   Headers headers{};  // Replace the client's own (User-Agent, Content-Type) when named the same.
   std::string body{};
@@ -58,8 +61,8 @@ struct HttpResponse {
 };
 
 struct DownloadOptions {
-  std::string path{};  // Where the body ends up; its directory must exist.
-  std::uint64_t max_bytes = 0;
+  std::string path{};           // Where the body ends up; its directory must exist.
+  std::uint64_t max_bytes = 0;  // A larger body fails the download.
   // Asked about every redirect target (an absolute URL); only approved ones are followed. Null
   // means no redirect is followed. UrlHost() helps to check against an allow-list.
   std::function<bool(const std::string& url)> allow_redirect{};
@@ -79,12 +82,16 @@ struct DownloadResult {
 
 // The one way callbrief talks HTTP to the outside world. Implementations are thread-safe: any
 // number of threads may call Send and Download at once. Errors are values:
-//  - transport failures (connection refused or reset, timeouts, a body cut short) are kTransient;
-//    a URL that cannot be sent at all is kPermanent;
+//  - transport failures (DNS, connection refused or reset, TLS, timeouts, a body cut short) are
+//    kTransient;
+//  - a request that cannot be sent at all (not an http(s) URL, a malformed method, an unreadable
+//    upload file) and a response over the size limit are kPermanent;
 //  - every HTTP status, 4xx and 5xx included, is a response for Send; turn it into an error with
 //    ErrorForStatus (http_error.h) where the caller sees fit.
 // Messages name the method and the URL without its query string, passed through core::Redact, so
-// webhook codes, bot tokens and download signatures never reach an error or a log line.
+// webhook codes, bot tokens and download signatures never reach an error or a log line. Each
+// exchange is logged at debug level: method, URL (the same way), status, time and size, never a
+// body.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
@@ -109,8 +116,8 @@ class HttpClient {
 };
 
 struct ClientOptions {
-  // Sent with every request. Never leave it generic: Bitrix24 answers 404 to requests without a
-  // real User-Agent. The app sends "callbrief/<version> (+<project URL>)".
+  // Sent with every request, e.g. "callbrief/0.1.0 (+https://…)". Never leave it empty or generic:
+  // Bitrix24 answers 404 to requests without a real User-Agent.
   std::string user_agent = "callbrief";
   std::chrono::milliseconds connect_timeout{10000};
   // Idle transfer handles kept for reuse. Each keeps the few connections it last used open, so

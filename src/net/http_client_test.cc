@@ -17,8 +17,8 @@ namespace {
 
 using core::ErrorKind;
 using testing::LocalHttpServer;
-using testing::Misbehaviour;
 using testing::MisbehavingServer;
+using testing::Misbehaviour;
 
 constexpr char kUserAgent[] = "callbrief/0.1.0 (+https://example.test/callbrief)";
 
@@ -47,9 +47,8 @@ class HttpClientTest : public ::testing::Test {
       if (res.status == 429) res.set_header("Retry-After", "7");
       res.set_content("error body for " + std::string(req.matches[1]), "text/plain");
     });
-    server.Get("/redirect", [](const httplib::Request&, httplib::Response& res) {
-      res.set_redirect("/echo");
-    });
+    server.Get("/redirect",
+               [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/echo"); });
     server.Get("/remote-port", [](const httplib::Request& req, httplib::Response& res) {
       res.set_content(std::to_string(req.remote_port), "text/plain");
     });
@@ -86,10 +85,11 @@ TEST_F(HttpClientTest, GetReturnsStatusHeadersAndBody) {
 }
 
 TEST_F(HttpClientTest, PostSendsTheBodyAndTheCallersHeaders) {
-  auto response = client_->Send({.method = "POST",
-                                 .url = server_.Url("/echo"),
-                                 .headers = {{"Content-Type", "application/json"}, {"X-Test", "yes"}},
-                                 .body = R"({"id":"42"})"});
+  auto response =
+      client_->Send({.method = "POST",
+                     .url = server_.Url("/echo"),
+                     .headers = {{"Content-Type", "application/json"}, {"X-Test", "yes"}},
+                     .body = R"({"id":"42"})"});
   ASSERT_TRUE(response.ok()) << response.error().message;
   EXPECT_EQ(response->body, R"({"id":"42"})");
   EXPECT_EQ(response->Header("X-Echo-Method"), "POST");
@@ -104,6 +104,20 @@ TEST_F(HttpClientTest, OtherMethodsAreSentAsNamed) {
   EXPECT_EQ(put->Header("x-echo-method"), "PUT");
   EXPECT_EQ(put->body, "data");
   EXPECT_EQ(del->Header("x-echo-method"), "DELETE");
+}
+
+TEST_F(HttpClientTest, AGetMayCarryABodyAndStaysAGet) {
+  auto response = client_->Send({.method = "GET", .url = server_.Url("/echo"), .body = "q"});
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->Header("x-echo-method"), "GET");
+}
+
+TEST_F(HttpClientTest, AMethodThatIsNotAPlainTokenIsRefused) {
+  auto response = client_->Send(
+      {.method = "GET /x HTTP/1.1\r\nX-Injected: 1\r\n", .url = server_.Url("/echo")});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::kPermanent);
+  EXPECT_EQ(response.error().message.find('\n'), std::string::npos) << response.error().message;
 }
 
 TEST_F(HttpClientTest, TheConfiguredUserAgentIsSent) {
@@ -265,7 +279,8 @@ TEST_F(HttpClientTest, AUrlThatIsNotHttpIsPermanent) {
 
 TEST_F(HttpClientTest, ErrorsNeverCarryTheWebhookCodeOrTheQuery) {
   testing::RefusingPort refusing;
-  auto response = client_->Send({.url = refusing.Url("/rest/1/SECRETCODE/crm.item.get.json?auth=QUERYSECRET")});
+  auto response =
+      client_->Send({.url = refusing.Url("/rest/1/SECRETCODE/crm.item.get.json?auth=QUERYSECRET")});
   ASSERT_FALSE(response.ok());
   const std::string& message = response.error().message;
   EXPECT_EQ(message.find("SECRETCODE"), std::string::npos) << message;
@@ -282,9 +297,8 @@ TEST_F(HttpClientTest, EachExchangeIsLoggedAtDebugWithoutSecretsOrBodies) {
   std::ostringstream out;
   core::InitLogging(core::LogFormat::kText, "debug",
                     std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
-  auto response = client_->Send({.method = "POST",
-                                 .url = server_.Url("/echo?token=QUERYSECRET"),
-                                 .body = "BODY-NOT-LOGGED"});
+  auto response = client_->Send(
+      {.method = "POST", .url = server_.Url("/echo?token=QUERYSECRET"), .body = "BODY-NOT-LOGGED"});
   spdlog::default_logger()->flush();
   core::InitLogging(core::LogFormat::kText, "info");  // Back to stdout before `out` goes.
   ASSERT_TRUE(response.ok());

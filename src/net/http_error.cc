@@ -35,17 +35,22 @@ std::string_view Trim(std::string_view text) {
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t at) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   unsigned char lead = byte(at);
-  std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2
-                     : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  std::size_t length = lead < 0x80                    ? 1
+                       : lead >= 0xC2 && lead <= 0xDF ? 2
+                       : lead >= 0xE0 && lead <= 0xEF ? 3
+                       : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                      : 0;
   if (length == 0 || at + length > text.size()) return 0;
   for (std::size_t i = at + 1; i < at + length; ++i) {
     if ((byte(i) & 0xC0) != 0x80) return 0;
   }
   // Overlong three- and four-byte forms, surrogates and code points past U+10FFFF.
-  if (length == 3 && ((lead == 0xE0 && byte(at + 1) < 0xA0) || (lead == 0xED && byte(at + 1) > 0x9F))) {
+  if (length == 3 &&
+      ((lead == 0xE0 && byte(at + 1) < 0xA0) || (lead == 0xED && byte(at + 1) > 0x9F))) {
     return 0;
   }
-  if (length == 4 && ((lead == 0xF0 && byte(at + 1) < 0x90) || (lead == 0xF4 && byte(at + 1) > 0x8F))) {
+  if (length == 4 &&
+      ((lead == 0xF0 && byte(at + 1) < 0x90) || (lead == 0xF4 && byte(at + 1) > 0x8F))) {
     return 0;
   }
   return length;
@@ -98,6 +103,12 @@ std::string BodyExcerpt(std::string_view body, std::size_t max_chars) {
   std::size_t chars = 0;
   std::size_t cut = 0;  // Where the excerpt ends if it needs an ellipsis.
   bool pending_space = false;
+  // Appends one character; false once the excerpt has grown past max_chars.
+  auto emit = [&](std::string_view character) {
+    out.append(character);
+    if (++chars == max_chars - 1) cut = out.size();
+    return chars <= max_chars;
+  };
   for (std::size_t at = 0; at < text.size();) {
     std::size_t length = Utf8SequenceLength(text, at);
     unsigned char lead = static_cast<unsigned char>(text[at]);
@@ -106,11 +117,6 @@ std::string BodyExcerpt(std::string_view body, std::size_t max_chars) {
       ++at;
       continue;
     }
-    auto emit = [&](std::string_view piece) {
-      out.append(piece);
-      if (++chars == max_chars - 1) cut = out.size();
-      return chars <= max_chars;
-    };
     std::string_view piece = length == 0 ? std::string_view("?") : text.substr(at, length);
     if (!((!pending_space || emit(" ")) && emit(piece))) {
       out.resize(cut);

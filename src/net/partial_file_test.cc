@@ -15,8 +15,8 @@ TEST(PartialFileTest, CommitPutsTheBytesInPlaceAndHashesThem) {
   testing::TempDir dir;
   auto file = PartialFile::Create(dir.File("a.bin"));
   ASSERT_TRUE(file.ok()) << file.error().message;
-  EXPECT_TRUE((*file)->Append("ab"));
-  EXPECT_TRUE((*file)->Append("c"));
+  EXPECT_TRUE((*file)->Append("ab").ok());
+  EXPECT_TRUE((*file)->Append("c").ok());
   EXPECT_FALSE(std::filesystem::exists(dir.File("a.bin")));
   ASSERT_TRUE((*file)->Commit().ok());
   EXPECT_EQ((*file)->bytes(), 3u);
@@ -48,7 +48,7 @@ TEST(PartialFileTest, DestroyingAnUncommittedFileRemovesIt) {
   {
     auto file = PartialFile::Create(dir.File("a.bin"));
     ASSERT_TRUE(file.ok());
-    EXPECT_TRUE((*file)->Append("partial"));
+    EXPECT_TRUE((*file)->Append("partial").ok());
   }
   EXPECT_EQ(dir.List(), Names{});
 }

@@ -118,9 +118,7 @@ void MisbehavingServer::Serve() {
   }
 }
 
-std::string MisbehavingServer::Url(std::string_view path) const {
-  return LoopbackUrl(port_, path);
-}
+std::string MisbehavingServer::Url(std::string_view path) const { return LoopbackUrl(port_, path); }
 
 RefusingPort::RefusingPort() { std::tie(fd_, port_) = BindLoopback(); }
 RefusingPort::~RefusingPort() { ::close(fd_); }

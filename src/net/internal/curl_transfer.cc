@@ -45,6 +45,13 @@ int ParseStatusLine(std::string_view line) {
   return status;
 }
 
+// Whether the transfer goes on after a hook returned `status`; keeps the error if not.
+bool Continue(ResponseSink& sink, core::Status status) {
+  if (status.ok()) return true;
+  sink.stopped_by = status.error();
+  return false;
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto& sink = *static_cast<ResponseSink*>(user);
   const size_t total = size * count;
@@ -58,7 +65,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (TrimView(line).empty()) {
     if (sink.headers_done || sink.status < 200) return total;
     sink.headers_done = true;
-    return !sink.on_headers || sink.on_headers(sink) ? total : 0;
+    return Continue(sink, sink.on_headers ? sink.on_headers(sink) : core::Ok()) ? total : 0;
   }
   if ((line.front() == ' ' || line.front() == '\t') && !sink.headers.empty()) {
     sink.headers.back().second += " " + std::string(TrimView(line));  // obs-fold continuation
@@ -74,25 +81,37 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto& sink = *static_cast<ResponseSink*>(user);
   const size_t total = size * count;
-  if (sink.on_body && !sink.on_body(std::string_view(data, total))) return 0;
-  return total;
+  sink.body_bytes += total;
+  if (!sink.on_body) return total;
+  return Continue(sink, sink.on_body(std::string_view(data, total))) ? total : 0;
 }
 
 // A plain account of what went wrong, for people reading the message; libcurl's own detail
 // follows it.
 std::string_view Explain(CURLcode code) {
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return "timed out";
-    case CURLE_COULDNT_CONNECT: return "could not connect";
-    case CURLE_COULDNT_RESOLVE_HOST: return "could not resolve the host";
-    case CURLE_COULDNT_RESOLVE_PROXY: return "could not resolve the proxy";
-    case CURLE_GOT_NOTHING: return "the server closed the connection without answering";
-    case CURLE_SEND_ERROR: return "the connection broke while sending";
-    case CURLE_RECV_ERROR: return "the connection broke while receiving";
-    case CURLE_PARTIAL_FILE: return "the response body was cut short";
-    case CURLE_SSL_CONNECT_ERROR: return "the TLS handshake failed";
-    case CURLE_PEER_FAILED_VERIFICATION: return "the server's TLS certificate is not trusted";
-    default: return curl_easy_strerror(code);
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timed out";
+    case CURLE_COULDNT_CONNECT:
+      return "could not connect";
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "could not resolve the host";
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "could not resolve the proxy";
+    case CURLE_GOT_NOTHING:
+      return "the server closed the connection without answering";
+    case CURLE_SEND_ERROR:
+      return "the connection broke while sending";
+    case CURLE_RECV_ERROR:
+      return "the connection broke while receiving";
+    case CURLE_PARTIAL_FILE:
+      return "the response body was cut short";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "the TLS handshake failed";
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "the server's TLS certificate is not trusted";
+    default:
+      return curl_easy_strerror(code);
   }
 }
 
@@ -193,19 +212,26 @@ CURLcode ConfigureTransfer(CURL* easy, const TransferSetup& setup) {
   return result;
 }
 
+bool IsValidMethod(std::string_view method) {
+  return !method.empty() &&
+         std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 std::string DescribeRequest(std::string_view method, std::string_view url) {
-  return core::Redact(std::string(method) + " " + std::string(url.substr(0, url.find_first_of("?#"))));
+  std::string text = IsValidMethod(method) ? std::string(method) : "(invalid method)";
+  return core::Redact(text + " " + std::string(url.substr(0, url.find_first_of("?#"))));
 }
 
 core::Error TransportError(CURL* easy, CURLcode code, const char* error_buffer,
                            std::string_view what) {
   std::string message = std::string(what) + ": " + std::string(Explain(code));
-  long os_errno = 0;
   std::string detail = error_buffer != nullptr ? error_buffer : "";
-  if (easy != nullptr && curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
-      os_errno != 0) {
-    std::string reason = std::generic_category().message(static_cast<int>(os_errno));
-    if (detail.find(reason) == std::string::npos) message += ": " + reason;
+  // libcurl's detail for a failed connect does not say why ("refused", "unreachable"); errno
+  // does. It is read for this code only, as a handle keeps the errno of earlier transfers.
+  long os_errno = 0;
+  if (code == CURLE_COULDNT_CONNECT &&
+      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno != 0) {
+    message += ": " + std::generic_category().message(static_cast<int>(os_errno));
   }
   if (!detail.empty()) message += " (" + detail + ")";
   message = core::Redact(message);

@@ -10,27 +10,32 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "core/result.h"
 #include "net/http_client.h"
 
 namespace callbrief::net::internal {
 
 // What the callbacks of one transfer collect, and the hooks through which a caller watches it.
-// Headers of interim (1xx) responses and of proxy CONNECT answers are dropped.
+// Headers of interim (1xx) responses and of proxy CONNECT answers are dropped. A hook that returns
+// an error stops the transfer, and that error is the transfer's outcome.
 struct ResponseSink {
+  // Called once the headers of each response but an interim one are in (a redirect's included).
+  std::function<core::Status(const ResponseSink&)> on_headers;
+  // Called with each piece of the body.
+  std::function<core::Status(std::string_view)> on_body;
+
   int status = 0;
   Headers headers;  // Names lower-cased, values trimmed.
-  // Called once the headers of the final response are in; returning false aborts the transfer.
-  std::function<bool(const ResponseSink&)> on_headers;
-  // Called with each piece of the body; returning false aborts the transfer.
-  std::function<bool(std::string_view)> on_body;
-
-  bool headers_done = false;  // Internal to the header callback.
+  std::uint64_t body_bytes = 0;
+  std::optional<core::Error> stopped_by;  // The error a hook returned, if one did.
+  bool headers_done = false;              // Internal to the header callback.
 };
 
 // Easy handles kept for reuse, each with its own live connections, all sharing one DNS cache and
@@ -41,7 +46,8 @@ class HandlePool {
   class Lease {
    public:
     Lease(HandlePool* pool, CURL* easy) : pool_(pool), easy_(easy) {}
-    Lease(Lease&& other) noexcept : pool_(other.pool_), easy_(std::exchange(other.easy_, nullptr)) {}
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_), easy_(std::exchange(other.easy_, nullptr)) {}
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
       if (easy_ != nullptr) pool_->Release(easy_);
@@ -94,6 +100,9 @@ struct TransferSetup {
 };
 // Returns the first option libcurl refused, or CURLE_OK.
 CURLcode ConfigureTransfer(CURL* easy, const TransferSetup& setup);
+
+// A method goes into the request line verbatim, so it must be a plain upper-case token.
+bool IsValidMethod(std::string_view method);
 
 // "GET https://host/path": the URL without its query string or fragment, which may carry
 // signatures, and redacted.

@@ -52,20 +52,20 @@ PartialFile::~PartialFile() {
   EVP_MD_CTX_free(hash_);
 }
 
-bool PartialFile::Append(std::string_view data) {
-  if (write_errno_ != 0) return false;
+core::Status PartialFile::Append(std::string_view data) {
+  if (write_errno_ != 0) return FileError(write_errno_, "cannot write");
   EVP_DigestUpdate(hash_, data.data(), data.size());
   while (!data.empty()) {
     ssize_t written = ::write(fd_, data.data(), data.size());
     if (written < 0 && errno == EINTR) continue;
     if (written < 0) {
       write_errno_ = errno;
-      return false;
+      return FileError(write_errno_, "cannot write");
     }
     data.remove_prefix(static_cast<std::size_t>(written));
     bytes_ += static_cast<std::uint64_t>(written);
   }
-  return true;
+  return core::Ok();
 }
 
 core::Status PartialFile::Commit() {

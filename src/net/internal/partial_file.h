@@ -25,8 +25,8 @@ class PartialFile {
   PartialFile(const PartialFile&) = delete;
   PartialFile& operator=(const PartialFile&) = delete;
 
-  // False once a write has failed; the error is kept for Commit().
-  bool Append(std::string_view data);
+  [[nodiscard]] core::Status Append(std::string_view data);
+  // Refuses once an Append has failed, so a file with a hole never reaches `final_path`.
   [[nodiscard]] core::Status Commit();
 
   std::uint64_t bytes() const { return bytes_; }

@@ -1,0 +1,134 @@
+#include "bitrix/rest_client.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "net/http_error.h"
+
+namespace callbrief::bitrix {
+namespace {
+
+using core::Error;
+
+std::optional<std::int64_t> OptionalInteger(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end()) return std::nullopt;
+  if (it->is_number_integer()) return it->get<std::int64_t>();
+  if (it->is_string()) {
+    try {
+      return std::stoll(it->get<std::string>());
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+class WebhookRestClient final : public RestClient {
+ public:
+  WebhookRestClient(net::HttpClient& http, RateLimiter* limiter, RestClientOptions options)
+      : http_(http), limiter_(limiter), options_(std::move(options)) {}
+
+  core::Result<RestResponse> Call(std::string_view method, const nlohmann::json& params) override {
+    if (options_.webhook_url.empty()) {
+      return Error::Config(fmt::format(
+          "calling {}: BITRIX24_WEBHOOK_URL is not set; add the inbound webhook URL of the portal",
+          method));
+    }
+    if (limiter_) {
+      auto waited = limiter_->Acquire();
+      if (waited > std::chrono::milliseconds(500)) {
+        spdlog::debug("Bitrix24 {} waited {} ms for the request budget", method,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
+      }
+    }
+    net::HttpRequest request;
+    request.method = "POST";
+    request.url = options_.webhook_url + std::string(method) + ".json";
+    request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    request.body = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    request.timeout = options_.timeout;
+
+    auto response = http_.Send(request);
+    if (!response) return response.error().WithContext(fmt::format("Bitrix24 {}", method));
+    auto body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    bool has_result = body.is_object() && body.contains("result") && !body.contains("error");
+    if (response->IsSuccess() && has_result) {
+      return RestResponse{std::move(body["result"]), OptionalInteger(body, "total"),
+                          OptionalInteger(body, "next")};
+    }
+    if (body.is_discarded()) {
+      if (response->IsSuccess()) {
+        return Error::Transient(fmt::format("Bitrix24 {}: the answer is not JSON: {}", method,
+                                            net::BodyExcerpt(response->body)));
+      }
+      return net::ErrorForStatus(*response, fmt::format("Bitrix24 {}", method));
+    }
+    return ErrorFromReply(method, response->status, body, core::SystemClock::Instance().Now());
+  }
+
+ private:
+  net::HttpClient& http_;
+  RateLimiter* limiter_;
+  RestClientOptions options_;
+};
+
+}  // namespace
+
+std::string_view ScopeOfMethod(std::string_view method) {
+  if (method.starts_with("voximplant.") || method.starts_with("telephony.")) return "telephony";
+  if (method.starts_with("disk.")) return "disk";
+  if (method.starts_with("crm.")) return "crm";
+  if (method.starts_with("user.")) return "user";
+  return "";
+}
+
+core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
+                           core::TimePoint now) {
+  std::string code = body.is_object() ? body.value("error", "") : "";
+  std::string description = body.is_object() ? body.value("error_description", "") : "";
+  std::string what = fmt::format("Bitrix24 {}: HTTP {} {}{}{}", method, http_status, code,
+                                 description.empty() ? "" : ": ", net::BodyExcerpt(description));
+  if (code == "QUERY_LIMIT_EXCEEDED") {
+    return Error::RateLimited(what + " (the portal's request budget)", std::chrono::seconds(1));
+  }
+  if (code == "OPERATION_TIME_LIMIT") {
+    std::optional<std::chrono::milliseconds> after;
+    if (body.contains("time") && body["time"].is_object()) {
+      auto reset = body["time"].value("operating_reset_at", 0.0);
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+          core::FromUnixMillis(static_cast<std::int64_t>(reset * 1000)) - now);
+      if (reset > 0) after = std::max(wait, std::chrono::milliseconds(1000));
+    }
+    return Error::RateLimited(what, after);
+  }
+  if (code == "NO_AUTH_FOUND" || code == "expired_token") {
+    return Error::Config(what +
+                         " — the portal refused the webhook: check BITRIX24_WEBHOOK_URL "
+                         "(the inbound webhook may have been deleted, expired or regenerated)");
+  }
+  if (code == "insufficient_scope") {
+    std::string_view scope = ScopeOfMethod(method);
+    return Error::Config(fmt::format(
+        "{} — the inbound webhook lacks a permission: in Bitrix24 add the \"{}\" scope to the "
+        "webhook of BITRIX24_WEBHOOK_URL",
+        what, scope.empty() ? "required" : scope));
+  }
+  if (code == "ACCESS_DENIED" || code == "INVALID_CREDENTIALS" || code == "user_access_error") {
+    return Error::Config(what +
+                         " — the webhook's user may not do this: create the inbound webhook "
+                         "as a portal administrator (only they see every call and recording)");
+  }
+  if (code == "PORTAL_DELETED") return Error::Config(what + " — the portal is closed or deleted");
+  if (code == "OVERLOAD_LIMIT" || http_status >= 500 || code == "INTERNAL_SERVER_ERROR") {
+    return Error::Transient(what);
+  }
+  return Error::Permanent(what);
+}
+
+std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* limiter,
+                                           RestClientOptions options) {
+  return std::make_unique<WebhookRestClient>(http, limiter, std::move(options));
+}
+
+}  // namespace callbrief::bitrix

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "bitrix/rate_limiter.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "net/http_client.h"
+
+namespace callbrief::bitrix {
+
+// What a REST method answered: `result`, and for list methods `total` and `next` (the `start` of
+// the next page; absent on the last one).
+struct RestResponse {
+  nlohmann::json result;
+  std::optional<std::int64_t> total;
+  std::optional<std::int64_t> next;
+};
+
+// Calls Bitrix24 REST methods through the inbound webhook (…/rest/USER/CODE/<method>.json).
+// Errors carry a kind the retry policy understands and a message that tells the operator what to
+// fix (see ErrorFromReply). Thread-safe.
+class RestClient {
+ public:
+  virtual ~RestClient() = default;
+  virtual core::Result<RestResponse> Call(std::string_view method,
+                                          const nlohmann::json& params) = 0;
+};
+
+struct RestClientOptions {
+  std::string webhook_url;                   // Ends with '/', as Config normalises it.
+  std::chrono::milliseconds timeout{60000};  // Bitrix24 cloud cuts requests at 60 s anyway.
+};
+
+// `limiter` may be null (no client-side budget); it is shared by every caller of the client.
+std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* limiter,
+                                           RestClientOptions options);
+
+// Interprets a reply of `method` that is not a success. Pure.
+//  - QUERY_LIMIT_EXCEEDED (503) → kRateLimited (the bucket drains 2/s: retry in a second);
+//    OPERATION_TIME_LIMIT (429) → kRateLimited until the method's time budget resets;
+//  - OVERLOAD_LIMIT, INTERNAL_SERVER_ERROR, any 5xx → kTransient;
+//  - NO_AUTH_FOUND, expired_token, insufficient_scope, ACCESS_DENIED, INVALID_CREDENTIALS,
+//    user_access_error, PORTAL_DELETED → kConfig, saying which variable, scope or right to fix;
+//  - anything else (ERROR_NOT_FOUND, ERROR_CORE, ERROR_ARGUMENT, …) → kPermanent.
+core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
+                           core::TimePoint now);
+
+// The webhook scope a method needs ("telephony", "disk", "crm", "user"), or "" when unknown.
+std::string_view ScopeOfMethod(std::string_view method);
+
+}  // namespace callbrief::bitrix

@@ -1,0 +1,116 @@
+#include "bitrix/rest_client.h"
+
+#include <gtest/gtest.h>
+
+#include "bitrix/fake_http_client.h"
+
+namespace callbrief::bitrix {
+namespace {
+
+using core::ErrorKind;
+using testing::FakeHttpClient;
+
+constexpr const char* kWebhook = "https://acme.bitrix24.ru/rest/1/hookcode123/";
+
+class RestClientTest : public ::testing::Test {
+ protected:
+  FakeHttpClient http_;
+  std::unique_ptr<RestClient> client_ = MakeRestClient(http_, nullptr, {.webhook_url = kWebhook});
+};
+
+TEST_F(RestClientTest, PostsJsonParamsToTheMethodUnderTheWebhook) {
+  http_.Reply(200, R"({"result":[{"ID":"1"}],"total":1,"time":{"start":1}})");
+  auto reply = client_->Call("voximplant.statistic.get", {{"FILTER", {{"CALL_ID", "X.1"}}}});
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(reply->result[0]["ID"], "1");
+  EXPECT_EQ(reply->total, 1);
+  EXPECT_FALSE(reply->next.has_value());
+  auto sent = http_.requests().at(0);
+  EXPECT_EQ(sent.method, "POST");
+  EXPECT_EQ(sent.url, std::string(kWebhook) + "voximplant.statistic.get.json");
+  EXPECT_EQ(nlohmann::json::parse(sent.body)["FILTER"]["CALL_ID"], "X.1");
+}
+
+TEST_F(RestClientTest, ReadsTheNextPageOffset) {
+  http_.Reply(200, R"({"result":[],"total":120,"next":50})");
+  auto reply = client_->Call("voximplant.statistic.get", nlohmann::json::object());
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->next, 50);
+}
+
+TEST_F(RestClientTest, WithoutAWebhookUrlEveryCallIsAConfigurationError) {
+  auto unconfigured = MakeRestClient(http_, nullptr, {});
+  auto reply = unconfigured->Call("profile", {});
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(reply.error().message.find("BITRIX24_WEBHOOK_URL"), std::string::npos);
+}
+
+TEST_F(RestClientTest, TransportFailuresStayTransientWithTheMethodNamed) {
+  http_.Fail(core::Error::Transient("connection reset"));
+  auto reply = client_->Call("disk.file.get", {{"id", 5}});
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().kind, ErrorKind::kTransient);
+  EXPECT_EQ(reply.error().message, "Bitrix24 disk.file.get: connection reset");
+}
+
+TEST_F(RestClientTest, AnHtmlErrorPageIsClassifiedByStatus) {
+  http_.Reply(502, "<html>Bad gateway</html>");
+  auto reply = client_->Call("profile", {});
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().kind, ErrorKind::kTransient);
+}
+
+struct ErrorCase {
+  int status;
+  std::string body;
+  ErrorKind kind;
+  std::string says;
+};
+
+TEST(ErrorFromReplyTest, EachDocumentedErrorTellsWhatToDo) {
+  const core::TimePoint now = core::FromUnixMillis(1'800'000'000'000);
+  for (const ErrorCase& c : std::vector<ErrorCase>{
+           {503, R"({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"})",
+            ErrorKind::kRateLimited, "request budget"},
+           {429, R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":1800000042}})",
+            ErrorKind::kRateLimited, "OPERATION_TIME_LIMIT"},
+           {503, R"({"error":"OVERLOAD_LIMIT"})", ErrorKind::kTransient, "OVERLOAD_LIMIT"},
+           {500, R"({"error":"INTERNAL_SERVER_ERROR"})", ErrorKind::kTransient, "HTTP 500"},
+           {401, R"({"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"})",
+            ErrorKind::kConfig, "check BITRIX24_WEBHOOK_URL"},
+           {401, R"({"error":"expired_token"})", ErrorKind::kConfig, "BITRIX24_WEBHOOK_URL"},
+           {403, R"({"error":"insufficient_scope"})", ErrorKind::kConfig, "add the \"disk\" scope"},
+           {403, R"({"error":"ACCESS_DENIED"})", ErrorKind::kConfig, "portal administrator"},
+           {400, R"({"error":"ERROR_NOT_FOUND","error_description":"Not found"})",
+            ErrorKind::kPermanent, "ERROR_NOT_FOUND: Not found"},
+           {404, R"({"error":"ERROR_METHOD_NOT_FOUND"})", ErrorKind::kPermanent, "HTTP 404"},
+       }) {
+    auto error = ErrorFromReply("disk.file.get", c.status, nlohmann::json::parse(c.body), now);
+    EXPECT_EQ(error.kind, c.kind) << c.body;
+    EXPECT_NE(error.message.find(c.says), std::string::npos) << error.message;
+  }
+}
+
+TEST(ErrorFromReplyTest, OperationTimeLimitWaitsUntilTheBudgetResets) {
+  const core::TimePoint now = core::FromUnixMillis(1'800'000'000'000);
+  auto error = ErrorFromReply(
+      "voximplant.statistic.get", 429,
+      nlohmann::json::parse(
+          R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":1800000042}})"),
+      now);
+  ASSERT_TRUE(error.retry_after.has_value());
+  EXPECT_EQ(*error.retry_after, std::chrono::seconds(42));
+}
+
+TEST(ScopeOfMethodTest, NamesTheWebhookScopeOfEachMethodFamily) {
+  EXPECT_EQ(ScopeOfMethod("voximplant.statistic.get"), "telephony");
+  EXPECT_EQ(ScopeOfMethod("telephony.call.attachTranscription"), "telephony");
+  EXPECT_EQ(ScopeOfMethod("disk.file.get"), "disk");
+  EXPECT_EQ(ScopeOfMethod("crm.timeline.comment.add"), "crm");
+  EXPECT_EQ(ScopeOfMethod("user.get"), "user");
+  EXPECT_EQ(ScopeOfMethod("profile"), "");
+}
+
+}  // namespace
+}  // namespace callbrief::bitrix
