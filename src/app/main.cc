@@ -11,11 +11,14 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/backfill.h"
+#include "app/bitrix_access.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/redact.h"
 #include "http/server.h"
 #include "http/webhook_intake.h"
+#include "pipeline/reconciler.h"
 #include "store/call_store.h"
 #include "store/group_commit.h"
 
@@ -97,6 +100,16 @@ int Serve() {
   spdlog::info("callbrief {} listening on http://{}:{} (database {})", CALLBRIEF_VERSION,
                config->host, server.port(), config->database_url);
 
+  // The reconciler catches calls whose webhook never arrived (Bitrix24 does not retry events).
+  app::BitrixAccess bitrix = app::MakeBitrixAccess(*config);
+  pipeline::Reconciler reconciler(*bitrix.rest, **store, core::SystemClock::Instance());
+  std::thread reconciler_thread;
+  if (config->HasBitrix() && config->reconcile_interval.count() > 0) {
+    reconciler_thread = std::thread([&] { reconciler.Run(config->reconcile_interval); });
+  } else if (config->HasBitrix()) {
+    spdlog::info("RECONCILE_INTERVAL is 0: calls whose webhook is lost will not be found");
+  }
+
   std::thread signal_waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -107,6 +120,8 @@ int Serve() {
   // Run() also returns if listening fails; make sure the waiter can finish either way.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  reconciler.Stop();
+  if (reconciler_thread.joinable()) reconciler_thread.join();
   spdlog::info("Stopped");
   return 0;
 }
@@ -120,6 +135,12 @@ int Migrate() {
   return 0;
 }
 
+int Backfill(const app::BackfillOptions& options) {
+  auto config = LoadConfiguration();
+  if (!config) return Fail(config.error());
+  return app::RunBackfill(*config, options);
+}
+
 }  // namespace
 }  // namespace callbrief
 
@@ -130,9 +151,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "Run the HTTP server and the processing workers");
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
+  callbrief::app::BackfillOptions backfill_options;
+  auto* backfill = app.add_subcommand(
+      "backfill", "Record calls from Bitrix24's call history (e.g. from before installation)");
+  backfill->add_option("--since", backfill_options.since, "First day, e.g. 2026-11-01")->required();
+  backfill->add_option("--until", backfill_options.until, "Stop before this day (optional)");
+  backfill->add_flag("--dry-run", backfill_options.dry_run, "Count what would be recorded");
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return callbrief::Serve();
   if (migrate->parsed()) return callbrief::Migrate();
+  if (backfill->parsed()) return callbrief::Backfill(backfill_options);
   return 1;
 }

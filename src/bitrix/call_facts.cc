@@ -70,12 +70,25 @@ std::string PortalDate(std::int64_t unix_ms) {
   return iso.substr(0, 19) + "+00:00";
 }
 
-}  // namespace
-
-core::Result<StatisticPage> ListStatisticPage(RestClient& client, const StatisticWindow& window) {
+nlohmann::json StatisticFilter(const StatisticWindow& window) {
   nlohmann::json filter = {{">ID", window.after_id}};
   if (window.since_ms) filter[">=CALL_START_DATE"] = PortalDate(*window.since_ms);
   if (window.until_ms) filter["<CALL_START_DATE"] = PortalDate(*window.until_ms);
+  return filter;
+}
+
+}  // namespace
+
+core::Result<std::int64_t> CountStatistic(RestClient& client, const StatisticWindow& window) {
+  auto reply =
+      client.Call("voximplant.statistic.get", {{"FILTER", StatisticFilter(window)}, {"start", 0}});
+  if (!reply) return reply.error();
+  return reply->total.value_or(
+      reply->result.is_array() ? static_cast<std::int64_t>(reply->result.size()) : 0);
+}
+
+core::Result<StatisticPage> ListStatisticPage(RestClient& client, const StatisticWindow& window) {
+  nlohmann::json filter = StatisticFilter(window);
   auto reply = client.Call("voximplant.statistic.get",
                            {{"FILTER", filter}, {"SORT", "ID"}, {"ORDER", "ASC"}, {"start", -1}});
   if (!reply) return reply.error();

@@ -64,6 +64,9 @@ inline constexpr int kStatisticPageSize = 50;
 
 core::Result<StatisticPage> ListStatisticPage(RestClient& client, const StatisticWindow& window);
 
+// How many statistic rows the window holds (one request that asks Bitrix24 to count).
+core::Result<std::int64_t> CountStatistic(RestClient& client, const StatisticWindow& window);
+
 // What to do with a call, by the seed's filters: only completed calls (CALL_FAILED_CODE 200),
 // longer than MIN_CALL_DURATION seconds, with a recording. The recording may appear after the
 // event: until `recording_wait_over`, a call without one waits rather than being skipped.

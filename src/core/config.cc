@@ -216,6 +216,11 @@ Result<Config> LoadConfig(const Environment& env) {
     return s.error();
   }
   if (thread_id != 0) c.telegram_thread_id = thread_id;
+  std::int64_t reconcile_interval = c.reconcile_interval.count();
+  if (auto s = ReadInt(env, "RECONCILE_INTERVAL", 0, 86400, &reconcile_interval); !s) {
+    return s.error();
+  }
+  c.reconcile_interval = std::chrono::seconds(reconcile_interval);
   std::int64_t recording_wait = c.recording_wait.count();
   if (auto s = ReadInt(env, "RECORDING_WAIT", 0, 7 * 86400, &recording_wait); !s) return s.error();
   c.recording_wait = std::chrono::seconds(recording_wait);

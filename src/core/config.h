@@ -53,6 +53,8 @@ struct Config {
 
   // Pipeline.
   int workers = 4;
+  // How often the reconciler looks for calls no webhook announced; 0 turns it off.
+  std::chrono::seconds reconcile_interval{900};
   std::vector<std::string> recording_hosts;
 
   // Logging.

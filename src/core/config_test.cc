@@ -19,6 +19,7 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedTable) {
   EXPECT_EQ(c->workers, 4);
   EXPECT_EQ(c->min_call_duration_seconds, 10);
   EXPECT_EQ(c->recording_wait, std::chrono::seconds(600));
+  EXPECT_EQ(c->reconcile_interval, std::chrono::seconds(900));
   EXPECT_EQ(c->transcribe_model, "whisper-1");
   EXPECT_EQ(c->summary_model, "gpt-4o");
   EXPECT_EQ(c->call_language, "ru");
@@ -81,6 +82,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"WORKERS", "0", "WORKERS: must be a whole number from 1 to 256"},
            {"MIN_CALL_DURATION", "-1", "MIN_CALL_DURATION: must be a whole number from 0"},
            {"RECORDING_WAIT", "ten", "RECORDING_WAIT: must be a whole number"},
+           {"RECONCILE_INTERVAL", "-5", "RECONCILE_INTERVAL: must be a whole number from 0"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
            {"LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"},

@@ -35,6 +35,10 @@ class CallStore {
   // Number of calls in each stage, for readiness, metrics and the status page.
   virtual core::Result<std::vector<std::pair<Stage, std::int64_t>>> CountByStage() = 0;
 
+  // Small named values kept between runs (the reconciler's cursor, a migrated Telegram chat id).
+  virtual core::Result<std::optional<std::string>> GetSetting(std::string_view name) = 0;
+  virtual core::Status PutSetting(std::string_view name, std::string_view value) = 0;
+
   // Cheap round trip proving the database answers (readiness probe).
   virtual core::Status Ping() = 0;
 };

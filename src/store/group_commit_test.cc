@@ -44,6 +44,10 @@ class RecordingStore final : public CallStore {
   core::Result<std::vector<std::pair<Stage, std::int64_t>>> CountByStage() override {
     return std::vector<std::pair<Stage, std::int64_t>>{};
   }
+  core::Result<std::optional<std::string>> GetSetting(std::string_view) override {
+    return std::optional<std::string>();
+  }
+  core::Status PutSetting(std::string_view, std::string_view) override { return core::Ok(); }
   core::Status Ping() override { return core::Ok(); }
 
  private:

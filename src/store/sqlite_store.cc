@@ -317,6 +317,37 @@ class SqliteStore final : public CallStore {
     }
   }
 
+  Result<std::optional<std::string>> GetSetting(std::string_view name) override {
+    try {
+      return readers_.With([&](SQLite::Database& db) -> Result<std::optional<std::string>> {
+        SQLite::Statement st(db, "SELECT value FROM settings WHERE name = ?");
+        st.bind(1, std::string(name));
+        if (!st.executeStep()) return std::optional<std::string>();
+        return std::optional<std::string>(st.getColumn(0).getString());
+      });
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, fmt::format("reading setting {}", name));
+    }
+  }
+
+  Status PutSetting(std::string_view name, std::string_view value) override {
+    std::lock_guard lock(writer_mutex_);
+    try {
+      SQLite::Statement st(*writer_,
+                           "INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) "
+                           "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                           "updated_at = excluded.updated_at");
+      st.bind(1, std::string(name));
+      st.bind(2, std::string(value));
+      st.bind(3, core::ToUnixMillis(core::SystemClock::Instance().Now()));
+      st.exec();
+      checkpointer_.NoteCommit();
+      return core::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, fmt::format("saving setting {}", name));
+    }
+  }
+
   Status Ping() override {
     try {
       return readers_.With([](SQLite::Database& db) -> Status {

@@ -170,6 +170,17 @@ TEST_F(SqliteStoreTest, CountsCallsByStage) {
   EXPECT_EQ((*counts)[0], std::make_pair(Stage::kReceived, std::int64_t{2}));
 }
 
+TEST_F(SqliteStoreTest, SettingsAreAbsentUntilPutAndThenOverwritten) {
+  auto missing = store_->GetSetting("reconcile.after_id");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(store_->PutSetting("reconcile.after_id", "10").ok());
+  ASSERT_TRUE(store_->PutSetting("reconcile.after_id", "42").ok());
+  auto found = store_->GetSetting("reconcile.after_id");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->value_or(""), "42");
+}
+
 TEST_F(SqliteStoreTest, PingAnswersOnAHealthyDatabase) { EXPECT_TRUE(store_->Ping().ok()); }
 
 TEST_F(SqliteStoreTest, DataSurvivesReopening) {

@@ -1,0 +1,104 @@
+#include "app/backfill.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "app/bitrix_access.h"
+#include "core/redact.h"
+#include "pipeline/reconciler.h"
+#include "store/call_store.h"
+
+namespace callbrief::app {
+namespace {
+
+// One line that rewrites itself on a terminal; plain lines for logs and pipes.
+class Progress {
+ public:
+  explicit Progress(std::int64_t total)
+      : total_(total), tty_(isatty(STDOUT_FILENO)), started_(std::chrono::steady_clock::now()) {}
+
+  void Update(const pipeline::ImportReport& r) {
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    std::string eta = "?";
+    if (r.seen > 0 && total_ > r.seen) {
+      auto left = static_cast<int>(elapsed / r.seen * static_cast<double>(total_ - r.seen));
+      eta = fmt::format("{}:{:02}", left / 60, left % 60);
+    } else if (total_ <= r.seen) {
+      eta = "0:00";
+    }
+    std::string counts =
+        fmt::format("{}/{} calls read, {} new, ETA {}", r.seen, total_, r.created, eta);
+    if (tty_) {
+      constexpr int kWidth = 30;
+      int filled =
+          total_ > 0
+              ? static_cast<int>(kWidth * std::min<double>(1.0, double(r.seen) / double(total_)))
+              : kWidth;
+      std::fprintf(stdout, "\r[%s%s] %s", std::string(filled, '#').c_str(),
+                   std::string(kWidth - filled, '.').c_str(), counts.c_str());
+    } else {
+      std::fprintf(stdout, "page %d: %s\n", r.pages, counts.c_str());
+    }
+    std::fflush(stdout);
+  }
+
+  void Finish() {
+    if (tty_) std::fputc('\n', stdout);
+  }
+
+ private:
+  std::int64_t total_;
+  bool tty_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+std::optional<std::int64_t> ParseDate(const std::string& text) {
+  core::TimePoint t;
+  if (!core::ParseIso8601(text, &t)) return std::nullopt;
+  return core::ToUnixMillis(t);
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "callbrief backfill: %s\n", core::Redact(message).c_str());
+  return 1;
+}
+
+}  // namespace
+
+int RunBackfill(const core::Config& config, const BackfillOptions& options) {
+  if (!config.HasBitrix()) return Fail("BITRIX24_WEBHOOK_URL is not set: nothing to read from");
+  bitrix::StatisticWindow window;
+  window.since_ms = ParseDate(options.since);
+  if (!window.since_ms)
+    return Fail("--since: expected a date like 2026-11-01, got \"" + options.since + "\"");
+  if (!options.until.empty()) {
+    window.until_ms = ParseDate(options.until);
+    if (!window.until_ms)
+      return Fail("--until: expected a date like 2026-11-24, got \"" + options.until + "\"");
+  }
+  auto store = store::OpenStore(config.database_url, /*migrate=*/true);
+  if (!store) return Fail(store.error().message);
+  BitrixAccess bitrix = MakeBitrixAccess(config);
+
+  auto total = bitrix::CountStatistic(*bitrix.rest, window);
+  if (!total) return Fail(total.error().message);
+  std::fprintf(stdout, "%s%lld call(s) in Bitrix24's history for this period\n",
+               options.dry_run ? "Dry run: " : "", static_cast<long long>(*total));
+  Progress progress(*total);
+  auto report = pipeline::ImportStatistic(
+      *bitrix.rest, **store, window, store::CallSource::kBackfill, core::SystemClock::Instance(),
+      options.dry_run, [&](const pipeline::ImportReport& r) { progress.Update(r); });
+  progress.Finish();
+  if (!report) return Fail(report.error().message);
+  std::fprintf(stdout, "%s: %d call(s) read, %d %s\n", options.dry_run ? "Dry run done" : "Done",
+               report->seen, report->created,
+               options.dry_run ? "would be recorded (not known yet)" : "recorded");
+  return 0;
+}
+
+}  // namespace callbrief::app

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <memory>
+
+#include "bitrix/rate_limiter.h"
+#include "bitrix/rest_client.h"
+#include "core/config.h"
+#include "net/http_client.h"
+
+namespace callbrief::app {
+
+// Everything needed to talk to the portal, built once and shared by every user in the process:
+// one HTTP client (connection reuse), one request budget, one REST client.
+struct BitrixAccess {
+  std::unique_ptr<net::HttpClient> http;
+  std::unique_ptr<bitrix::RateLimiter> limiter;
+  std::unique_ptr<bitrix::RestClient> rest;
+};
+
+BitrixAccess MakeBitrixAccess(const core::Config& config);
+
+}  // namespace callbrief::app
