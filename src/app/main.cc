@@ -13,6 +13,7 @@
 
 #include "app/backfill.h"
 #include "app/bitrix_access.h"
+#include "app/doctor.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/redact.h"
@@ -135,6 +136,12 @@ int Migrate() {
   return 0;
 }
 
+int Doctor() {
+  auto config = LoadConfiguration();
+  if (!config) return Fail(config.error());
+  return app::RunDoctor(*config);
+}
+
 int Backfill(const app::BackfillOptions& options) {
   auto config = LoadConfiguration();
   if (!config) return Fail(config.error());
@@ -151,6 +158,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "Run the HTTP server and the processing workers");
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
+  auto* doctor =
+      app.add_subcommand("doctor", "Check the database and every credential, and say what to fix");
   callbrief::app::BackfillOptions backfill_options;
   auto* backfill = app.add_subcommand(
       "backfill", "Record calls from Bitrix24's call history (e.g. from before installation)");
@@ -162,5 +171,6 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return callbrief::Serve();
   if (migrate->parsed()) return callbrief::Migrate();
   if (backfill->parsed()) return callbrief::Backfill(backfill_options);
+  if (doctor->parsed()) return callbrief::Doctor();
   return 1;
 }
