@@ -1,0 +1,46 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <httplib.h>
+
+#include "fakes/fake_bitrix24.h"
+#include "fakes/leaky_bucket.h"
+#include "fakes/portal_state.h"
+
+// Shared by fake_bitrix24.cc (server and routing) and fake_bitrix24_control.cc (control API).
+namespace callbrief::fakes {
+
+struct FakeBitrix24::Impl {
+  explicit Impl(Options options);
+
+  core::TimePoint Now() const;
+  std::chrono::nanoseconds MonotonicNow() const;
+  // Sleeps for `duration` unless Stop() comes first; false if it did.
+  bool SleepUnlessStopped(std::chrono::milliseconds duration);
+
+  void AddRoutes();
+  void HandleRest(const httplib::Request& request, httplib::Response& response);
+  void HandleDownload(const httplib::Request& request, httplib::Response& response);
+  void AnswerOAuth(const httplib::Request& request, httplib::Response& response);
+  void Log(LoggedRequest entry);
+
+  const Options options;
+  mutable std::mutex mu;
+  Portal portal;                      // Guarded by mu.
+  std::optional<LeakyBucket> bucket;  // Guarded by mu; engaged while rate limiting is on.
+
+  httplib::Server server;
+  std::thread thread;
+  std::atomic<int> port{0};
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;  // Guarded by stop_mu.
+};
+
+}  // namespace callbrief::fakes
