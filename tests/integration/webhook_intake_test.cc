@@ -378,6 +378,8 @@ TEST(ServiceLogTest, ReceivedEventIsLoggedWithItsCallIdOnTheSameLine) {
   auto client = service.Client();
   BitrixEvent event;
   ASSERT_EQ(StatusOf(PostForm(client, event)), 200);
+  // Info lines are flushed once a second; stopping the service flushes them now.
+  ASSERT_EQ(service.Terminate(), ExitedWith(0));
 
   EXPECT_TRUE(LogHasLineWith(
       service.Stdout(), {"📞 Received call webhook from Bitrix24", "[call=" + event.call_id + "]"}))
