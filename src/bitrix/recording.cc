@@ -26,22 +26,6 @@ struct RecordingLink {
   std::string_view source;
 };
 
-// Whether `error` is Bitrix24's reply `code` to `method`. RestClient keeps the REST error code
-// only in the message, which ErrorFromReply writes as "Bitrix24 <method>: HTTP <status> <code>…";
-// bitrix_test checks this against the real RestClient, so a change there fails loudly.
-bool IsReplyCode(const Error& error, std::string_view method, std::string_view code) {
-  std::string prefix = fmt::format("Bitrix24 {}: HTTP ", method);
-  std::string_view m = error.message;
-  if (!m.starts_with(prefix)) return false;
-  m.remove_prefix(prefix.size());
-  while (!m.empty() && m.front() >= '0' && m.front() <= '9') m.remove_prefix(1);
-  if (!m.starts_with(' ')) return false;
-  m.remove_prefix(1);
-  if (!m.starts_with(code)) return false;
-  m.remove_prefix(code.size());
-  return m.empty() || m.front() == ':' || m.front() == ' ';
-}
-
 core::Result<RecordingLink> FindRecordingLink(RestClient& rest, const CallFacts& call) {
   const bool has_url = !call.record_url.empty();
   if (!call.record_file_id) {
@@ -52,8 +36,7 @@ core::Result<RecordingLink> FindRecordingLink(RestClient& rest, const CallFacts&
   auto reply = rest.Call("disk.file.get", {{"id", *call.record_file_id}});
   if (!reply) {
     const Error& e = reply.error();
-    if (has_url && (IsReplyCode(e, "disk.file.get", "ERROR_NOT_FOUND") ||
-                    IsReplyCode(e, "disk.file.get", "ACCESS_DENIED"))) {
+    if (has_url && (e.code == "ERROR_NOT_FOUND" || e.code == "ACCESS_DENIED")) {
       spdlog::info("call {}: disk.file.get refused file {} ({}); using CALL_RECORD_URL instead",
                    call.call_id, *call.record_file_id, e.message);
       return RecordingLink{call.record_url, kFromCallRecordUrl};

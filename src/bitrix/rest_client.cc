@@ -83,8 +83,10 @@ std::string_view ScopeOfMethod(std::string_view method) {
   return "";
 }
 
-core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
-                           core::TimePoint now) {
+namespace {
+
+core::Error Classify(std::string_view method, int http_status, const nlohmann::json& body,
+                     core::TimePoint now) {
   std::string code = body.is_object() ? body.value("error", "") : "";
   std::string description = body.is_object() ? body.value("error_description", "") : "";
   std::string what = fmt::format("Bitrix24 {}: HTTP {} {}{}{}", method, http_status, code,
@@ -124,6 +126,15 @@ core::Error ErrorFromReply(std::string_view method, int http_status, const nlohm
     return Error::Transient(what);
   }
   return Error::Permanent(what);
+}
+
+}  // namespace
+
+core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
+                           core::TimePoint now) {
+  core::Error error = Classify(method, http_status, body, now);
+  error.code = body.is_object() ? body.value("error", "") : "";
+  return error;
 }
 
 std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* limiter,

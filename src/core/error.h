@@ -24,19 +24,24 @@ struct Error {
   ErrorKind kind = ErrorKind::kPermanent;
   std::string message;
   std::optional<std::chrono::milliseconds> retry_after;  // Only for kRateLimited; a server hint.
+  // The service's own error code when it gave one ("QUERY_LIMIT_EXCEEDED", "insufficient_quota"),
+  // for callers that react to one code in particular; never parse `message` for it.
+  std::string code;
 
   static Error Transient(std::string message) {
-    return {ErrorKind::kTransient, std::move(message), {}};
+    return {ErrorKind::kTransient, std::move(message), {}, {}};
   }
   static Error Permanent(std::string message) {
-    return {ErrorKind::kPermanent, std::move(message), {}};
+    return {ErrorKind::kPermanent, std::move(message), {}, {}};
   }
-  static Error Config(std::string message) { return {ErrorKind::kConfig, std::move(message), {}}; }
+  static Error Config(std::string message) {
+    return {ErrorKind::kConfig, std::move(message), {}, {}};
+  }
   static Error InvalidInput(std::string message) {
-    return {ErrorKind::kInvalidInput, std::move(message), {}};
+    return {ErrorKind::kInvalidInput, std::move(message), {}, {}};
   }
   static Error RateLimited(std::string message, std::optional<std::chrono::milliseconds> after) {
-    return {ErrorKind::kRateLimited, std::move(message), after};
+    return {ErrorKind::kRateLimited, std::move(message), after, {}};
   }
 
   // The same error with `context` put in front: "context: message".

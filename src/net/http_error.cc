@@ -142,7 +142,7 @@ core::Error ErrorForStatus(const HttpResponse& response, std::string_view contex
   if (kind == core::ErrorKind::kRateLimited) {
     return core::Error::RateLimited(std::move(message), RetryAfterOf(response, now));
   }
-  return {kind, std::move(message), std::nullopt};
+  return {kind, std::move(message), std::nullopt, {}};
 }
 
 core::Error ErrorForStatus(const HttpResponse& response, std::string_view context) {
