@@ -99,6 +99,9 @@ struct CallRecord {
   std::int64_t received_at_ms = 0;
   std::int64_t updated_at_ms = 0;
   std::optional<std::int64_t> finished_at_ms;
+  // For a failed call, the stage that failed: where `retry` starts again.
+  std::optional<Stage> failed_stage;
+  std::string lease_owner;  // Empty when no worker holds the call.
 };
 
 struct RawEvent {
@@ -126,38 +129,132 @@ struct Summary {
 };
 
 struct Delivery {
-  std::string channel;  // "telegram", "bitrix_timeline".
-  std::string status;   // "pending", "done", "failed", "not_applicable".
+  std::string channel{};  // "telegram", "bitrix_timeline".
+  std::string status{};   // "pending", "done", "failed", "not_applicable".
   int attempts = 0;
-  std::string external_id;
-  std::string last_error;
-  std::optional<std::int64_t> delivered_at_ms;
+  std::string external_id{};
+  std::string last_error{};
+  std::optional<std::int64_t> delivered_at_ms{};
+};
+
+// One run of one stage: the call page's timeline.
+struct StageRun {
+  Stage stage = Stage::kReceived;
+  int attempt = 0;
+  std::int64_t started_at_ms = 0;
+  std::int64_t finished_at_ms = 0;
+  std::string outcome{};  // "ok", "waiting", "retry", "parked", "failed", "skipped".
+  std::string error{};
+};
+
+// A piece of prepared audio sent to speech-to-text on its own. `time_map_json` and
+// `transcript_json` are the audio and asr components' own serializations; the store keeps them
+// as text. A chunk with a transcript is not sent again.
+struct AudioChunk {
+  int index = 0;
+  std::string speaker{};
+  std::string path{};
+  std::int64_t start_ms = 0;  // On the original recording.
+  std::int64_t end_ms = 0;
+  std::string time_map_json{};
+  std::optional<std::string> transcript_json{};
+};
+
+// One provider request's consumption, as stored (see core::ProviderUsage).
+struct UsageRow {
+  Stage stage = Stage::kReceived;
+  std::string provider{};
+  std::string model{};
+  std::string operation{};
+  double audio_seconds = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t latency_ms = 0;
+  std::optional<double> cost_usd{};
+  std::int64_t at_ms = 0;
 };
 
 // A call with everything stored about it, for the call page and `GET /api/calls/{id}`.
 struct CallDetails {
   CallRecord call;
-  std::vector<RawEvent> events;
-  std::vector<TranscriptSegment> segments;
-  std::optional<Summary> summary;
-  std::vector<Delivery> deliveries;
+  std::vector<RawEvent> events{};
+  std::vector<TranscriptSegment> segments{};
+  std::optional<Summary> summary{};
+  std::vector<Delivery> deliveries{};
+  std::vector<StageRun> stage_runs{};
+  std::vector<UsageRow> usage{};
 };
+
+// What the resolve stage learnt from voximplant.statistic.get (and user.get), written over the
+// event's facts.
+struct CallFactsUpdate {
+  std::optional<int> call_type{};
+  Direction direction = Direction::kUnknown;
+  std::string client_number{};
+  std::string portal_number{};
+  std::optional<std::int64_t> portal_user_id{};
+  std::string manager_name{};
+  std::optional<int> duration_seconds{};
+  std::optional<std::int64_t> started_at_ms{};
+  std::string failed_code{};
+  std::string failed_reason{};
+  std::string crm_entity_type{};
+  std::optional<std::int64_t> crm_entity_id{};
+  std::optional<std::int64_t> crm_activity_id{};
+  std::optional<std::int64_t> record_file_id{};
+};
+
+struct RecordingUpdate {
+  std::string path{};
+  std::int64_t bytes = 0;
+  std::string sha256{};
+};
+
+// The end of one stage run, written in ONE transaction under the worker's lease: the stage's
+// results (each optional), where the call goes next, and the stage_runs row. This is what makes a
+// stage idempotent: its result and the move to the next stage are durable together or not at all.
+struct StageOutcome {
+  std::int64_t call_id = 0;
+  std::string lease_owner{};
+  Stage ran = Stage::kReceived;
+  int attempt = 1;
+  std::int64_t started_at_ms = 0;
+  std::int64_t finished_at_ms = 0;
+
+  Stage next = Stage::kReceived;
+  // When the call is due again; nullopt means now. Used for waiting and for backoff.
+  std::optional<std::int64_t> next_attempt_at_ms{};
+  std::string run_outcome = "ok";  // As in StageRun::outcome.
+  bool count_attempt = false;      // A failed try: attempts + 1 (else attempts restart at 0).
+  std::string error{};               // Shown in the UI; empty clears the call's last error.
+  std::string error_kind{};
+  std::string skip_reason{};
+
+  std::optional<CallFactsUpdate> facts{};
+  std::optional<RecordingUpdate> recording{};
+  std::optional<std::string> audio_report_json{};
+  std::optional<std::vector<AudioChunk>> chunks{};
+  std::optional<std::vector<TranscriptSegment>> segments{};
+  std::optional<Summary> summary{};
+};
+
+enum class RetryResult { kRetried, kNotFound, kNotRetryable };
 
 // Filters and paging for the Calls list, newest first. Paging is by keyset (`cursor` is the
 // `next_cursor` of the previous page), so page 1,000 costs what page 1 costs.
 struct CallQuery {
-  std::vector<Stage> stages;  // Empty: any stage.
-  std::optional<Direction> direction;
-  std::optional<std::int64_t> from_ms;  // started_at >= from
-  std::optional<std::int64_t> to_ms;    // started_at < to
-  std::string number_contains;          // Digits matched against client and portal numbers.
+  std::vector<Stage> stages{};  // Empty: any stage.
+  std::optional<Direction> direction{};
+  std::optional<std::int64_t> from_ms{};  // started_at >= from
+  std::optional<std::int64_t> to_ms{};    // started_at < to
+  std::string number_contains{};          // Digits matched against client and portal numbers.
   int limit = 50;
-  std::string cursor;
+  std::string cursor{};
 };
 
 struct CallPage {
-  std::vector<CallRecord> calls;
-  std::string next_cursor;  // Empty on the last page.
+  std::vector<CallRecord> calls{};
+  std::string next_cursor{};  // Empty on the last page.
 };
 
 }  // namespace callbrief::store

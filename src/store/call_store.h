@@ -12,19 +12,24 @@
 
 namespace callbrief::store {
 
-// Durable storage of calls and everything the pipeline learns about them. One interface, one
-// implementation per database (SQLite embedded, PostgreSQL for production); the same tests run
-// against each. Implementations are thread-safe. Errors are kTransient when the database is busy
-// or unreachable, kConfig when it cannot be opened or is of a newer schema than this binary.
-class CallStore {
+// Where newly announced calls are recorded (the part of the store GroupCommitter needs).
+class CallIntake {
  public:
-  virtual ~CallStore() = default;
+  virtual ~CallIntake() = default;
 
   // Records newly announced calls in ONE transaction, durable when this returns: intake answers
   // Bitrix24 only after that. A call whose bitrix_call_id is already stored is left unchanged and
   // reported as kDuplicate (also for a repeat inside the same batch). Results are in input order.
   virtual core::Result<std::vector<RecordedCall>> RecordIncomingCalls(
       std::span<const IncomingCall> calls) = 0;
+};
+
+// Durable storage of calls and everything the pipeline learns about them. One interface, one
+// implementation per database (SQLite embedded, PostgreSQL for production); the same tests run
+// against each. Implementations are thread-safe. Errors are kTransient when the database is busy
+// or unreachable, kConfig when it cannot be opened or is of a newer schema than this binary.
+class CallStore : public CallIntake {
+ public:
 
   // Newest first, filtered, one page.
   virtual core::Result<CallPage> ListCalls(const CallQuery& query) = 0;
@@ -41,6 +46,48 @@ class CallStore {
 
   // Cheap round trip proving the database answers (readiness probe).
   virtual core::Status Ping() = 0;
+
+  // ---- The pipeline's side: leases and stage results ----
+  //
+  // A worker claims a due call (a non-terminal stage, next attempt time reached, no live lease)
+  // by writing its owner name and a lease expiry in one statement, so two workers — or two
+  // processes on one database — never run the same call. Every later write names the owner; when
+  // the lease was lost meanwhile (it expired and another worker took the call) the write changes
+  // nothing and answers kTransient "lease lost".
+
+  // The due call that has waited longest, now leased to `owner` until now + lease; nullopt when
+  // nothing is due.
+  virtual core::Result<std::optional<CallRecord>> ClaimDueCall(std::string_view owner,
+                                                              std::int64_t now_ms,
+                                                              std::int64_t lease_ms) = 0;
+  // Pushes the expiry of the owner's leases on these calls to `expires_at_ms` (heartbeat).
+  virtual core::Status RenewLeases(std::string_view owner, std::span<const std::int64_t> call_ids,
+                                   std::int64_t expires_at_ms) = 0;
+  // Gives up every lease `owner` holds (shutdown; start-up of the same instance after a crash).
+  virtual core::Status ReleaseLeases(std::string_view owner) = 0;
+  // The earliest time an unleased non-terminal call becomes due; nullopt when none waits.
+  virtual core::Result<std::optional<std::int64_t>> NextDueAtMs() = 0;
+  // Makes calls parked on a configuration error due now (the configuration may have changed).
+  virtual core::Result<int> WakeParkedCalls(std::int64_t now_ms) = 0;
+
+  // Ends a stage run: results, next stage and stage_runs row in one transaction (StageOutcome).
+  virtual core::Status FinishStage(const StageOutcome& outcome) = 0;
+
+  // The prepared chunks of a call, in index order, with the transcripts stored so far.
+  virtual core::Result<std::vector<AudioChunk>> LoadChunks(std::int64_t call_id) = 0;
+  // Keeps one chunk's transcript as soon as it arrives (a retry re-sends only missing chunks).
+  virtual core::Status SaveChunkTranscript(std::int64_t call_id, int chunk_index,
+                                           std::string_view transcript_json,
+                                           std::int64_t now_ms) = 0;
+  // Creates or replaces the state of one delivery (telegram, bitrix_timeline).
+  virtual core::Status SaveDelivery(std::int64_t call_id, const Delivery& delivery) = 0;
+  // Keeps one provider request's usage and adds its cost to the call's total.
+  virtual core::Status RecordUsage(std::int64_t call_id, const UsageRow& usage) = 0;
+
+  // Sends a failed (or skipped) call back to the stage it stopped at — skipped calls to resolve —
+  // due now, attempts reset. Calls in progress or done are kNotRetryable.
+  virtual core::Result<RetryResult> RetryCall(std::string_view id_or_call_id,
+                                              std::int64_t now_ms) = 0;
 };
 
 // Opens the store named by a DATABASE_URL (`sqlite://PATH`), applying pending migrations when

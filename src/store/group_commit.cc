@@ -4,7 +4,7 @@
 
 namespace callbrief::store {
 
-GroupCommitter::GroupCommitter(CallStore& store, std::size_t max_batch)
+GroupCommitter::GroupCommitter(CallIntake& store, std::size_t max_batch)
     : store_(store), max_batch_(std::max<std::size_t>(1, max_batch)), writer_([this] { Run(); }) {}
 
 GroupCommitter::~GroupCommitter() {

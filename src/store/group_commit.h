@@ -27,7 +27,7 @@ class GroupCommitter {
     std::size_t largest_batch = 0;
   };
 
-  explicit GroupCommitter(CallStore& store, std::size_t max_batch = 256);
+  explicit GroupCommitter(CallIntake& store, std::size_t max_batch = 256);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -46,7 +46,7 @@ class GroupCommitter {
   void Run();
   void Commit(std::vector<Pending>& batch);
 
-  CallStore& store_;
+  CallIntake& store_;
   const std::size_t max_batch_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;

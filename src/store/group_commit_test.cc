@@ -14,7 +14,7 @@ namespace {
 using testing::MakeCall;
 
 // A store that records batch sizes, can block its first batch, and can fail chosen calls.
-class RecordingStore final : public CallStore {
+class RecordingStore final : public CallIntake {
  public:
   std::mutex mutex;
   std::vector<std::size_t> batch_sizes;
@@ -37,18 +37,6 @@ class RecordingStore final : public CallStore {
     }
     return out;
   }
-  core::Result<CallPage> ListCalls(const CallQuery&) override { return CallPage{}; }
-  core::Result<std::optional<CallDetails>> FindCall(std::string_view) override {
-    return std::optional<CallDetails>();
-  }
-  core::Result<std::vector<std::pair<Stage, std::int64_t>>> CountByStage() override {
-    return std::vector<std::pair<Stage, std::int64_t>>{};
-  }
-  core::Result<std::optional<std::string>> GetSetting(std::string_view) override {
-    return std::optional<std::string>();
-  }
-  core::Status PutSetting(std::string_view, std::string_view) override { return core::Ok(); }
-  core::Status Ping() override { return core::Ok(); }
 
  private:
   std::int64_t next_id_ = 1;

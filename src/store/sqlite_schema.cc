@@ -140,8 +140,16 @@ CREATE TABLE settings (
 );
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// The pipeline: where a failed call stopped (retry starts there), and what a usage row was for.
+constexpr std::string_view kPipelineColumns = R"sql(
+ALTER TABLE calls ADD COLUMN failed_stage TEXT NOT NULL DEFAULT '';
+ALTER TABLE provider_usage ADD COLUMN operation TEXT NOT NULL DEFAULT '';
+CREATE INDEX calls_by_lease ON calls (lease_owner) WHERE lease_owner IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "initial schema", kInitialSchema},
+    {2, "pipeline: failed stage, usage operation", kPipelineColumns},
 }};
 
 }  // namespace

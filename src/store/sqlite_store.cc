@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 #include <mutex>
+#include <type_traits>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
@@ -11,6 +12,8 @@
 #include "core/clock.h"
 #include "store/sqlite_checkpointer.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_support.h"
+#include "store/sqlite_work.h"
 
 namespace callbrief::store {
 namespace {
@@ -18,41 +21,13 @@ namespace {
 using core::Error;
 using core::Result;
 using core::Status;
+using sqlite::BindOptional;
+using sqlite::FromSqlite;
+using sqlite::kCallColumns;
+using sqlite::OptionalInt64;
+using sqlite::ReadCall;
 
 constexpr int kBusyTimeoutMs = 5000;
-
-// SQLite errors become values here, at the library boundary. A busy or locked database and I/O
-// trouble are worth retrying; anything else is a bug or a damaged file.
-Error FromSqlite(const SQLite::Exception& e, std::string_view doing) {
-  int code = e.getErrorCode() & 0xff;
-  std::string message = fmt::format("{}: SQLite error {} ({})", doing, code, e.what());
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR || code == SQLITE_FULL) {
-    return Error::Transient(std::move(message));
-  }
-  return Error::Permanent(std::move(message));
-}
-
-template <typename T>
-void BindOptional(SQLite::Statement& st, const char* name, const std::optional<T>& value) {
-  if (value) {
-    st.bind(name, *value);
-  } else {
-    st.bind(name);
-  }
-}
-
-std::optional<std::int64_t> OptionalInt64(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
-std::optional<int> OptionalInt(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt();
-}
-std::optional<double> OptionalDouble(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getDouble();
-}
 
 void ConfigureConnection(SQLite::Database& db) {
   db.exec("PRAGMA journal_mode = WAL");
@@ -101,50 +76,6 @@ Result<int> ApplyMigrations(SQLite::Database& db, bool apply) {
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "migrating the SQLite schema");
   }
-}
-
-constexpr std::string_view kCallColumns =
-    "id, bitrix_call_id, source, call_type, direction, client_number, portal_number, "
-    "portal_user_id, manager_name, duration_seconds, started_at, failed_code, failed_reason, "
-    "crm_entity_type, crm_entity_id, crm_activity_id, record_file_id, recording_path, "
-    "recording_bytes, recording_sha256, audio_report, stage, skip_reason, attempts, "
-    "next_attempt_at, last_error, last_error_kind, cost_usd, received_at, updated_at, finished_at";
-
-CallRecord ReadCall(SQLite::Statement& st) {
-  CallRecord c;
-  int i = 0;
-  c.id = st.getColumn(i++).getInt64();
-  c.bitrix_call_id = st.getColumn(i++).getString();
-  c.source = st.getColumn(i++).getString();
-  c.call_type = OptionalInt(st.getColumn(i++));
-  c.direction = DirectionFromName(st.getColumn(i++).getString()).value_or(Direction::kUnknown);
-  c.client_number = st.getColumn(i++).getString();
-  c.portal_number = st.getColumn(i++).getString();
-  c.portal_user_id = OptionalInt64(st.getColumn(i++));
-  c.manager_name = st.getColumn(i++).getString();
-  c.duration_seconds = OptionalInt(st.getColumn(i++));
-  c.started_at_ms = st.getColumn(i++).getInt64();
-  c.failed_code = st.getColumn(i++).getString();
-  c.failed_reason = st.getColumn(i++).getString();
-  c.crm_entity_type = st.getColumn(i++).getString();
-  c.crm_entity_id = OptionalInt64(st.getColumn(i++));
-  c.crm_activity_id = OptionalInt64(st.getColumn(i++));
-  c.record_file_id = OptionalInt64(st.getColumn(i++));
-  c.recording_path = st.getColumn(i++).getString();
-  c.recording_bytes = OptionalInt64(st.getColumn(i++));
-  c.recording_sha256 = st.getColumn(i++).getString();
-  c.audio_report_json = st.getColumn(i++).getString();
-  c.stage = StageFromName(st.getColumn(i++).getString()).value_or(Stage::kFailed);
-  c.skip_reason = st.getColumn(i++).getString();
-  c.attempts = st.getColumn(i++).getInt();
-  c.next_attempt_at_ms = OptionalInt64(st.getColumn(i++));
-  c.last_error = st.getColumn(i++).getString();
-  c.last_error_kind = st.getColumn(i++).getString();
-  c.cost_usd = OptionalDouble(st.getColumn(i++));
-  c.received_at_ms = st.getColumn(i++).getInt64();
-  c.updated_at_ms = st.getColumn(i++).getInt64();
-  c.finished_at_ms = OptionalInt64(st.getColumn(i++));
-  return c;
 }
 
 // Keyset cursor "<started_at>_<id>" of the last row of a page.
@@ -293,6 +224,7 @@ class SqliteStore final : public CallStore {
         CallDetails details;
         details.call = std::move(*call);
         LoadChildren(db, &details);
+        sqlite::LoadPipelineHistory(db, &details);
         return std::optional<CallDetails>(std::move(details));
       });
     } catch (const SQLite::Exception& e) {
@@ -359,7 +291,117 @@ class SqliteStore final : public CallStore {
     }
   }
 
+  Result<std::optional<CallRecord>> ClaimDueCall(std::string_view owner, std::int64_t now_ms,
+                                                 std::int64_t lease_ms) override {
+    return Write("claiming a due call", [&](SQLite::Database& db) {
+      return sqlite::ClaimDueCall(db, owner, now_ms, lease_ms);
+    });
+  }
+
+  Status RenewLeases(std::string_view owner, std::span<const std::int64_t> call_ids,
+                     std::int64_t expires_at_ms) override {
+    if (call_ids.empty()) return core::Ok();
+    return WriteStatus("renewing leases", [&](SQLite::Database& db) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      sqlite::RenewLeases(db, owner, call_ids, expires_at_ms);
+      tx.commit();
+    });
+  }
+
+  Status ReleaseLeases(std::string_view owner) override {
+    return WriteStatus("releasing leases",
+                       [&](SQLite::Database& db) { sqlite::ReleaseLeases(db, owner); });
+  }
+
+  Result<std::optional<std::int64_t>> NextDueAtMs() override {
+    try {
+      return readers_.With([](SQLite::Database& db) { return sqlite::NextDueAtMs(db); });
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "finding the next due call");
+    }
+  }
+
+  Result<int> WakeParkedCalls(std::int64_t now_ms) override {
+    return Write("waking parked calls",
+                 [&](SQLite::Database& db) { return sqlite::WakeParkedCalls(db, now_ms); });
+  }
+
+  Status FinishStage(const StageOutcome& outcome) override {
+    auto written = Write("finishing a stage", [&](SQLite::Database& db) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (!sqlite::FinishStage(db, outcome)) return false;
+      tx.commit();
+      return true;
+    });
+    if (!written.ok()) return written.error();
+    if (!*written) {
+      return Error::Transient(fmt::format(
+          "finishing stage {} of call {}: lease lost (another worker took the call)",
+          StageName(outcome.ran), outcome.call_id));
+    }
+    return core::Ok();
+  }
+
+  Result<std::vector<AudioChunk>> LoadChunks(std::int64_t call_id) override {
+    try {
+      return readers_.With([&](SQLite::Database& db) { return sqlite::LoadChunks(db, call_id); });
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "reading audio chunks");
+    }
+  }
+
+  Status SaveChunkTranscript(std::int64_t call_id, int chunk_index,
+                             std::string_view transcript_json, std::int64_t now_ms) override {
+    return WriteStatus("saving a chunk transcript", [&](SQLite::Database& db) {
+      sqlite::SaveChunkTranscript(db, call_id, chunk_index, transcript_json, now_ms);
+    });
+  }
+
+  Status SaveDelivery(std::int64_t call_id, const Delivery& delivery) override {
+    return WriteStatus("saving a delivery",
+                       [&](SQLite::Database& db) { sqlite::SaveDelivery(db, call_id, delivery); });
+  }
+
+  Status RecordUsage(std::int64_t call_id, const UsageRow& usage) override {
+    return WriteStatus("recording provider usage", [&](SQLite::Database& db) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      sqlite::RecordUsage(db, call_id, usage);
+      tx.commit();
+    });
+  }
+
+  Result<RetryResult> RetryCall(std::string_view key, std::int64_t now_ms) override {
+    return Write("retrying a call", [&](SQLite::Database& db) {
+      auto call = FindCallRow(db, key);
+      if (!call) return RetryResult::kNotFound;
+      return sqlite::RetryCall(db, *call, now_ms);
+    });
+  }
+
  private:
+  // Runs `fn` on the writer connection under its lock and notes the commit for checkpoints.
+  template <typename Fn>
+  auto Write(std::string_view doing, Fn&& fn) -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
+    std::lock_guard lock(writer_mutex_);
+    try {
+      auto value = fn(*writer_);
+      checkpointer_.NoteCommit();
+      return value;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, doing);
+    }
+  }
+
+  template <typename Fn>
+  Status WriteStatus(std::string_view doing, Fn&& fn) {
+    auto done = Write(doing, [&](SQLite::Database& db) {
+      fn(db);
+      return true;
+    });
+    if (!done.ok()) return done.error();
+    return core::Ok();
+  }
+
   static constexpr const char* kInsertCall =
       "INSERT INTO calls (bitrix_call_id, source, call_type, direction, client_number, "
       "portal_number, portal_user_id, duration_seconds, started_at, failed_code, failed_reason, "

@@ -1,0 +1,300 @@
+// The pipeline's side of the store: leases, stage results, chunks, deliveries, usage, retry.
+#include <gtest/gtest.h>
+
+#include "store/sqlite_store.h"
+#include "store/test_support.h"
+
+namespace callbrief::store {
+namespace {
+
+using testing::MakeCall;
+using testing::TempDir;
+
+constexpr std::int64_t kNow = 1'800'000'000'000;
+constexpr std::int64_t kLease = 120'000;
+
+class WorkStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = OpenSqliteStore({.path = dir_.File("calls.db")});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+
+  std::int64_t Record(std::string call_id, std::int64_t received_at = kNow - 1000) {
+    IncomingCall call = MakeCall(std::move(call_id));
+    call.received_at_ms = received_at;
+    auto recorded = store_->RecordIncomingCalls(std::span(&call, 1));
+    EXPECT_TRUE(recorded.ok());
+    return recorded.ok() ? (*recorded)[0].id : 0;
+  }
+
+  std::optional<CallRecord> Claim(std::string_view owner, std::int64_t now = kNow) {
+    auto claimed = store_->ClaimDueCall(owner, now, kLease);
+    EXPECT_TRUE(claimed.ok()) << claimed.error().message;
+    return claimed.ok() ? *claimed : std::nullopt;
+  }
+
+  CallDetails Find(std::int64_t id) {
+    auto found = store_->FindCall(std::to_string(id));
+    EXPECT_TRUE(found.ok() && found->has_value());
+    return found.ok() && found->has_value() ? **found : CallDetails{};
+  }
+
+  StageOutcome Outcome(std::int64_t id, std::string owner, Stage ran, Stage next) {
+    return {.call_id = id,
+            .lease_owner = std::move(owner),
+            .ran = ran,
+            .started_at_ms = kNow,
+            .finished_at_ms = kNow + 50,
+            .next = next};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<CallStore> store_;
+};
+
+TEST_F(WorkStoreTest, ClaimLeasesTheCallThatHasWaitedLongest) {
+  Record("B", kNow - 500);
+  std::int64_t first = Record("A", kNow - 900);
+  auto claimed = Claim("w1");
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->id, first);
+  EXPECT_EQ(claimed->lease_owner, "w1");
+}
+
+TEST_F(WorkStoreTest, ALeasedCallIsNotClaimedTwice) {
+  Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  EXPECT_FALSE(Claim("w2"));
+}
+
+TEST_F(WorkStoreTest, AnExpiredLeaseIsTakenOverByAnotherWorker) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  auto taken = Claim("w2", kNow + kLease + 1);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->id, id);
+  EXPECT_EQ(taken->lease_owner, "w2");
+}
+
+TEST_F(WorkStoreTest, RenewedLeaseOutlivesItsFirstExpiry) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  ASSERT_TRUE(store_->RenewLeases("w1", std::vector<std::int64_t>{id}, kNow + 10 * kLease).ok());
+  EXPECT_FALSE(Claim("w2", kNow + kLease + 1));
+}
+
+TEST_F(WorkStoreTest, ReleasedLeasesMakeCallsClaimableAtOnce) {
+  Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  ASSERT_TRUE(store_->ReleaseLeases("w1").ok());
+  EXPECT_TRUE(Claim("w2"));
+}
+
+TEST_F(WorkStoreTest, FinishStageMovesTheCallOnAndFreesIt) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome outcome = Outcome(id, "w1", Stage::kResolve, Stage::kDownload);
+  outcome.facts = CallFactsUpdate{.direction = Direction::kOutgoing,
+                                  .client_number = "+74950000000",
+                                  .manager_name = "Анна Петрова",
+                                  .duration_seconds = 95,
+                                  .crm_entity_type = "CONTACT",
+                                  .crm_entity_id = 42,
+                                  .record_file_id = 777};
+  ASSERT_TRUE(store_->FinishStage(outcome).ok());
+
+  CallDetails details = Find(id);
+  EXPECT_EQ(details.call.stage, Stage::kDownload);
+  EXPECT_EQ(details.call.manager_name, "Анна Петрова");
+  EXPECT_EQ(details.call.direction, Direction::kOutgoing);
+  EXPECT_EQ(details.call.record_file_id, 777);
+  EXPECT_EQ(details.call.lease_owner, "");
+  ASSERT_EQ(details.stage_runs.size(), 1u);
+  EXPECT_EQ(details.stage_runs[0].stage, Stage::kResolve);
+  EXPECT_EQ(details.stage_runs[0].outcome, "ok");
+  EXPECT_TRUE(Claim("w2", outcome.finished_at_ms));
+}
+
+TEST_F(WorkStoreTest, AWorkerThatLostItsLeaseCannotFinishTheStage) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  ASSERT_TRUE(Claim("w2", kNow + kLease + 1));
+  core::Status late = store_->FinishStage(Outcome(id, "w1", Stage::kResolve, Stage::kDownload));
+  ASSERT_FALSE(late.ok());
+  EXPECT_NE(late.error().message.find("lease lost"), std::string::npos);
+  EXPECT_EQ(Find(id).call.stage, Stage::kReceived);
+  EXPECT_TRUE(Find(id).stage_runs.empty());
+}
+
+TEST_F(WorkStoreTest, ACallWaitingForLaterIsNotDueUntilThen) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome wait = Outcome(id, "w1", Stage::kResolve, Stage::kResolve);
+  wait.next_attempt_at_ms = kNow + 30'000;
+  wait.run_outcome = "waiting";
+  ASSERT_TRUE(store_->FinishStage(wait).ok());
+
+  EXPECT_FALSE(Claim("w1", kNow + 29'999));
+  auto next_due = store_->NextDueAtMs();
+  ASSERT_TRUE(next_due.ok());
+  EXPECT_EQ(*next_due, kNow + 30'000);
+  EXPECT_TRUE(Claim("w1", kNow + 30'000));
+}
+
+TEST_F(WorkStoreTest, FailedAttemptsAreCountedAndClearedOnSuccess) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome retry = Outcome(id, "w1", Stage::kDownload, Stage::kDownload);
+  retry.count_attempt = true;
+  retry.error = "HTTP 503 from the portal";
+  retry.error_kind = "transient";
+  ASSERT_TRUE(store_->FinishStage(retry).ok());
+  EXPECT_EQ(Find(id).call.attempts, 1);
+  EXPECT_EQ(Find(id).call.last_error, "HTTP 503 from the portal");
+
+  ASSERT_TRUE(Claim("w1", kNow + 100));
+  ASSERT_TRUE(store_->FinishStage(Outcome(id, "w1", Stage::kDownload, Stage::kPrepare)).ok());
+  EXPECT_EQ(Find(id).call.attempts, 0);
+  EXPECT_EQ(Find(id).call.last_error, "");
+}
+
+TEST_F(WorkStoreTest, RetryReturnsAFailedCallToTheStageThatFailed) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome failed = Outcome(id, "w1", Stage::kTranscribe, Stage::kFailed);
+  failed.error = "invalid API key";
+  ASSERT_TRUE(store_->FinishStage(failed).ok());
+  EXPECT_EQ(Find(id).call.failed_stage, Stage::kTranscribe);
+  EXPECT_TRUE(Find(id).call.finished_at_ms.has_value());
+  EXPECT_FALSE(Claim("w1", kNow + 1000));
+
+  auto retried = store_->RetryCall(std::to_string(id), kNow + 2000);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(*retried, RetryResult::kRetried);
+  auto claimed = Claim("w1", kNow + 2000);
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->stage, Stage::kTranscribe);
+  EXPECT_EQ(claimed->last_error, "");
+}
+
+TEST_F(WorkStoreTest, RetrySendsASkippedCallBackToResolve) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome skipped = Outcome(id, "w1", Stage::kResolve, Stage::kSkipped);
+  skipped.skip_reason = "no recording";
+  ASSERT_TRUE(store_->FinishStage(skipped).ok());
+  EXPECT_EQ(Find(id).call.skip_reason, "no recording");
+
+  ASSERT_EQ(*store_->RetryCall("A", kNow), RetryResult::kRetried);
+  EXPECT_EQ(Find(id).call.stage, Stage::kResolve);
+  EXPECT_EQ(Find(id).call.skip_reason, "");
+}
+
+TEST_F(WorkStoreTest, RetryRefusesCallsInProgressAndUnknownOnes) {
+  Record("A");
+  EXPECT_EQ(*store_->RetryCall("A", kNow), RetryResult::kNotRetryable);
+  EXPECT_EQ(*store_->RetryCall("nope", kNow), RetryResult::kNotFound);
+}
+
+TEST_F(WorkStoreTest, ChunkTranscriptsAreKeptOneByOne) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome prepared = Outcome(id, "w1", Stage::kPrepare, Stage::kTranscribe);
+  prepared.audio_report_json = R"({"chunks":2})";
+  prepared.chunks = std::vector<AudioChunk>{
+      {.index = 0, .speaker = "manager", .path = "c0.mp3", .end_ms = 60'000},
+      {.index = 1, .speaker = "client", .path = "c1.mp3", .end_ms = 60'000}};
+  ASSERT_TRUE(store_->FinishStage(prepared).ok());
+  ASSERT_TRUE(store_->SaveChunkTranscript(id, 1, R"({"text":"Алло"})", kNow).ok());
+
+  auto chunks = store_->LoadChunks(id);
+  ASSERT_TRUE(chunks.ok());
+  ASSERT_EQ(chunks->size(), 2u);
+  EXPECT_FALSE((*chunks)[0].transcript_json.has_value());
+  EXPECT_EQ((*chunks)[1].transcript_json, R"({"text":"Алло"})");
+  EXPECT_EQ((*chunks)[1].speaker, "client");
+  EXPECT_EQ(Find(id).call.audio_report_json, R"({"chunks":2})");
+}
+
+TEST_F(WorkStoreTest, TranscriptAndSummaryAreStoredWithTheStage) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome outcome = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
+  outcome.segments = std::vector<TranscriptSegment>{
+      {.index = 0, .start_ms = 0, .end_ms = 1500, .speaker = "manager", .text = "Добрый день"}};
+  outcome.summary = Summary{.model = "gpt-4o",
+                            .summary_json = R"({"summary":"ok"})",
+                            .call_kind = "conversation",
+                            .sentiment = "positive",
+                            .created_at_ms = kNow};
+  ASSERT_TRUE(store_->FinishStage(outcome).ok());
+  CallDetails details = Find(id);
+  ASSERT_EQ(details.segments.size(), 1u);
+  EXPECT_EQ(details.segments[0].text, "Добрый день");
+  ASSERT_TRUE(details.summary);
+  EXPECT_EQ(details.summary->sentiment, "positive");
+}
+
+TEST_F(WorkStoreTest, DeliveriesAreReplacedPerChannel) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(store_->SaveDelivery(id, {.channel = "telegram", .status = "pending"}).ok());
+  ASSERT_TRUE(store_
+                  ->SaveDelivery(id, {.channel = "telegram",
+                                      .status = "done",
+                                      .attempts = 2,
+                                      .external_id = "17",
+                                      .delivered_at_ms = kNow})
+                  .ok());
+  CallDetails details = Find(id);
+  ASSERT_EQ(details.deliveries.size(), 1u);
+  EXPECT_EQ(details.deliveries[0].status, "done");
+  EXPECT_EQ(details.deliveries[0].external_id, "17");
+}
+
+TEST_F(WorkStoreTest, UsageAddsUpToTheCallsCost) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(store_
+                  ->RecordUsage(id, {.stage = Stage::kTranscribe,
+                                     .provider = "openai-transcribe",
+                                     .model = "whisper-1",
+                                     .audio_seconds = 120,
+                                     .latency_ms = 900,
+                                     .cost_usd = 0.012,
+                                     .at_ms = kNow})
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->RecordUsage(id, {.stage = Stage::kSummarize,
+                                     .provider = "openai-chat",
+                                     .model = "gpt-4o",
+                                     .input_tokens = 1000,
+                                     .output_tokens = 200,
+                                     .latency_ms = 1500,
+                                     .cost_usd = 0.0045,
+                                     .at_ms = kNow})
+                  .ok());
+  CallDetails details = Find(id);
+  ASSERT_TRUE(details.call.cost_usd);
+  EXPECT_NEAR(*details.call.cost_usd, 0.0165, 1e-9);
+  ASSERT_EQ(details.usage.size(), 2u);
+  EXPECT_EQ(details.usage[1].input_tokens, 1000);
+}
+
+TEST_F(WorkStoreTest, ParkedCallsWakeWhenAsked) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome parked = Outcome(id, "w1", Stage::kTranscribe, Stage::kTranscribe);
+  parked.next_attempt_at_ms = kNow + 3'600'000;
+  parked.error_kind = "config";
+  parked.error = "OPENAI_API_KEY is not set";
+  ASSERT_TRUE(store_->FinishStage(parked).ok());
+  EXPECT_FALSE(Claim("w1", kNow + 1000));
+  auto woken = store_->WakeParkedCalls(kNow + 1000);
+  ASSERT_TRUE(woken.ok());
+  EXPECT_EQ(*woken, 1);
+  EXPECT_TRUE(Claim("w1", kNow + 1000));
+}
+
+}  // namespace
+}  // namespace callbrief::store
