@@ -15,7 +15,8 @@ BitrixAccess MakeBitrixAccess(const core::Config& config) {
   access.limiter = std::make_unique<bitrix::RateLimiter>(kPortalRequestsPerSecond, kPortalBurst,
                                                          core::SystemClock::Instance());
   access.rest = bitrix::MakeRestClient(*access.http, access.limiter.get(),
-                                       {.webhook_url = config.bitrix24_webhook_url});
+                                       {.webhook_url = config.bitrix24_webhook_url,
+                                        .timeout = config.bitrix24_timeout});
   return access;
 }
 

@@ -2,7 +2,9 @@
 // This file is the composition root: it reads the configuration, builds every component in
 // order and hands control to the chosen subcommand.
 
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -12,13 +14,17 @@
 #include <CLI/CLI.hpp>
 
 #include "app/backfill.h"
+#include "app/calls_command.h"
 #include "app/bitrix_access.h"
 #include "app/doctor.h"
+#include "app/instance_id.h"
+#include "app/processing.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/redact.h"
 #include "http/server.h"
 #include "http/webhook_intake.h"
+#include "pipeline/pipeline.h"
 #include "pipeline/reconciler.h"
 #include "store/call_store.h"
 #include "store/group_commit.h"
@@ -28,6 +34,9 @@ namespace {
 
 constexpr int kExitConfig = 2;
 constexpr int kExitFailure = 1;
+// Render (and most platforms) allow 30 s between SIGTERM and SIGKILL; stages still running after
+// this much are abandoned with their leases released, so nothing is lost.
+constexpr std::chrono::seconds kShutdownGrace{20};
 
 // Prints a start-up failure as the one clear line the operator needs, and returns its exit code.
 int Fail(const core::Error& error) {
@@ -87,9 +96,24 @@ int Serve() {
 
   auto store = store::OpenStore(config->database_url, /*migrate=*/true);
   if (!store) return Fail(store.error());
+  auto owner = app::InstanceName(config->data_dir);
+  if (!owner) return Fail(owner.error());
+  const core::Clock& clock = core::SystemClock::Instance();
+
+  // The pipeline: leases held by this instance before a crash are taken back at once, and calls
+  // parked on a configuration error are looked at again (the configuration may have changed).
+  app::BitrixAccess bitrix = app::MakeBitrixAccess(*config);
+  app::Processing processing = app::BuildProcessing(*config, bitrix, **store, clock);
+  if (auto released = (*store)->ReleaseLeases(*owner); !released) return Fail(released.error());
+  if (auto woken = (*store)->WakeParkedCalls(core::ToUnixMillis(clock.Now())); !woken) {
+    return Fail(woken.error());
+  }
+  pipeline::Pipeline pipeline(**store, processing.handlers, clock,
+                              {.workers = config->workers, .owner = *owner});
+
   store::GroupCommitter committer(**store);
-  http::WebhookIntake intake(config->bitrix24_application_token, committer,
-                             core::SystemClock::Instance());
+  http::WebhookIntake intake(config->bitrix24_application_token, committer, clock,
+                             [&pipeline] { pipeline.Wake(); });
   http::Server server({.host = config->host,
                        .port = config->port,
                        .threads = config->http_threads,
@@ -98,15 +122,18 @@ int Serve() {
   if (auto bound = server.Bind(); !bound) return Fail(bound.error());
 
   LogConfigurationGaps(*config);
-  spdlog::info("callbrief {} listening on http://{}:{} (database {})", CALLBRIEF_VERSION,
-               config->host, server.port(), config->database_url);
+  spdlog::info("callbrief {} listening on http://{}:{} (database {}, {} workers)",
+               CALLBRIEF_VERSION, config->host, server.port(), config->database_url,
+               config->workers);
+  pipeline.Start();
 
   // The reconciler catches calls whose webhook never arrived (Bitrix24 does not retry events).
-  app::BitrixAccess bitrix = app::MakeBitrixAccess(*config);
-  pipeline::Reconciler reconciler(*bitrix.rest, **store, core::SystemClock::Instance());
+  pipeline::Reconciler reconciler(*bitrix.rest, **store, clock);
   std::thread reconciler_thread;
   if (config->HasBitrix() && config->reconcile_interval.count() > 0) {
-    reconciler_thread = std::thread([&] { reconciler.Run(config->reconcile_interval); });
+    reconciler_thread = std::thread([&] {
+      reconciler.Run(config->reconcile_interval);
+    });
   } else if (config->HasBitrix()) {
     spdlog::info("RECONCILE_INTERVAL is 0: calls whose webhook is lost will not be found");
   }
@@ -122,6 +149,14 @@ int Serve() {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   reconciler.Stop();
+  const int abandoned = pipeline.Stop(kShutdownGrace);
+  if (abandoned > 0) {
+    // Worker threads are still inside provider requests; their leases are released and their
+    // results would be refused. End now rather than wait past the platform's grace period.
+    spdlog::info("Stopped ({} stage(s) left to the next start)", abandoned);
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   if (reconciler_thread.joinable()) reconciler_thread.join();
   spdlog::info("Stopped");
   return 0;
@@ -140,6 +175,13 @@ int Doctor() {
   auto config = LoadConfiguration();
   if (!config) return Fail(config.error());
   return app::RunDoctor(*config);
+}
+
+template <typename Command>
+int WithConfig(Command command) {
+  auto config = LoadConfiguration();
+  if (!config) return Fail(config.error());
+  return command(*config);
 }
 
 int Backfill(const app::BackfillOptions& options) {
@@ -166,7 +208,33 @@ int main(int argc, char** argv) {
   backfill->add_option("--since", backfill_options.since, "First day, e.g. 2026-11-01")->required();
   backfill->add_option("--until", backfill_options.until, "Stop before this day (optional)");
   backfill->add_flag("--dry-run", backfill_options.dry_run, "Count what would be recorded");
+  auto* calls = app.add_subcommand("calls", "List, show and retry calls");
+  calls->require_subcommand(1);
+  callbrief::app::CallsListOptions list_options;
+  auto* calls_list = calls->add_subcommand("list", "The newest calls, one line each");
+  calls_list->add_option("--limit", list_options.limit, "How many calls")->check(CLI::Range(1, 1000));
+  calls_list->add_option("--stage", list_options.stage, "Only these stages, e.g. failed,skipped");
+  std::string call_id;
+  auto* calls_show = calls->add_subcommand("show", "Everything stored about one call");
+  calls_show->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
+  auto* calls_retry =
+      calls->add_subcommand("retry", "Process a failed or skipped call again from where it stopped");
+  calls_retry->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
   CLI11_PARSE(app, argc, argv);
+
+  using callbrief::core::Config;
+  if (calls_list->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunCallsList(c, list_options); });
+  }
+  if (calls_show->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunCallsShow(c, call_id); });
+  }
+  if (calls_retry->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunCallsRetry(c, call_id); });
+  }
 
   if (serve->parsed()) return callbrief::Serve();
   if (migrate->parsed()) return callbrief::Migrate();

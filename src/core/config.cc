@@ -205,6 +205,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "WORKERS", 1, 256, &c.workers),
       ReadInt(env, "HTTP_THREADS", 4, 1024, &c.http_threads),
       ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
+      ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
   };
   for (const Status& step : steps) {
     if (!step) return step.error();
@@ -224,6 +225,12 @@ Result<Config> LoadConfig(const Environment& env) {
   std::int64_t recording_wait = c.recording_wait.count();
   if (auto s = ReadInt(env, "RECORDING_WAIT", 0, 7 * 86400, &recording_wait); !s) return s.error();
   c.recording_wait = std::chrono::seconds(recording_wait);
+  std::int64_t bitrix24_timeout = c.bitrix24_timeout.count();
+  if (auto s = ReadInt(env, "BITRIX24_TIMEOUT", 1, 300, &bitrix24_timeout); !s) return s.error();
+  c.bitrix24_timeout = std::chrono::seconds(bitrix24_timeout);
+  std::int64_t recording_max_mb = c.recording_max_bytes / (1024 * 1024);
+  if (auto s = ReadInt(env, "RECORDING_MAX_MB", 1, 4096, &recording_max_mb); !s) return s.error();
+  c.recording_max_bytes = recording_max_mb * 1024 * 1024;
 
   ReadString(env, "BITRIX24_APPLICATION_TOKEN", &c.bitrix24_application_token);
   ReadString(env, "TELEGRAM_BOT_TOKEN", &c.telegram_bot_token);
@@ -236,6 +243,13 @@ Result<Config> LoadConfig(const Environment& env) {
   ReadString(env, "HOST", &c.host);
   ReadString(env, "ADMIN_PASSWORD", &c.admin_password);
   if (auto hosts = env.Get("RECORDING_HOSTS")) c.recording_hosts = SplitList(*hosts);
+  if (auto words = env.Get("TRANSCRIBE_VOCABULARY")) c.transcribe_vocabulary = SplitList(*words);
+  ReadString(env, "AUDIO_CHUNK_FORMAT", &c.audio_chunk_format);
+  if (c.audio_chunk_format != "mp3" && c.audio_chunk_format != "opus" &&
+      c.audio_chunk_format != "flac" && c.audio_chunk_format != "wav") {
+    return Invalid("AUDIO_CHUNK_FORMAT", fmt::format("must be mp3, opus, flac or wav, got \"{}\"",
+                                                     c.audio_chunk_format.substr(0, 16)));
+  }
 
   if (c.transcribe_base_url.empty()) c.transcribe_base_url = c.openai_base_url;
   if (c.transcribe_api_key.empty()) c.transcribe_api_key = c.openai_api_key;

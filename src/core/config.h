@@ -20,6 +20,7 @@ struct Config {
   // Bitrix24.
   std::string bitrix24_webhook_url;  // Normalised to end with '/'; empty when not configured.
   std::string bitrix24_application_token;
+  std::chrono::seconds bitrix24_timeout{60};  // One REST request; Bitrix24 cuts at 60 s anyway.
 
   // Telegram.
   std::string telegram_bot_token;
@@ -29,16 +30,22 @@ struct Config {
 
   // Speech-to-text and summary providers (OpenAI-compatible).
   std::string openai_api_key;
-  std::string openai_base_url = "https://api.openai.com/v1";
+  static constexpr const char* kOpenAiBaseUrl = "https://api.openai.com/v1";
+  std::string openai_base_url = kOpenAiBaseUrl;
   std::string transcribe_base_url;  // Defaults to openai_base_url.
   std::string transcribe_api_key;   // Defaults to openai_api_key.
   std::string transcribe_model = "whisper-1";
   std::string summary_model = "gpt-4o";
   std::string call_language = "ru";
+  // Names and terms speech-to-text should spell right (company, products, people).
+  std::vector<std::string> transcribe_vocabulary;
+  int transcribe_parallelism = 4;          // Chunks of one call sent at once.
+  std::string audio_chunk_format = "mp3";  // mp3, opus, flac or wav.
 
   // Which calls are worth processing.
   int min_call_duration_seconds = 10;
   std::chrono::seconds recording_wait{600};
+  std::int64_t recording_max_bytes = 200ll * 1024 * 1024;  // RECORDING_MAX_MB
 
   // Storage and files.
   std::string database_url = "sqlite://data/callbrief.db";
@@ -68,8 +75,11 @@ struct Config {
   bool HasTelegram() const {
     return !telegram_bot_token.empty() && !telegram_target_chat_id.empty();
   }
-  bool HasTranscription() const { return !transcribe_api_key.empty(); }
-  bool HasSummary() const { return !openai_api_key.empty(); }
+  // A self-hosted server (any base URL other than OpenAI's) may need no key.
+  bool HasTranscription() const {
+    return !transcribe_api_key.empty() || transcribe_base_url != kOpenAiBaseUrl;
+  }
+  bool HasSummary() const { return !openai_api_key.empty() || openai_base_url != kOpenAiBaseUrl; }
 };
 
 // Reads and validates every variable. An invalid value is a kConfig error whose message is one

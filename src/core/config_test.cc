@@ -19,6 +19,7 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedTable) {
   EXPECT_EQ(c->workers, 4);
   EXPECT_EQ(c->min_call_duration_seconds, 10);
   EXPECT_EQ(c->recording_wait, std::chrono::seconds(600));
+  EXPECT_EQ(c->recording_max_bytes, 200ll * 1024 * 1024);
   EXPECT_EQ(c->reconcile_interval, std::chrono::seconds(900));
   EXPECT_EQ(c->transcribe_model, "whisper-1");
   EXPECT_EQ(c->summary_model, "gpt-4o");
@@ -83,6 +84,9 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"MIN_CALL_DURATION", "-1", "MIN_CALL_DURATION: must be a whole number from 0"},
            {"RECORDING_WAIT", "ten", "RECORDING_WAIT: must be a whole number"},
            {"RECONCILE_INTERVAL", "-5", "RECONCILE_INTERVAL: must be a whole number from 0"},
+           {"RECORDING_MAX_MB", "0", "RECORDING_MAX_MB: must be a whole number from 1 to 4096"},
+           {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
+           {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
            {"LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"},
@@ -108,6 +112,26 @@ TEST(ConfigTest, InvalidWebhookUrlErrorNeverEchoesTheCode) {
   auto loaded = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/one/s3cr3tcode/"}});
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().message.find("s3cr3tcode"), std::string::npos);
+}
+
+TEST(ConfigTest, SelfHostedProvidersNeedNoKey) {
+  auto loaded = Load({{"OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"}});
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_TRUE(loaded->HasSummary());
+  EXPECT_TRUE(loaded->HasTranscription());
+  EXPECT_FALSE(Load({})->HasSummary());
+}
+
+TEST(ConfigTest, VocabularyIsACommaSeparatedList) {
+  auto loaded = Load({{"TRANSCRIBE_VOCABULARY", "Битрикс24, Acme CRM,"}});
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->transcribe_vocabulary, (std::vector<std::string>{"Битрикс24", "Acme CRM"}));
+}
+
+TEST(ConfigTest, RecordingSizeCapIsReadInMegabytes) {
+  auto loaded = Load({{"RECORDING_MAX_MB", "50"}});
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->recording_max_bytes, 50ll * 1024 * 1024);
 }
 
 TEST(ConfigTest, RecordingHostsAreACommaSeparatedList) {

@@ -61,4 +61,11 @@ Access CheckApiAccess(std::string_view remote_addr, bool forwarded,
   return IsLoopbackAddress(remote_addr) && !forwarded ? Access::kAllow : Access::kLoopbackOnly;
 }
 
+Access CheckAccess(std::string_view remote_addr, bool forwarded,
+                   std::string_view authorization_header, bool valid_session,
+                   std::string_view admin_password) {
+  if (!admin_password.empty() && valid_session) return Access::kAllow;
+  return CheckApiAccess(remote_addr, forwarded, authorization_header, admin_password);
+}
+
 }  // namespace callbrief::http

@@ -31,6 +31,15 @@ TEST(ApiAccessTest, WithPasswordEveryoneMustPresentIt) {
   EXPECT_EQ(CheckApiAccess("127.0.0.1", false, "Basic !!!", "hunter22"), Access::kNeedsPassword);
 }
 
+TEST(AccessTest, ASessionCountsOnlyWhenAPasswordIsSet) {
+  EXPECT_EQ(CheckAccess("203.0.113.5", true, "", true, "hunter22"), Access::kAllow);
+  EXPECT_EQ(CheckAccess("203.0.113.5", true, "", false, "hunter22"), Access::kNeedsPassword);
+  EXPECT_EQ(CheckAccess("203.0.113.5", false, kGoodCredentials, false, "hunter22"), Access::kAllow);
+  // Without a password there are no sessions: a cookie cannot open the API to remote clients.
+  EXPECT_EQ(CheckAccess("203.0.113.5", false, "", true, ""), Access::kLoopbackOnly);
+  EXPECT_EQ(CheckAccess("127.0.0.1", false, "", false, ""), Access::kAllow);
+}
+
 TEST(LoopbackTest, RecognisesLoopbackForms) {
   EXPECT_TRUE(IsLoopbackAddress("127.0.0.1"));
   EXPECT_TRUE(IsLoopbackAddress("127.5.6.7"));

@@ -1,5 +1,6 @@
 #include "http/calls_api.h"
 
+#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -79,6 +80,18 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
       for (char c : value) {
         if (c >= '0' && c <= '9') q.number_contains += c;
       }
+    } else if (name == "manager") {
+      std::int64_t id = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+      if (ec != std::errc() || ptr != value.data() + value.size() || id < 0) {
+        return Error::InvalidInput("manager: expected a Bitrix24 user id");
+      }
+      q.portal_user_id = id;
+    } else if (name == "sentiment") {
+      if (value != "positive" && value != "neutral" && value != "negative") {
+        return Error::InvalidInput("sentiment: expected positive, neutral or negative");
+      }
+      q.sentiment = value;
     } else if (name == "limit") {
       int limit = 0;
       auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
@@ -132,8 +145,52 @@ json CallToJson(const store::CallRecord& c) {
   };
 }
 
-json CallDetailsToJson(const store::CallDetails& d) {
+std::string CrmEntityUrl(std::string_view portal_url, std::string_view entity_type,
+                         std::optional<std::int64_t> entity_id) {
+  if (portal_url.empty() || entity_type.empty() || !entity_id) return {};
+  std::string type;
+  for (char c : entity_type) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return {};
+    type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (type != "contact" && type != "company" && type != "lead" && type != "deal") return {};
+  while (portal_url.ends_with('/')) portal_url.remove_suffix(1);
+  return fmt::format("{}/crm/{}/details/{}/", portal_url, type, *entity_id);
+}
+
+json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url) {
   json out = CallToJson(d.call);
+  out["crm"]["url"] =
+      EmptyAsNull(CrmEntityUrl(portal_url, d.call.crm_entity_type, d.call.crm_entity_id));
+  json runs = json::array();
+  for (const auto& r : d.stage_runs) {
+    runs.push_back(
+        {{"stage", store::StageName(r.stage)},
+         {"attempt", r.attempt},
+         {"started_at", core::FormatIso8601Millis(r.started_at_ms)},
+         {"finished_at",
+          r.finished_at_ms ? json(core::FormatIso8601Millis(r.finished_at_ms)) : json(nullptr)},
+         {"duration_ms",
+          r.finished_at_ms ? json(r.finished_at_ms - r.started_at_ms) : json(nullptr)},
+         {"outcome", r.outcome},
+         {"error", r.error.empty() ? json(nullptr) : json(core::Redact(r.error))}});
+  }
+  json usage = json::array();
+  for (const auto& u : d.usage) {
+    usage.push_back({{"stage", store::StageName(u.stage)},
+                     {"provider", u.provider},
+                     {"model", EmptyAsNull(u.model)},
+                     {"operation", EmptyAsNull(u.operation)},
+                     {"audio_seconds", u.audio_seconds},
+                     {"input_tokens", u.input_tokens},
+                     {"output_tokens", u.output_tokens},
+                     {"latency_ms", u.latency_ms},
+                     {"cost_usd", OrNull(u.cost_usd)},
+                     {"at", core::FormatIso8601Millis(u.at_ms)}});
+  }
+  out["stage_runs"] = std::move(runs);
+  out["usage"] = std::move(usage);
+  out["has_recording"] = !d.call.recording_path.empty();
   json events = json::array();
   for (const auto& e : d.events) {
     events.push_back({{"event", e.event_name},
@@ -170,10 +227,31 @@ json CallDetailsToJson(const store::CallDetails& d) {
   return out;
 }
 
-json CallPageToJson(const store::CallPage& page) {
+json CallPageToJson(const store::CallPage& page, std::span<const store::SummaryBrief> briefs) {
   json calls = json::array();
-  for (const auto& c : page.calls) calls.push_back(CallToJson(c));
+  for (const auto& c : page.calls) {
+    json call = CallToJson(c);
+    call["brief"] = nullptr;
+    for (const auto& b : briefs) {
+      if (b.call_id != c.id) continue;
+      call["brief"] = {{"sentiment", EmptyAsNull(b.sentiment)},
+                       {"call_kind", EmptyAsNull(b.call_kind)},
+                       {"headline", EmptyAsNull(b.headline)},
+                       {"client_name", EmptyAsNull(b.client_name)},
+                       {"company", EmptyAsNull(b.company)}};
+      break;
+    }
+    calls.push_back(std::move(call));
+  }
   return {{"calls", std::move(calls)}, {"next_cursor", EmptyAsNull(page.next_cursor)}};
+}
+
+json ManagersToJson(std::span<const store::ManagerRef> managers) {
+  json out = json::array();
+  for (const auto& m : managers) {
+    out.push_back({{"id", m.portal_user_id}, {"name", EmptyAsNull(m.name)}, {"calls", m.calls}});
+  }
+  return out;
 }
 
 }  // namespace callbrief::http

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -14,7 +17,8 @@ using QueryParams = std::multimap<std::string, std::string>;
 
 // Reads the Calls list filters from a query string:
 //   stage=failed,skipped  direction=incoming  from=2026-11-01  to=2026-11-02T12:00:00+03:00
-//   number=7900  limit=50 (1…200)  cursor=<next_cursor of the previous page>
+//   number=7900  manager=<portal user id>  sentiment=positive|neutral|negative
+//   limit=50 (1…200)  cursor=<next_cursor of the previous page>
 // Unknown stage/direction names and unreadable dates are kInvalidInput naming the parameter.
 core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params);
 
@@ -22,7 +26,19 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params);
 // facts are null. One exception: `started_at` is the time the event arrived until the call's
 // real start is known (it orders the list).
 nlohmann::json CallToJson(const store::CallRecord& call);
-nlohmann::json CallDetailsToJson(const store::CallDetails& details);
-nlohmann::json CallPageToJson(const store::CallPage& page);
+// `portal_url` ("https://portal.bitrix24.ru", may be empty) makes `crm.url` a link to the entity.
+nlohmann::json CallDetailsToJson(const store::CallDetails& details,
+                                 std::string_view portal_url = {});
+// Each call of the page carries `brief`: its summary facts from `briefs`, or null.
+nlohmann::json CallPageToJson(const store::CallPage& page,
+                              std::span<const store::SummaryBrief> briefs = {});
+
+// The Bitrix24 page of a CRM entity ("CONTACT", 42 → https://portal/crm/contact/details/42/), or
+// "" when the portal, the type or the id is unknown.
+std::string CrmEntityUrl(std::string_view portal_url, std::string_view entity_type,
+                         std::optional<std::int64_t> entity_id);
+
+// The managers filter's options: [{id, name, calls}].
+nlohmann::json ManagersToJson(std::span<const store::ManagerRef> managers);
 
 }  // namespace callbrief::http

@@ -93,5 +93,65 @@ TEST(CallPageJsonTest, LastPageHasNullCursor) {
   EXPECT_TRUE(j["next_cursor"].is_null());
 }
 
+TEST(ParseCallQueryTest, ReadsTheManagerAndToneFilters) {
+  auto q = ParseCallQuery({{"manager", "1269"}, {"sentiment", "negative"}});
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(q->portal_user_id, 1269);
+  EXPECT_EQ(q->sentiment, "negative");
+  EXPECT_TRUE(ParseCallQuery({{"manager", "Olga"}}).error().message.starts_with("manager:"));
+  EXPECT_TRUE(ParseCallQuery({{"sentiment", "angry"}}).error().message.starts_with("sentiment:"));
+}
+
+TEST(CrmEntityUrlTest, LinksKnownEntitiesOfAKnownPortal) {
+  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "CONTACT", 42),
+            "https://p.bitrix24.ru/crm/contact/details/42/");
+  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru/", "DEAL", 7),
+            "https://p.bitrix24.ru/crm/deal/details/7/");
+  EXPECT_EQ(CrmEntityUrl("", "CONTACT", 42), "");
+  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "", 42), "");
+  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "CONTACT", std::nullopt), "");
+  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "SOMETHING_NEW", 1), "");
+  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "../x", 1), "");
+}
+
+TEST(CallJsonTest, DetailsCarryTheTimelineUsageAndCrmLink) {
+  store::CallDetails d;
+  d.call.crm_entity_type = "CONTACT";
+  d.call.crm_entity_id = 42;
+  d.call.recording_path = "data/recordings/1.mp3";
+  d.stage_runs.push_back({.stage = store::Stage::kTranscribe,
+                          .attempt = 2,
+                          .started_at_ms = 1'000,
+                          .finished_at_ms = 4'500,
+                          .outcome = "retry",
+                          .error = "HTTP 503"});
+  d.usage.push_back({.stage = store::Stage::kSummarize,
+                     .provider = "openai",
+                     .model = "gpt-4o",
+                     .cost_usd = 0.01});
+  auto j = CallDetailsToJson(d, "https://p.bitrix24.ru");
+  EXPECT_EQ(j["crm"]["url"], "https://p.bitrix24.ru/crm/contact/details/42/");
+  EXPECT_EQ(j["stage_runs"][0]["stage"], "transcribe");
+  EXPECT_EQ(j["stage_runs"][0]["duration_ms"], 3'500);
+  EXPECT_EQ(j["stage_runs"][0]["error"], "HTTP 503");
+  EXPECT_EQ(j["usage"][0]["cost_usd"], 0.01);
+  EXPECT_EQ(j["has_recording"], true);
+  EXPECT_TRUE(CallDetailsToJson(d)["crm"]["url"].is_null());
+}
+
+TEST(CallPageJsonTest, EachCallCarriesItsBriefOrNull) {
+  store::CallPage page;
+  page.calls.resize(2);
+  page.calls[0].id = 1;
+  page.calls[1].id = 2;
+  std::vector<store::SummaryBrief> briefs = {
+      {.call_id = 2, .sentiment = "positive", .headline = "Заказ кресел", .client_name = "Иван"}};
+  auto j = CallPageToJson(page, briefs);
+  EXPECT_TRUE(j["calls"][0]["brief"].is_null());
+  EXPECT_EQ(j["calls"][1]["brief"]["headline"], "Заказ кресел");
+  EXPECT_EQ(j["calls"][1]["brief"]["sentiment"], "positive");
+  EXPECT_TRUE(j["calls"][1]["brief"]["company"].is_null());
+}
+
 }  // namespace
 }  // namespace callbrief::http

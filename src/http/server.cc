@@ -6,10 +6,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
 #include "core/redact.h"
 #include "http/access.h"
 #include "http/calls_api.h"
-#include "http/metrics.h"
+#include "http/server_impl.h"
 
 namespace callbrief::http {
 namespace {
@@ -19,25 +20,16 @@ using nlohmann::json;
 constexpr std::string_view kWebhookTestBody =
     R"({"status":"ok","message":"Bitrix webhook endpoint is working"})";
 
-void SendJson(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
-}
+// No inline script or style anywhere: every script and stylesheet is an embedded file.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
 
-void SendError(httplib::Response& res, int status, std::string_view reason) {
-  SendJson(res, status, {{"status", "error"}, {"error", core::Redact(reason)}});
-}
+constexpr std::string_view kSessionSecretSetting = "ui_session_secret";
 
-// Requests relayed by a reverse proxy: every common forwarding header counts, since a proxy on this
-// machine makes every client look local.
-bool IsProxied(const httplib::Request& req) {
-  for (const char* header : {"X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host",
-                             "X-Forwarded-Proto", "Via"}) {
-    if (req.has_header(header)) return true;
-  }
-  return false;
-}
+// When the request being served on this thread was routed (each request runs on one thread).
+thread_local std::chrono::steady_clock::time_point request_started;
 
 int StatusFor(const core::Error& error) {
   switch (error.kind) {
@@ -53,149 +45,268 @@ int StatusFor(const core::Error& error) {
 
 }  // namespace
 
-class Server::Impl {
- public:
-  Impl(ServerOptions options, WebhookIntake& intake, store::CallStore& store)
-      : options_(std::move(options)), intake_(intake), store_(store) {
-    const int threads = options_.threads;
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    // Without TCP_NODELAY, Nagle's algorithm meets delayed ACKs and every answer waits ~40 ms.
-    server_.set_tcp_nodelay(true);
-    server_.set_keep_alive_max_count(10000);
-    // An idle keep-alive connection holds its worker until this timeout, also at shutdown.
-    server_.set_keep_alive_timeout(5);
-    server_.set_read_timeout(10, 0);
-    server_.set_write_timeout(10, 0);
-    server_.set_payload_max_length(options_.max_body_bytes);
-    server_.set_socket_options([this](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-      listen_socket_ = sock;
-    });
-    server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                                 {"X-Frame-Options", "DENY"},
-                                 {"Referrer-Policy", "no-referrer"}});
-    Routes();
+void SendJson(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void SendError(httplib::Response& res, int status, std::string_view reason) {
+  SendJson(res, status, {{"status", "error"}, {"error", core::Redact(reason)}});
+}
+
+bool IsProxied(const httplib::Request& req) {
+  for (const char* header : {"X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host",
+                             "X-Forwarded-Proto", "Via"}) {
+    if (req.has_header(header)) return true;
   }
+  return false;
+}
 
-  httplib::Server& server() { return server_; }
+bool CameOverHttps(const httplib::Request& req) {
+  std::string proto = req.get_header_value("X-Forwarded-Proto");
+  proto = proto.substr(0, proto.find(','));
+  return proto == "https" ||
+         req.get_header_value("Forwarded").find("proto=https") != std::string::npos;
+}
 
-  // cpp-httplib 0.11 listens with a backlog of 5: when dozens of clients connect at once, the
-  // rest of their SYNs are dropped and retried a second later. Listening again on the same socket
-  // raises the backlog (Linux allows it).
-  void WidenListenBacklog() {
-    if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStore& store)
+    : options_(std::move(options)),
+      intake_(intake),
+      store_(store),
+      login_throttle_(core::SystemClock::Instance()) {
+  const int threads = options_.threads;
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Without TCP_NODELAY, Nagle's algorithm meets delayed ACKs and every answer waits ~40 ms.
+  server_.set_tcp_nodelay(true);
+  server_.set_keep_alive_max_count(10000);
+  // An idle keep-alive connection holds its worker until this timeout, also at shutdown.
+  server_.set_keep_alive_timeout(5);
+  server_.set_read_timeout(10, 0);
+  server_.set_write_timeout(10, 0);
+  server_.set_payload_max_length(options_.max_body_bytes);
+  server_.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket_ = sock;
+  });
+  server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                               {"X-Frame-Options", "DENY"},
+                               {"Referrer-Policy", "no-referrer"},
+                               {"Content-Security-Policy", std::string(kContentSecurityPolicy)}});
+  Routes();
+}
+
+// cpp-httplib 0.11 listens with a backlog of 5: when dozens of clients connect at once, the rest
+// of their SYNs are dropped and retried a second later. Listening again on the same socket raises
+// the backlog (Linux allows it).
+void Server::Impl::WidenListenBacklog() {
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+}
+
+void Server::Impl::PrepareSessions() {
+  if (options_.admin_password.empty()) return;
+  auto secret = store_.GetSetting(kSessionSecretSetting);
+  if (secret.ok() && !secret->has_value()) {
+    // Two instances starting together may both write; the re-read makes them agree on the last.
+    if (store_.PutSetting(kSessionSecretSetting, RandomHex(32)).ok()) {
+      secret = store_.GetSetting(kSessionSecretSetting);
+    }
   }
-  const ServerOptions& options() const { return options_; }
+  if (secret.ok() && secret->has_value()) {
+    sessions_ = std::make_unique<SessionSigner>(**secret, options_.admin_password);
+    return;
+  }
+  spdlog::warn(
+      "⚠️ Cannot keep the login sessions' secret in the database ({}): logins last until "
+      "the service restarts",
+      secret.ok() ? "not stored" : secret.error().message);
+  sessions_ = std::make_unique<SessionSigner>(RandomHex(32), options_.admin_password);
+}
 
- private:
-  void Routes() {
-    server_.Get("/api/bitrix-webhook/test", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(std::string(kWebhookTestBody), "application/json");
-    });
-    server_.Post("/api/bitrix-webhook/call-finished", [this](const httplib::Request& req,
-                                                             httplib::Response& res) {
-      auto started = std::chrono::steady_clock::now();
-      auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
-                                    .body = req.body,
-                                    .remote_addr = req.remote_addr});
-      SendJson(res, answer.status, answer.body);
-      std::string result = answer.body.value("status", "");
-      if (answer.body.value("duplicate", false)) result = "duplicate";
-      metrics_.CountWebhook(
-          answer.status, result,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    });
-    server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-      SendJson(res, 200, {{"status", "ok"}});
-    });
-    server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-      auto ping = store_.Ping();
-      if (ping) {
-        SendJson(res, 200, {{"status", "ok"}, {"database", "ok"}});
-      } else {
-        spdlog::warn("Readiness check failed: {}", ping.error().message);
-        SendJson(res, 503,
-                 {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
+void Server::Impl::Routes() {
+  server_.Get("/api/bitrix-webhook/test", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(kWebhookTestBody), "application/json");
+  });
+  server_.Post("/api/bitrix-webhook/call-finished", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    auto started = std::chrono::steady_clock::now();
+    auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
+                                  .body = req.body,
+                                  .remote_addr = req.remote_addr});
+    SendJson(res, answer.status, answer.body);
+    std::string result = answer.body.value("status", "");
+    if (answer.body.value("duplicate", false)) result = "duplicate";
+    metrics_.CountWebhook(
+        answer.status, result,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  });
+  server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200, {{"status", "ok"}});
+  });
+  server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    auto ping = store_.Ping();
+    if (ping) {
+      SendJson(res, 200, {{"status", "ok"}, {"database", "ok"}});
+    } else {
+      spdlog::warn("Readiness check failed: {}", ping.error().message);
+      SendJson(res, 503,
+               {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
+    }
+  });
+  server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    auto counts = store_.CountByStage();
+    if (!counts) return SendStoreError(res, counts.error());
+    res.set_content(metrics_.Render(*counts, intake_.committer_stats()),
+                    "text/plain; version=0.0.4; charset=utf-8");
+  });
+  CallsApiRoutes();
+  UiApiRoutes();
+  UiPageRoutes();
+  ErrorHandlers();
+  // Server-Timing on the JSON API: the time from routing to the answer, database included, so
+  // the UI's cost can be read in the browser's network panel and by bench/ui.
+  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!req.path.starts_with("/api/")) return;
+    std::chrono::duration<double, std::milli> took =
+        std::chrono::steady_clock::now() - request_started;
+    res.set_header("Server-Timing", fmt::format("app;dur={:.2f}", took.count()));
+  });
+}
+
+void Server::Impl::CallsApiRoutes() {
+  server_.Get("/api/calls", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    auto query = ParseCallQuery(QueryParams(req.params.begin(), req.params.end()));
+    if (!query) return SendError(res, 400, query.error().message);
+    auto page = store_.ListCalls(*query);
+    if (!page) return SendStoreError(res, page.error());
+    std::vector<std::int64_t> ids;
+    for (const auto& call : page->calls) ids.push_back(call.id);
+    auto briefs = store_.ListSummaryBriefs(ids);
+    if (!briefs) return SendStoreError(res, briefs.error());
+    SendJson(res, 200, CallPageToJson(*page, *briefs));
+  });
+  server_.Get(R"(/api/calls/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    auto details = store_.FindCall(req.matches[1].str());
+    if (!details) return SendStoreError(res, details.error());
+    if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
+    SendJson(res, 200, CallDetailsToJson(**details, options_.bitrix_portal_url));
+  });
+  server_.Post(
+      R"(/api/calls/([^/]+)/retry)", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
+        const std::string key = req.matches[1].str();
+        auto now = core::ToUnixMillis(core::SystemClock::Instance().Now());
+        auto retried = store_.RetryCall(key, now);
+        if (!retried) return SendStoreError(res, retried.error());
+        switch (*retried) {
+          case store::RetryResult::kNotFound:
+            return SendError(res, 404, "no call with this id or CALL_ID");
+          case store::RetryResult::kNotRetryable:
+            return SendError(res, 409, "only failed or skipped calls can be processed again");
+          case store::RetryResult::kRetried:
+            break;
+        }
+        if (options_.wake_pipeline) options_.wake_pipeline();
+        auto details = store_.FindCall(key);
+        if (!details || !*details) return SendJson(res, 200, {{"status", "ok"}});
+        const auto& call = (*details)->call;
+        spdlog::info("🔁 Call {} ({}) sent back to {} by {}", call.id, call.bitrix_call_id,
+                     store::StageName(call.stage), req.remote_addr);
+        SendJson(res, 200, {{"status", "ok"}, {"call", CallToJson(call)}});
+      });
+}
+
+void Server::Impl::ErrorHandlers() {
+  server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // A handler already explained the error.
+    if (res.status == 413) {
+      spdlog::warn("❌ Rejected {} {} from {}: body larger than the limit", req.method, req.path,
+                   req.remote_addr);
+      return SendError(res, 413, "request body is too large");
+    }
+    if (res.status == 404) return SendError(res, 404, "no such endpoint");
+    SendError(res, res.status, fmt::format("HTTP {}", res.status));
+  });
+  server_.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("❌ Internal error serving {} {}: {}", req.method, req.path, what);
+        SendError(res, 500, "internal error; see the service log");
+      });
+}
+
+bool Server::Impl::HasValidSession(const httplib::Request& req) const {
+  if (!sessions_) return false;
+  auto token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+  return token && sessions_->Verify(*token, core::SystemClock::Instance().Now());
+}
+
+bool Server::Impl::Authorize(const httplib::Request& req, httplib::Response& res, Asker asker) {
+  Access access =
+      CheckAccess(req.remote_addr, IsProxied(req), req.get_header_value("Authorization"),
+                  HasValidSession(req), options_.admin_password);
+  switch (access) {
+    case Access::kAllow:
+      return true;
+    case Access::kNeedsPassword:
+      if (asker == Asker::kPage) {
+        res.status = 303;
+        res.set_header("Location", "/login?next=" + PercentEncode(req.path));
+        res.set_header("Cache-Control", "no-store");
+        return false;
       }
-    });
-    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      auto counts = store_.CountByStage();
-      if (!counts) return SendStoreError(res, counts.error());
-      res.set_content(metrics_.Render(*counts, intake_.committer_stats()),
-                      "text/plain; version=0.0.4; charset=utf-8");
-    });
-    server_.Get("/api/calls", [this](const httplib::Request& req, httplib::Response& res) {
-      if (!Authorize(req, res)) return;
-      auto query = ParseCallQuery(QueryParams(req.params.begin(), req.params.end()));
-      if (!query) return SendError(res, 400, query.error().message);
-      auto page = store_.ListCalls(*query);
-      if (!page) return SendStoreError(res, page.error());
-      SendJson(res, 200, CallPageToJson(*page));
-    });
-    server_.Get(R"(/api/calls/([^/]+))",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  if (!Authorize(req, res)) return;
-                  auto details = store_.FindCall(req.matches[1].str());
-                  if (!details) return SendStoreError(res, details.error());
-                  if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
-                  SendJson(res, 200, CallDetailsToJson(**details));
-                });
-    server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;  // A handler already explained the error.
-      if (res.status == 413) {
-        spdlog::warn("❌ Rejected {} {} from {}: body larger than the limit", req.method, req.path,
-                     req.remote_addr);
-        return SendError(res, 413, "request body is too large");
-      }
-      if (res.status == 404) return SendError(res, 404, "no such endpoint");
-      SendError(res, res.status, fmt::format("HTTP {}", res.status));
-    });
-    server_.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-          std::string what = "unknown exception";
-          try {
-            std::rethrow_exception(ep);
-          } catch (const std::exception& e) {
-            what = e.what();
-          } catch (...) {
-          }
-          spdlog::error("❌ Internal error serving {} {}: {}", req.method, req.path, what);
-          SendError(res, 500, "internal error; see the service log");
-        });
-  }
-
-  bool Authorize(const httplib::Request& req, httplib::Response& res) {
-    Access access = CheckApiAccess(req.remote_addr, IsProxied(req),
-                                   req.get_header_value("Authorization"), options_.admin_password);
-    switch (access) {
-      case Access::kAllow:
-        return true;
-      case Access::kNeedsPassword:
+      // The UI's own requests say who they are: a Basic challenge would open the browser's
+      // password dialog over the page instead of the login form.
+      if (req.get_header_value("X-Requested-With") != "callbrief") {
         res.set_header("WWW-Authenticate", R"(Basic realm="callbrief", charset="UTF-8")");
-        SendError(res, 401, "ADMIN_PASSWORD required");
+      }
+      SendError(res, 401, "ADMIN_PASSWORD required");
+      return false;
+    case Access::kLoopbackOnly:
+      if (asker == Asker::kPage) {
+        res.status = 403;
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(
+            "The web interface answers only clients on this machine until ADMIN_PASSWORD is set.\n"
+            "Веб-интерфейс доступен только с этой машины, пока не задан ADMIN_PASSWORD.\n",
+            "text/plain; charset=utf-8");
         return false;
-      case Access::kLoopbackOnly:
-        SendError(res, 403, "the API answers only local clients until ADMIN_PASSWORD is set");
-        return false;
-    }
-    return false;
+      }
+      SendError(res, 403, "the API answers only local clients until ADMIN_PASSWORD is set");
+      return false;
   }
+  return false;
+}
 
-  void SendStoreError(httplib::Response& res, const core::Error& error) {
-    if (error.kind != core::ErrorKind::kInvalidInput) {
-      spdlog::error("❌ Database error: {}", error.message);
-    }
-    SendError(res, StatusFor(error), error.message);
+bool Server::Impl::SameSite(const httplib::Request& req, httplib::Response& res) {
+  if (!IsCrossSiteRequest(req.get_header_value("Sec-Fetch-Site"), req.get_header_value("Origin"),
+                          req.get_header_value("Host"), req.get_header_value("X-Forwarded-Host"))) {
+    return true;
   }
+  spdlog::warn("❌ Refused a cross-site {} {} from {}", req.method, req.path, req.remote_addr);
+  SendError(res, 403, "cross-site request refused");
+  return false;
+}
 
-  ServerOptions options_;
-  WebhookIntake& intake_;
-  store::CallStore& store_;
-  ServiceMetrics metrics_;
-  httplib::Server server_;
-  socket_t listen_socket_ = -1;
-};
+void Server::Impl::SendStoreError(httplib::Response& res, const core::Error& error) {
+  if (error.kind != core::ErrorKind::kInvalidInput) {
+    spdlog::error("❌ Database error: {}", error.message);
+  }
+  SendError(res, StatusFor(error), error.message);
+}
 
 Server::Server(ServerOptions options, WebhookIntake& intake, store::CallStore& store)
     : impl_(std::make_unique<Impl>(std::move(options), intake, store)) {}
@@ -217,6 +328,7 @@ core::Status Server::Bind() {
         "cannot listen on {}:{} (in use, or not an address of this machine): check HOST and PORT",
         o.host, o.port));
   }
+  impl_->PrepareSessions();
   return core::Ok();
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 #include "http/webhook_intake.h"
@@ -14,18 +17,35 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   int port = 8080;  // 0 picks a free port (tests).
   int threads = 128;
+  // Protects the web UI and the JSON API; empty: they answer loopback clients only.
   std::string admin_password;
   std::size_t max_body_bytes = 256 * 1024;
+  // Recordings are served only from inside this directory (DATA_DIR).
+  std::string data_dir = "data";
+  // The service's public base URL (PUBLIC_URL), for the Bitrix24 handler URL on the status page;
+  // empty: derived from the request's Host.
+  std::string public_url{};
+  // The Bitrix24 portal's origin ("https://portal.bitrix24.ru", never the webhook URL with its
+  // code), for links to CRM entities; empty: no links.
+  std::string bitrix_portal_url{};
+  // Called after a call was sent back to the pipeline from the UI, so a worker picks it up now.
+  std::function<void()> wake_pipeline{};
+  // The configuration checks shown on the status page (the same as `callbrief doctor`), as JSON
+  // the page renders: {"checks":[{"name","ok","message"}…]} or any object. Called per request
+  // from a server thread; may be empty.
+  std::function<nlohmann::json()> status_report{};
 };
 
-// The HTTP surface of `callbrief serve`: the Bitrix24 webhook endpoints, the JSON API and the
-// health probes. Handlers only parse, delegate and answer; they never call a provider.
+// The HTTP surface of `callbrief serve`: the Bitrix24 webhook endpoints, the JSON API, the web UI
+// (embedded pages, login) and the health probes. Handlers only parse, delegate and answer; they
+// never call a provider.
 class Server {
  public:
   Server(ServerOptions options, WebhookIntake& intake, store::CallStore& store);
   ~Server();
 
-  // Binds the listening socket; after success port() is the real port.
+  // Binds the listening socket; after success port() is the real port. With ADMIN_PASSWORD set,
+  // also loads (or creates) the login sessions' secret in the store.
   core::Status Bind();
   // Serves until Stop(); returns when the listener is closed and in-flight requests are done.
   void Run();

@@ -55,8 +55,11 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }
 
 WebhookIntake::WebhookIntake(std::string application_token, store::GroupCommitter& committer,
-                             const core::Clock& clock)
-    : application_token_(std::move(application_token)), committer_(committer), clock_(clock) {}
+                             const core::Clock& clock, std::function<void()> on_new_call)
+    : application_token_(std::move(application_token)),
+      committer_(committer),
+      clock_(clock),
+      on_new_call_(std::move(on_new_call)) {}
 
 IntakeResponse WebhookIntake::Reject(int status, std::string_view reason,
                                      const IntakeRequest& request) {
@@ -102,6 +105,7 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
     spdlog::info("Duplicate event for a known call (id {}): nothing changed", recorded->id);
   } else {
     spdlog::debug("Call stored as id {}", recorded->id);
+    if (on_new_call_) on_new_call_();
   }
   return {200,
           {{"status", "ok"},

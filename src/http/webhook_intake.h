@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -28,8 +29,9 @@ struct IntakeResponse {
 class WebhookIntake {
  public:
   // `application_token`: when not empty, events must carry the same auth[application_token].
+  // `on_new_call` is told after a new call is durable (the pipeline wakes its workers).
   WebhookIntake(std::string application_token, store::GroupCommitter& committer,
-                const core::Clock& clock);
+                const core::Clock& clock, std::function<void()> on_new_call = {});
 
   IntakeResponse Handle(const IntakeRequest& request);
 
@@ -41,6 +43,7 @@ class WebhookIntake {
   std::string application_token_;
   store::GroupCommitter& committer_;
   const core::Clock& clock_;
+  std::function<void()> on_new_call_;
 };
 
 // Compares secrets in time independent of where they differ.

@@ -135,6 +135,8 @@ struct Delivery {
   std::string external_id{};
   std::string last_error{};
   std::optional<std::int64_t> delivered_at_ms{};
+  // When the latest attempt started: after a crash, how long its request may still be running.
+  std::optional<std::int64_t> attempt_started_at_ms{};
 };
 
 // One run of one stage: the call page's timeline.
@@ -248,6 +250,8 @@ struct CallQuery {
   std::optional<std::int64_t> from_ms{};  // started_at >= from
   std::optional<std::int64_t> to_ms{};    // started_at < to
   std::string number_contains{};          // Digits matched against client and portal numbers.
+  std::optional<std::int64_t> portal_user_id{};  // Calls of this operator only.
+  std::string sentiment{};  // "positive", "neutral", "negative": calls whose summary says so.
   int limit = 50;
   std::string cursor{};
 };
@@ -255,6 +259,51 @@ struct CallQuery {
 struct CallPage {
   std::vector<CallRecord> calls{};
   std::string next_cursor{};  // Empty on the last page.
+};
+
+// ---- What the web UI reads besides calls (implemented in sqlite_stats.cc) ----
+
+// What one row of the Calls list shows of a call's summary.
+struct SummaryBrief {
+  std::int64_t call_id = 0;
+  std::string sentiment{};
+  std::string call_kind{};
+  std::string headline{};  // The summary's `summary` text, at most kHeadlineChars characters.
+  std::string client_name{};
+  std::string company{};
+  static constexpr int kHeadlineChars = 300;
+};
+
+// The dashboard's window: calls with from <= started_at < to, cut into days at local midnight of
+// a fixed UTC offset (the browser's).
+struct StatsQuery {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+  int utc_offset_minutes = 0;
+};
+
+// One day of the dashboard. Days without calls are absent.
+struct DayStats {
+  std::string day{};  // "YYYY-MM-DD" at the query's offset.
+  std::int64_t calls = 0;
+  std::int64_t done = 0;
+  std::int64_t skipped = 0;
+  std::int64_t failed = 0;
+  std::int64_t in_progress = 0;
+  std::int64_t positive = 0;  // Sentiments of the day's summaries.
+  std::int64_t neutral = 0;
+  std::int64_t negative = 0;
+  // Median of finished_at - received_at over the day's done calls; nullopt when none is done.
+  std::optional<std::int64_t> median_latency_ms{};
+  std::int64_t talk_seconds = 0;  // Sum of duration_seconds.
+  double cost_usd = 0;
+};
+
+// An operator who has calls, for the Calls list's manager filter.
+struct ManagerRef {
+  std::int64_t portal_user_id = 0;
+  std::string name{};  // Empty when user.get has not named them.
+  std::int64_t calls = 0;
 };
 
 }  // namespace callbrief::store

@@ -88,11 +88,22 @@ class CallStore : public CallIntake {
   // due now, attempts reset. Calls in progress or done are kNotRetryable.
   virtual core::Result<RetryResult> RetryCall(std::string_view id_or_call_id,
                                               std::int64_t now_ms) = 0;
+
+  // ---- The web UI's side ----
+
+  // The summary facts the Calls list shows, for those of these calls that have a summary.
+  virtual core::Result<std::vector<SummaryBrief>> ListSummaryBriefs(
+      std::span<const std::int64_t> call_ids) = 0;
+  // The dashboard: one row per day that has calls, oldest first.
+  virtual core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) = 0;
+  // Every operator with at least one call, ordered by name then id.
+  virtual core::Result<std::vector<ManagerRef>> ListManagers() = 0;
 };
 
-// Opens the store named by a DATABASE_URL (`sqlite://PATH`), applying pending migrations when
-// `migrate` is true; with `migrate` false an out-of-date schema is a kConfig error telling the
-// operator to run `callbrief migrate`.
+// Opens the store named by a DATABASE_URL (`sqlite://PATH`, or `postgresql://…` / `postgres://…`
+// for PostgreSQL: postgres_store.h), applying pending migrations when `migrate` is true; with
+// `migrate` false an out-of-date schema is a kConfig error telling the operator to run
+// `callbrief migrate`.
 core::Result<std::unique_ptr<CallStore>> OpenStore(const std::string& database_url, bool migrate);
 
 // Applies pending migrations and returns the schema version reached.

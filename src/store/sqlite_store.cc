@@ -10,8 +10,10 @@
 #include <sqlite3.h>
 
 #include "core/clock.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_checkpointer.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_stats.h"
 #include "store/sqlite_support.h"
 #include "store/sqlite_work.h"
 
@@ -178,9 +180,16 @@ class SqliteStore final : public CallStore {
     if (query.direction) sql += " AND direction = :direction";
     if (query.from_ms) sql += " AND started_at >= :from";
     if (query.to_ms) sql += " AND started_at < :to";
+    // "+id" keeps the time-ordered index driving the scan (it stops after one page) while the
+    // match sets are built once from narrow indexes (migration 4).
     if (!query.number_contains.empty()) {
       sql +=
-          " AND (client_number LIKE :number ESCAPE '\\' OR portal_number LIKE :number ESCAPE '\\')";
+          " AND +id IN (SELECT id FROM calls INDEXED BY calls_numbers WHERE "
+          "instr(client_number, :number) > 0 OR instr(portal_number, :number) > 0)";
+    }
+    if (query.portal_user_id) sql += " AND portal_user_id = :user";
+    if (!query.sentiment.empty()) {
+      sql += " AND +id IN (SELECT call_id FROM summaries WHERE sentiment = :sentiment)";
     }
     if (!query.cursor.empty()) {
       sql += " AND (started_at < :cstart OR (started_at = :cstart AND id < :cid))";
@@ -195,9 +204,9 @@ class SqliteStore final : public CallStore {
         if (query.direction) st.bind(":direction", std::string(DirectionName(*query.direction)));
         if (query.from_ms) st.bind(":from", *query.from_ms);
         if (query.to_ms) st.bind(":to", *query.to_ms);
-        if (!query.number_contains.empty()) {
-          st.bind(":number", "%" + EscapeLike(query.number_contains) + "%");
-        }
+        if (!query.number_contains.empty()) st.bind(":number", query.number_contains);
+        if (query.portal_user_id) st.bind(":user", *query.portal_user_id);
+        if (!query.sentiment.empty()) st.bind(":sentiment", query.sentiment);
         if (!query.cursor.empty()) {
           st.bind(":cstart", cursor_started);
           st.bind(":cid", cursor_id);
@@ -378,7 +387,32 @@ class SqliteStore final : public CallStore {
     });
   }
 
+  Result<std::vector<SummaryBrief>> ListSummaryBriefs(
+      std::span<const std::int64_t> call_ids) override {
+    return Read("reading summaries",
+                [&](SQLite::Database& db) { return sqlite::ListSummaryBriefs(db, call_ids); });
+  }
+
+  Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) override {
+    return Read("counting calls per day",
+                [&](SQLite::Database& db) { return sqlite::StatsByDay(db, query); });
+  }
+
+  Result<std::vector<ManagerRef>> ListManagers() override {
+    return Read("listing managers", [](SQLite::Database& db) { return sqlite::ListManagers(db); });
+  }
+
  private:
+  // Runs `fn` on a reader connection.
+  template <typename Fn>
+  auto Read(std::string_view doing, Fn&& fn) -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
+    try {
+      return readers_.With(std::forward<Fn>(fn));
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, doing);
+    }
+  }
+
   // Runs `fn` on the writer connection under its lock and notes the commit for checkpoints.
   template <typename Fn>
   auto Write(std::string_view doing, Fn&& fn) -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
@@ -412,15 +446,6 @@ class SqliteStore final : public CallStore {
   static constexpr const char* kInsertEvent =
       "INSERT INTO raw_events (call_id, event_name, received_at, remote_addr, body) "
       "VALUES (?, ?, ?, ?, ?)";
-
-  static std::string EscapeLike(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-      if (c == '%' || c == '_' || c == '\\') out += '\\';
-      out += c;
-    }
-    return out;
-  }
 
   RecordedCall RecordOne(const IncomingCall& call) {
     auto& st = insert_call_;
@@ -506,14 +531,15 @@ class SqliteStore final : public CallStore {
     }
     SQLite::Statement deliveries(db,
                                  "SELECT channel, status, attempts, external_id, last_error, "
-                                 "delivered_at FROM deliveries WHERE call_id = ? "
+                                 "delivered_at, attempt_started_at FROM deliveries WHERE call_id = ? "
                                  "ORDER BY channel");
     deliveries.bind(1, id);
     while (deliveries.executeStep()) {
       d->deliveries.push_back(
           {deliveries.getColumn(0).getString(), deliveries.getColumn(1).getString(),
            deliveries.getColumn(2).getInt(), deliveries.getColumn(3).getString(),
-           deliveries.getColumn(4).getString(), OptionalInt64(deliveries.getColumn(5))});
+           deliveries.getColumn(4).getString(), OptionalInt64(deliveries.getColumn(5)),
+           OptionalInt64(deliveries.getColumn(6))});
     }
   }
 
@@ -569,15 +595,16 @@ Result<std::unique_ptr<CallStore>> OpenStore(const std::string& database_url, bo
   if (database_url.starts_with("sqlite://")) {
     return OpenSqliteStore({.path = SqlitePathFromUrl(database_url), .migrate = migrate});
   }
-  // Honest until the PostgreSQL backend lands: start-up stops with this line.
-  return Error::Config(
-      "DATABASE_URL: this build supports only sqlite:// databases; PostgreSQL support is not "
-      "implemented yet");
+  if (IsPostgresUrl(database_url)) {
+    return OpenPostgresStore({.url = database_url, .migrate = migrate});
+  }
+  return Error::Config("DATABASE_URL: must be sqlite://PATH or a postgresql:// URL");
 }
 
 Result<int> MigrateStore(const std::string& database_url) {
+  if (IsPostgresUrl(database_url)) return MigratePostgres(database_url);
   if (!database_url.starts_with("sqlite://")) {
-    return Error::Config("DATABASE_URL: this build supports only sqlite:// databases");
+    return Error::Config("DATABASE_URL: must be sqlite://PATH or a postgresql:// URL");
   }
   auto writer = OpenWriter({.path = SqlitePathFromUrl(database_url)});
   if (!writer) return writer.error();

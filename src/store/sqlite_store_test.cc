@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite_schema.h"
+#include "store/store_test_backends.h"
 #include "store/test_support.h"
 
 namespace callbrief::store {
@@ -12,25 +13,19 @@ namespace {
 using testing::MakeCall;
 using testing::TempDir;
 
-class SqliteStoreTest : public ::testing::Test {
+// Runs on every backend (store_test_backends.h): `store_` is open on a fresh database.
+class CallStoreTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    auto opened = OpenSqliteStore({.path = dir_.File("calls.db")});
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(*opened);
-  }
-
   std::vector<RecordedCall> Record(std::vector<IncomingCall> calls) {
     auto recorded = store_->RecordIncomingCalls(calls);
     EXPECT_TRUE(recorded.ok()) << recorded.error().message;
     return recorded.ok() ? *recorded : std::vector<RecordedCall>{};
   }
-
-  TempDir dir_;
-  std::unique_ptr<CallStore> store_;
 };
 
-TEST_F(SqliteStoreTest, RecordsANewCallInStageReceivedWithItsEvent) {
+INSTANTIATE_TEST_SUITE_P(Backends, CallStoreTest, testing::AllBackends(), testing::BackendName);
+
+TEST_P(CallStoreTest, RecordsANewCallInStageReceivedWithItsEvent) {
   auto recorded = Record({MakeCall("A.1")});
   ASSERT_EQ(recorded.size(), 1u);
   EXPECT_EQ(recorded[0].outcome, IntakeOutcome::kCreated);
@@ -50,7 +45,7 @@ TEST_F(SqliteStoreTest, RecordsANewCallInStageReceivedWithItsEvent) {
   EXPECT_EQ(d.events[0].event_name, "ONVOXIMPLANTCALLEND");
 }
 
-TEST_F(SqliteStoreTest, ARepeatedCallIdChangesNothing) {
+TEST_P(CallStoreTest, ARepeatedCallIdChangesNothing) {
   auto first = Record({MakeCall("A.1")});
   IncomingCall again = MakeCall("A.1");
   again.duration_seconds = 999;
@@ -62,7 +57,7 @@ TEST_F(SqliteStoreTest, ARepeatedCallIdChangesNothing) {
   EXPECT_EQ((*found)->events.size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, ARepeatInsideOneBatchIsADuplicateToo) {
+TEST_P(CallStoreTest, ARepeatInsideOneBatchIsADuplicateToo) {
   auto recorded = Record({MakeCall("B.1"), MakeCall("B.1"), MakeCall("B.2")});
   EXPECT_EQ(recorded[0].outcome, IntakeOutcome::kCreated);
   EXPECT_EQ(recorded[1].outcome, IntakeOutcome::kDuplicate);
@@ -70,7 +65,7 @@ TEST_F(SqliteStoreTest, ARepeatInsideOneBatchIsADuplicateToo) {
   EXPECT_EQ(recorded[2].outcome, IntakeOutcome::kCreated);
 }
 
-TEST_F(SqliteStoreTest, FindsByOurIdOrByCallId) {
+TEST_P(CallStoreTest, FindsByOurIdOrByCallId) {
   auto recorded = Record({MakeCall("C.1")});
   auto by_id = store_->FindCall(std::to_string(recorded[0].id));
   ASSERT_TRUE(by_id.ok() && by_id->has_value());
@@ -80,14 +75,14 @@ TEST_F(SqliteStoreTest, FindsByOurIdOrByCallId) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(SqliteStoreTest, ANumericCallIdIsFoundWhenNoOwnIdMatches) {
+TEST_P(CallStoreTest, ANumericCallIdIsFoundWhenNoOwnIdMatches) {
   Record({MakeCall("987654321")});
   auto found = store_->FindCall("987654321");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->call.bitrix_call_id, "987654321");
 }
 
-TEST_F(SqliteStoreTest, ListsNewestFirstAcrossPages) {
+TEST_P(CallStoreTest, ListsNewestFirstAcrossPages) {
   std::vector<IncomingCall> calls;
   for (int i = 0; i < 7; ++i) calls.push_back(MakeCall("P." + std::to_string(i), 1000 + i));
   Record(calls);
@@ -104,7 +99,7 @@ TEST_F(SqliteStoreTest, ListsNewestFirstAcrossPages) {
   EXPECT_EQ(seen, (std::vector<std::string>{"P.6", "P.5", "P.4", "P.3", "P.2", "P.1", "P.0"}));
 }
 
-TEST_F(SqliteStoreTest, CallsStartedAtTheSameMomentPageWithoutLossOrRepeat) {
+TEST_P(CallStoreTest, CallsStartedAtTheSameMomentPageWithoutLossOrRepeat) {
   std::vector<IncomingCall> calls;
   for (int i = 0; i < 5; ++i) calls.push_back(MakeCall("S." + std::to_string(i), 5000));
   Record(calls);
@@ -122,7 +117,7 @@ TEST_F(SqliteStoreTest, CallsStartedAtTheSameMomentPageWithoutLossOrRepeat) {
   EXPECT_EQ(seen.size(), 5u);
 }
 
-TEST_F(SqliteStoreTest, FiltersByDateDirectionAndNumber) {
+TEST_P(CallStoreTest, FiltersByDateDirectionAndNumber) {
   IncomingCall out = MakeCall("F.out", 2000);
   out.direction = Direction::kOutgoing;
   out.client_number = "+74950001122";
@@ -144,7 +139,7 @@ TEST_F(SqliteStoreTest, FiltersByDateDirectionAndNumber) {
   EXPECT_EQ(store_->ListCalls(by_number)->calls.size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, FiltersByStage) {
+TEST_P(CallStoreTest, FiltersByStage) {
   Record({MakeCall("G.1")});
   CallQuery received;
   received.stages = {Stage::kReceived};
@@ -154,7 +149,7 @@ TEST_F(SqliteStoreTest, FiltersByStage) {
   EXPECT_TRUE(store_->ListCalls(failed)->calls.empty());
 }
 
-TEST_F(SqliteStoreTest, RejectsAForgedCursor) {
+TEST_P(CallStoreTest, RejectsAForgedCursor) {
   CallQuery q;
   q.cursor = "12;DROP";
   auto page = store_->ListCalls(q);
@@ -162,7 +157,7 @@ TEST_F(SqliteStoreTest, RejectsAForgedCursor) {
   EXPECT_EQ(page.error().kind, core::ErrorKind::kInvalidInput);
 }
 
-TEST_F(SqliteStoreTest, CountsCallsByStage) {
+TEST_P(CallStoreTest, CountsCallsByStage) {
   Record({MakeCall("H.1"), MakeCall("H.2")});
   auto counts = store_->CountByStage();
   ASSERT_TRUE(counts.ok());
@@ -170,7 +165,7 @@ TEST_F(SqliteStoreTest, CountsCallsByStage) {
   EXPECT_EQ((*counts)[0], std::make_pair(Stage::kReceived, std::int64_t{2}));
 }
 
-TEST_F(SqliteStoreTest, SettingsAreAbsentUntilPutAndThenOverwritten) {
+TEST_P(CallStoreTest, SettingsAreAbsentUntilPutAndThenOverwritten) {
   auto missing = store_->GetSetting("reconcile.after_id");
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
@@ -181,12 +176,12 @@ TEST_F(SqliteStoreTest, SettingsAreAbsentUntilPutAndThenOverwritten) {
   EXPECT_EQ(found->value_or(""), "42");
 }
 
-TEST_F(SqliteStoreTest, PingAnswersOnAHealthyDatabase) { EXPECT_TRUE(store_->Ping().ok()); }
+TEST_P(CallStoreTest, PingAnswersOnAHealthyDatabase) { EXPECT_TRUE(store_->Ping().ok()); }
 
-TEST_F(SqliteStoreTest, DataSurvivesReopening) {
+TEST_P(CallStoreTest, DataSurvivesReopening) {
   Record({MakeCall("R.1")});
   store_.reset();
-  auto reopened = OpenSqliteStore({.path = dir_.File("calls.db")});
+  auto reopened = OpenAgain();
   ASSERT_TRUE(reopened.ok());
   EXPECT_TRUE((*reopened)->FindCall("R.1")->has_value());
 }
@@ -236,8 +231,8 @@ TEST(SqliteMigrationTest, CreatesTheWholePipelineSchema) {
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
 
-TEST(OpenStoreTest, PostgresqlIsRefusedClearlyUntilItsBackendExists) {
-  auto opened = OpenStore("postgresql://u:secretpw@localhost/db", true);
+TEST(OpenStoreTest, AnUnknownSchemeIsAConfigError) {
+  auto opened = OpenStore("mysql://u:secretpw@localhost/db", true);
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().kind, core::ErrorKind::kConfig);
   EXPECT_EQ(opened.error().message.find("secretpw"), std::string::npos);

@@ -252,7 +252,8 @@ void SaveChunkTranscript(SQLite::Database& db, std::int64_t call_id, int chunk_i
 void SaveDelivery(SQLite::Database& db, std::int64_t call_id, const Delivery& d) {
   SQLite::Statement st(db,
                        "INSERT OR REPLACE INTO deliveries (call_id, channel, status, attempts, "
-                       "external_id, last_error, delivered_at) VALUES (?,?,?,?,?,?,?)");
+                       "external_id, last_error, delivered_at, attempt_started_at) "
+                       "VALUES (?,?,?,?,?,?,?,?)");
   st.bind(1, call_id);
   st.bind(2, d.channel);
   st.bind(3, d.status);
@@ -263,6 +264,11 @@ void SaveDelivery(SQLite::Database& db, std::int64_t call_id, const Delivery& d)
     st.bind(7, *d.delivered_at_ms);
   } else {
     st.bind(7);
+  }
+  if (d.attempt_started_at_ms) {
+    st.bind(8, *d.attempt_started_at_ms);
+  } else {
+    st.bind(8);
   }
   st.exec();
 }

@@ -1,26 +1,20 @@
 // The pipeline's side of the store: leases, stage results, chunks, deliveries, usage, retry.
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store.h"
+#include "store/store_test_backends.h"
 #include "store/test_support.h"
 
 namespace callbrief::store {
 namespace {
 
 using testing::MakeCall;
-using testing::TempDir;
 
 constexpr std::int64_t kNow = 1'800'000'000'000;
 constexpr std::int64_t kLease = 120'000;
 
-class WorkStoreTest : public ::testing::Test {
+// Runs on every backend (store_test_backends.h): `store_` is open on a fresh database.
+class WorkStoreTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    auto opened = OpenSqliteStore({.path = dir_.File("calls.db")});
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(*opened);
-  }
-
   std::int64_t Record(std::string call_id, std::int64_t received_at = kNow - 1000) {
     IncomingCall call = MakeCall(std::move(call_id));
     call.received_at_ms = received_at;
@@ -50,11 +44,11 @@ class WorkStoreTest : public ::testing::Test {
             .next = next};
   }
 
-  TempDir dir_;
-  std::unique_ptr<CallStore> store_;
 };
 
-TEST_F(WorkStoreTest, ClaimLeasesTheCallThatHasWaitedLongest) {
+INSTANTIATE_TEST_SUITE_P(Backends, WorkStoreTest, testing::AllBackends(), testing::BackendName);
+
+TEST_P(WorkStoreTest, ClaimLeasesTheCallThatHasWaitedLongest) {
   Record("B", kNow - 500);
   std::int64_t first = Record("A", kNow - 900);
   auto claimed = Claim("w1");
@@ -63,13 +57,13 @@ TEST_F(WorkStoreTest, ClaimLeasesTheCallThatHasWaitedLongest) {
   EXPECT_EQ(claimed->lease_owner, "w1");
 }
 
-TEST_F(WorkStoreTest, ALeasedCallIsNotClaimedTwice) {
+TEST_P(WorkStoreTest, ALeasedCallIsNotClaimedTwice) {
   Record("A");
   ASSERT_TRUE(Claim("w1"));
   EXPECT_FALSE(Claim("w2"));
 }
 
-TEST_F(WorkStoreTest, AnExpiredLeaseIsTakenOverByAnotherWorker) {
+TEST_P(WorkStoreTest, AnExpiredLeaseIsTakenOverByAnotherWorker) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   auto taken = Claim("w2", kNow + kLease + 1);
@@ -78,21 +72,21 @@ TEST_F(WorkStoreTest, AnExpiredLeaseIsTakenOverByAnotherWorker) {
   EXPECT_EQ(taken->lease_owner, "w2");
 }
 
-TEST_F(WorkStoreTest, RenewedLeaseOutlivesItsFirstExpiry) {
+TEST_P(WorkStoreTest, RenewedLeaseOutlivesItsFirstExpiry) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   ASSERT_TRUE(store_->RenewLeases("w1", std::vector<std::int64_t>{id}, kNow + 10 * kLease).ok());
   EXPECT_FALSE(Claim("w2", kNow + kLease + 1));
 }
 
-TEST_F(WorkStoreTest, ReleasedLeasesMakeCallsClaimableAtOnce) {
+TEST_P(WorkStoreTest, ReleasedLeasesMakeCallsClaimableAtOnce) {
   Record("A");
   ASSERT_TRUE(Claim("w1"));
   ASSERT_TRUE(store_->ReleaseLeases("w1").ok());
   EXPECT_TRUE(Claim("w2"));
 }
 
-TEST_F(WorkStoreTest, FinishStageMovesTheCallOnAndFreesIt) {
+TEST_P(WorkStoreTest, FinishStageMovesTheCallOnAndFreesIt) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome outcome = Outcome(id, "w1", Stage::kResolve, Stage::kDownload);
@@ -117,7 +111,7 @@ TEST_F(WorkStoreTest, FinishStageMovesTheCallOnAndFreesIt) {
   EXPECT_TRUE(Claim("w2", outcome.finished_at_ms));
 }
 
-TEST_F(WorkStoreTest, AWorkerThatLostItsLeaseCannotFinishTheStage) {
+TEST_P(WorkStoreTest, AWorkerThatLostItsLeaseCannotFinishTheStage) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   ASSERT_TRUE(Claim("w2", kNow + kLease + 1));
@@ -128,7 +122,7 @@ TEST_F(WorkStoreTest, AWorkerThatLostItsLeaseCannotFinishTheStage) {
   EXPECT_TRUE(Find(id).stage_runs.empty());
 }
 
-TEST_F(WorkStoreTest, ACallWaitingForLaterIsNotDueUntilThen) {
+TEST_P(WorkStoreTest, ACallWaitingForLaterIsNotDueUntilThen) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome wait = Outcome(id, "w1", Stage::kResolve, Stage::kResolve);
@@ -143,7 +137,7 @@ TEST_F(WorkStoreTest, ACallWaitingForLaterIsNotDueUntilThen) {
   EXPECT_TRUE(Claim("w1", kNow + 30'000));
 }
 
-TEST_F(WorkStoreTest, FailedAttemptsAreCountedAndClearedOnSuccess) {
+TEST_P(WorkStoreTest, FailedAttemptsAreCountedAndClearedOnSuccess) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome retry = Outcome(id, "w1", Stage::kDownload, Stage::kDownload);
@@ -160,7 +154,7 @@ TEST_F(WorkStoreTest, FailedAttemptsAreCountedAndClearedOnSuccess) {
   EXPECT_EQ(Find(id).call.last_error, "");
 }
 
-TEST_F(WorkStoreTest, RetryReturnsAFailedCallToTheStageThatFailed) {
+TEST_P(WorkStoreTest, RetryReturnsAFailedCallToTheStageThatFailed) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome failed = Outcome(id, "w1", Stage::kTranscribe, Stage::kFailed);
@@ -179,7 +173,7 @@ TEST_F(WorkStoreTest, RetryReturnsAFailedCallToTheStageThatFailed) {
   EXPECT_EQ(claimed->last_error, "");
 }
 
-TEST_F(WorkStoreTest, RetrySendsASkippedCallBackToResolve) {
+TEST_P(WorkStoreTest, RetrySendsASkippedCallBackToResolve) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome skipped = Outcome(id, "w1", Stage::kResolve, Stage::kSkipped);
@@ -192,13 +186,13 @@ TEST_F(WorkStoreTest, RetrySendsASkippedCallBackToResolve) {
   EXPECT_EQ(Find(id).call.skip_reason, "");
 }
 
-TEST_F(WorkStoreTest, RetryRefusesCallsInProgressAndUnknownOnes) {
+TEST_P(WorkStoreTest, RetryRefusesCallsInProgressAndUnknownOnes) {
   Record("A");
   EXPECT_EQ(*store_->RetryCall("A", kNow), RetryResult::kNotRetryable);
   EXPECT_EQ(*store_->RetryCall("nope", kNow), RetryResult::kNotFound);
 }
 
-TEST_F(WorkStoreTest, ChunkTranscriptsAreKeptOneByOne) {
+TEST_P(WorkStoreTest, ChunkTranscriptsAreKeptOneByOne) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome prepared = Outcome(id, "w1", Stage::kPrepare, Stage::kTranscribe);
@@ -218,7 +212,7 @@ TEST_F(WorkStoreTest, ChunkTranscriptsAreKeptOneByOne) {
   EXPECT_EQ(Find(id).call.audio_report_json, R"({"chunks":2})");
 }
 
-TEST_F(WorkStoreTest, TranscriptAndSummaryAreStoredWithTheStage) {
+TEST_P(WorkStoreTest, TranscriptAndSummaryAreStoredWithTheStage) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome outcome = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
@@ -237,7 +231,7 @@ TEST_F(WorkStoreTest, TranscriptAndSummaryAreStoredWithTheStage) {
   EXPECT_EQ(details.summary->sentiment, "positive");
 }
 
-TEST_F(WorkStoreTest, DeliveriesAreReplacedPerChannel) {
+TEST_P(WorkStoreTest, DeliveriesAreReplacedPerChannel) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(store_->SaveDelivery(id, {.channel = "telegram", .status = "pending"}).ok());
   ASSERT_TRUE(store_
@@ -245,15 +239,17 @@ TEST_F(WorkStoreTest, DeliveriesAreReplacedPerChannel) {
                                       .status = "done",
                                       .attempts = 2,
                                       .external_id = "17",
-                                      .delivered_at_ms = kNow})
+                                      .delivered_at_ms = kNow,
+                                      .attempt_started_at_ms = kNow - 900})
                   .ok());
   CallDetails details = Find(id);
   ASSERT_EQ(details.deliveries.size(), 1u);
   EXPECT_EQ(details.deliveries[0].status, "done");
   EXPECT_EQ(details.deliveries[0].external_id, "17");
+  EXPECT_EQ(details.deliveries[0].attempt_started_at_ms, kNow - 900);
 }
 
-TEST_F(WorkStoreTest, UsageAddsUpToTheCallsCost) {
+TEST_P(WorkStoreTest, UsageAddsUpToTheCallsCost) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(store_
                   ->RecordUsage(id, {.stage = Stage::kTranscribe,
@@ -281,7 +277,7 @@ TEST_F(WorkStoreTest, UsageAddsUpToTheCallsCost) {
   EXPECT_EQ(details.usage[1].input_tokens, 1000);
 }
 
-TEST_F(WorkStoreTest, ParkedCallsWakeWhenAsked) {
+TEST_P(WorkStoreTest, ParkedCallsWakeWhenAsked) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(Claim("w1"));
   StageOutcome parked = Outcome(id, "w1", Stage::kTranscribe, Stage::kTranscribe);

@@ -1,0 +1,92 @@
+#include "app/processing.h"
+
+#include "net/http_client.h"
+#include "pipeline/deliver_stage.h"
+#include "pipeline/download_stage.h"
+#include "pipeline/prepare_stage.h"
+#include "pipeline/resolve_stage.h"
+#include "pipeline/summarize_stage.h"
+#include "pipeline/transcribe_stage.h"
+
+namespace callbrief::app {
+
+using store::Stage;
+
+namespace {
+
+std::unique_ptr<net::HttpClient> ProviderHttpClient() {
+  net::ClientOptions options;
+  options.user_agent = std::string("callbrief/") + CALLBRIEF_VERSION;
+  return net::MakeCurlHttpClient(options);
+}
+
+}  // namespace
+
+Processing BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
+                           store::CallStore& store, const core::Clock& clock) {
+  Processing p;
+  const bool has_bitrix = config.HasBitrix();
+  bitrix::RestClient* rest = has_bitrix ? bitrix.rest.get() : nullptr;
+  if (has_bitrix) p.user_names = std::make_unique<bitrix::UserNames>(*rest, clock);
+
+  p.provider_http = ProviderHttpClient();
+  if (config.HasTranscription()) {
+    p.transcriber = asr::MakeOpenAiTranscriber(
+        *p.provider_http, {.base_url = config.transcribe_base_url,
+                           .api_key = config.transcribe_api_key,
+                           .model = config.transcribe_model,
+                           .language = config.call_language,
+                           .vocabulary = config.transcribe_vocabulary});
+  }
+  if (config.HasSummary()) {
+    p.summarizer = llm::MakeOpenAiSummarizer(*p.provider_http,
+                                             {.base_url = config.openai_base_url,
+                                              .api_key = config.openai_api_key,
+                                              .model = config.summary_model,
+                                              .language = config.call_language});
+  }
+  if (config.HasTelegram()) {
+    p.telegram = notify::MakeTelegramClient(
+        *p.provider_http,
+        {.api_base_url = config.telegram_api_base_url, .bot_token = config.telegram_bot_token});
+  }
+
+  auto add = [&p](Stage stage, std::unique_ptr<pipeline::StageHandler> handler) {
+    p.handlers[stage] = handler.get();
+    p.stages.push_back(std::move(handler));
+  };
+  add(Stage::kResolve, std::make_unique<pipeline::ResolveStage>(
+                           rest, p.user_names.get(), clock,
+                           pipeline::ResolveSettings{
+                               .min_call_duration_seconds = config.min_call_duration_seconds,
+                               .recording_wait = config.recording_wait}));
+  add(Stage::kDownload,
+      std::make_unique<pipeline::DownloadStage>(
+          rest, has_bitrix ? bitrix.http.get() : nullptr,
+          pipeline::DownloadSettings{
+              .data_dir = config.data_dir,
+              .max_bytes = static_cast<std::uint64_t>(config.recording_max_bytes),
+              .portal_host = net::UrlHost(config.bitrix24_webhook_url),
+              .extra_hosts = config.recording_hosts}));
+  audio::PrepareOptions audio_options;
+  audio_options.format =
+      audio::ChunkFormatFromName(config.audio_chunk_format).value_or(audio::ChunkFormat::kMp3);
+  add(Stage::kPrepare, std::make_unique<pipeline::PrepareStage>(pipeline::PrepareSettings{
+                           .data_dir = config.data_dir, .audio = audio_options}));
+  add(Stage::kTranscribe,
+      std::make_unique<pipeline::TranscribeStage>(p.transcriber.get(), store, clock,
+                                                  config.transcribe_parallelism));
+  add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(p.summarizer.get(), store,
+                                                                    clock, config.call_language));
+  pipeline::DeliverSettings deliver{
+      .telegram_target = {.chat_id = config.telegram_target_chat_id,
+                          .thread_id = config.telegram_thread_id},
+      .message = {.public_url = config.public_url,
+                  .portal_url = pipeline::PortalUrl(config.bitrix24_webhook_url)},
+      .bitrix_request_timeout = config.bitrix24_timeout};
+  add(Stage::kDeliver, std::make_unique<pipeline::DeliverStage>(p.telegram.get(), rest, store,
+                                                                clock, std::move(deliver)));
+  return p;
+}
+
+}  // namespace callbrief::app

@@ -1,0 +1,202 @@
+// The web UI's side of the server: login and logout, the pages and their embedded assets, and the
+// JSON endpoints only the UI needs (audio, stats, status, managers, session).
+#include <httplib.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+#include "core/redact.h"
+#include "http/audio_route.h"
+#include "http/calls_api.h"
+#include "http/server_impl.h"
+#include "http/stats_api.h"
+#include "http/ui_assets.h"
+
+namespace callbrief::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPageRoutes = R"(/|/dashboard|/status|/calls/[^/]+)";
+
+void SendAsset(const httplib::Request& req, httplib::Response& res, const UiAsset& asset) {
+  res.set_header("ETag", std::string(asset.etag));
+  // Revalidated on every use (a 304 costs nothing), so a new binary's files are seen at once.
+  res.set_header("Cache-Control", "no-cache");
+  if (req.get_header_value("If-None-Match") == asset.etag) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type));
+}
+
+void Redirect(httplib::Response& res, const std::string& location) {
+  res.status = 303;
+  res.set_header("Location", location);
+  res.set_header("Cache-Control", "no-store");
+}
+
+std::int64_t NowMs() { return core::ToUnixMillis(core::SystemClock::Instance().Now()); }
+
+}  // namespace
+
+std::string Server::Impl::ThrottleKey(const httplib::Request& req) {
+  std::string key = req.remote_addr;
+  std::string forwarded = req.get_header_value("X-Forwarded-For");
+  if (!forwarded.empty()) {
+    size_t comma = forwarded.rfind(',');
+    key += "|" + forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+  }
+  return key;
+}
+
+void Server::Impl::Login(const httplib::Request& req, httplib::Response& res) {
+  if (options_.admin_password.empty()) return Redirect(res, "/");
+  if (!SameSite(req, res)) return;
+  const std::string next = SafeNextPath(req.get_param_value("next"));
+  const std::string key = ThrottleKey(req);
+  if (std::int64_t wait = login_throttle_.RetryAfterSeconds(key); wait > 0) {
+    spdlog::warn("❌ Web UI login from {} refused: too many wrong passwords, retry in {} s",
+                 req.remote_addr, wait);
+    res.set_header("Retry-After", std::to_string(wait));
+    return Redirect(
+        res, fmt::format("/login?error=throttled&retry={}&next={}", wait, PercentEncode(next)));
+  }
+  if (!ConstantTimeEquals(req.get_param_value("password"), options_.admin_password)) {
+    login_throttle_.RecordFailure(key);
+    spdlog::warn("❌ Web UI login from {} with a wrong password", req.remote_addr);
+    return Redirect(res, "/login?error=wrong&next=" + PercentEncode(next));
+  }
+  login_throttle_.RecordSuccess(key);
+  spdlog::info("🔐 Web UI login from {}", req.remote_addr);
+  res.set_header("Set-Cookie",
+                 SessionCookieHeader(sessions_->Issue(core::SystemClock::Instance().Now()),
+                                     CameOverHttps(req)));
+  Redirect(res, next);
+}
+
+void Server::Impl::UiPageRoutes() {
+  auto page = [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kPage)) return;
+    SendAsset(req, res, *FindUiAsset("index.html"));
+  };
+  server_.Get(std::string(kPageRoutes), page);
+  server_.Get("/login", [this](const httplib::Request& req, httplib::Response& res) {
+    if (options_.admin_password.empty() || HasValidSession(req)) {
+      return Redirect(res, SafeNextPath(req.get_param_value("next")));
+    }
+    SendAsset(req, res, *FindUiAsset("login.html"));
+  });
+  server_.Post("/login",
+               [this](const httplib::Request& req, httplib::Response& res) { Login(req, res); });
+  server_.Post("/logout", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!SameSite(req, res)) return;
+    res.set_header("Set-Cookie", SessionCookieHeader("", CameOverHttps(req)));
+    Redirect(res, options_.admin_password.empty() ? "/" : "/login");
+  });
+  server_.Get(R"(/static/(.+))", [](const httplib::Request& req, httplib::Response& res) {
+    const UiAsset* asset = FindUiAsset(req.matches[1].str());
+    if (!asset || asset->name.ends_with(".html")) {
+      res.status = 404;
+      return;
+    }
+    SendAsset(req, res, *asset);
+  });
+}
+
+std::string Server::Impl::WebhookUrl(const httplib::Request& req) const {
+  std::string base = options_.public_url;
+  if (base.empty()) {
+    std::string host = req.get_header_value("X-Forwarded-Host");
+    if (host.empty()) host = req.get_header_value("Host");
+    host = host.substr(0, host.find(','));
+    base = fmt::format("{}://{}", CameOverHttps(req) ? "https" : "http", host);
+  }
+  while (base.ends_with('/')) base.pop_back();
+  return base + "/api/bitrix-webhook/call-finished";
+}
+
+json Server::Impl::StatusJson(const httplib::Request& req) {
+  json out = {
+      {"webhook_url", WebhookUrl(req)},
+      {"webhook_url_from_public_url", !options_.public_url.empty()},
+      {"admin_password_set", !options_.admin_password.empty()},
+      {"bitrix_portal_url",
+       options_.bitrix_portal_url.empty() ? json(nullptr) : json(options_.bitrix_portal_url)}};
+  json report = nullptr;
+  if (options_.status_report) {
+    try {
+      report = options_.status_report();
+    } catch (const std::exception& e) {
+      report = {{"error", core::Redact(e.what())}};
+    }
+  }
+  out["report"] = std::move(report);
+
+  auto counts = store_.CountByStage();
+  json by_stage = json::object();
+  std::int64_t queued = 0;
+  if (counts.ok()) {
+    for (const auto& [stage, n] : *counts) {
+      by_stage[std::string(store::StageName(stage))] = n;
+      if (!store::IsTerminal(stage)) queued += n;
+    }
+  }
+  out["queue"] = counts.ok() ? json{{"by_stage", by_stage}, {"in_progress", queued}}
+                             : json{{"error", core::Redact(counts.error().message)}};
+  auto failed = store_.ListCalls({.stages = {store::Stage::kFailed}, .limit = 10});
+  json errors = json::array();
+  if (failed.ok()) {
+    for (const auto& call : failed->calls) errors.push_back(CallToJson(call));
+  }
+  out["recent_failures"] = std::move(errors);
+  return out;
+}
+
+void Server::Impl::UiApiRoutes() {
+  server_.Get("/api/session", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    std::string how = options_.admin_password.empty() ? "loopback"
+                      : HasValidSession(req)          ? "session"
+                                                      : "basic";
+    SendJson(res, 200, {{"auth", how}});
+  });
+  server_.Get("/api/managers", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    auto managers = store_.ListManagers();
+    if (!managers) return SendStoreError(res, managers.error());
+    SendJson(res, 200, {{"managers", ManagersToJson(*managers)}});
+  });
+  server_.Get("/api/stats", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    auto query = ParseStatsQuery(QueryParams(req.params.begin(), req.params.end()), NowMs());
+    if (!query) return SendError(res, 400, query.error().message);
+    auto days = store_.StatsByDay(*query);
+    if (!days) return SendStoreError(res, days.error());
+    SendJson(res, 200, StatsToJson(*query, *days));
+  });
+  server_.Get("/api/status", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    SendJson(res, 200, StatusJson(req));
+  });
+  server_.Get(R"(/api/calls/([^/]+)/audio)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                if (!Authorize(req, res, Asker::kApi)) return;
+                auto details = store_.FindCall(req.matches[1].str());
+                if (!details) return SendStoreError(res, details.error());
+                if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
+                const std::string& path = (*details)->call.recording_path;
+                if (path.empty()) return SendError(res, 404, "this call has no stored recording");
+                if (!IsInsideDirectory(path, options_.data_dir)) {
+                  spdlog::warn("❌ Not serving the recording of call {}: {} is outside DATA_DIR",
+                               (*details)->call.id, path);
+                  return SendError(res, 404, "the recording is not inside DATA_DIR");
+                }
+                ServeRecording(req, res, path);
+                if (res.status == 404) SendError(res, 404, "the recording file is missing");
+              });
+}
+
+}  // namespace callbrief::http

@@ -1,0 +1,272 @@
+// The OpenAI-compatible summary client (POST /chat/completions) with structured outputs, the
+// json_object fallback, one repair attempt and map-reduce for long transcripts.
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+
+#include "asr/openai_error.h"
+#include "llm/prompt.h"
+#include "llm/summarizer.h"
+#include "net/http_error.h"
+
+namespace callbrief::llm {
+namespace {
+
+using json = nlohmann::json;
+
+// The JSON object inside a model's answer: as is, inside ```json fences, or between the first '{'
+// and the last '}' of surrounding prose.
+json ExtractJson(std::string_view content) {
+  json parsed = json::parse(content, nullptr, false);
+  if (!parsed.is_discarded()) return parsed;
+  std::size_t open = content.find('{');
+  std::size_t close = content.rfind('}');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return json(json::value_t::discarded);
+  }
+  return json::parse(content.substr(open, close - open + 1), nullptr, false);
+}
+
+// A 400 that says the server does not do structured outputs (or not this way).
+bool RefusesJsonSchema(const net::HttpResponse& response) {
+  if (response.status != 400) return false;
+  openai::ErrorBody body = openai::ParseErrorBody(response.body);
+  std::string text = body.param + " " + body.message + " " + response.body.substr(0, 2000);
+  return text.find("response_format") != std::string::npos ||
+         text.find("json_schema") != std::string::npos;
+}
+
+class OpenAiSummarizer final : public Summarizer {
+ public:
+  OpenAiSummarizer(net::HttpClient& http, SummarizerOptions options)
+      : http_(http), options_(std::move(options)) {
+    while (!options_.base_url.empty() && options_.base_url.back() == '/') {
+      options_.base_url.pop_back();
+    }
+    json_object_ = options_.structured_output == StructuredOutput::kJsonObject;
+  }
+
+  core::Result<SummaryResult> Summarize(const SummaryInput& input) override {
+    if (options_.skip_llm_by_rules) {
+      if (auto summary = SummaryWithoutLlm(input)) return SummaryResult{*summary, {}, true};
+    }
+    const std::string language = input.language.empty() ? options_.language : input.language;
+    SummaryResult result;
+    auto parts = SplitTranscript(input.transcript, language, options_.transcript_token_budget);
+    if (parts.size() == 1) {
+      auto summary = Step({PromptKind::kWhole}, UserPrompt(input, input.transcript, language),
+                          language, "summarize", &result.usage);
+      if (!summary) return summary.error();
+      result.summary = std::move(*summary);
+      return result;
+    }
+    std::vector<CallSummary> summaries;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const int part = static_cast<int>(i) + 1, count = static_cast<int>(parts.size());
+      auto summary =
+          Step({PromptKind::kPart, part, count}, UserPrompt(input, parts[i], language), language,
+               fmt::format("summarize part {}/{}", part, count), &result.usage);
+      if (!summary) return summary.error().WithContext(fmt::format("part {}/{}", part, count));
+      summaries.push_back(std::move(*summary));
+    }
+    auto merged = Merge(input, std::move(summaries), language, &result.usage);
+    if (!merged) return merged.error();
+    result.summary = std::move(*merged);
+    return result;
+  }
+
+ private:
+  // Merges part summaries into one; when their JSON is itself over the budget, merges groups of
+  // them first (each group at least two, so every round shrinks the list).
+  core::Result<CallSummary> Merge(const SummaryInput& input, std::vector<CallSummary> summaries,
+                                  const std::string& language,
+                                  std::vector<core::ProviderUsage>* usage) {
+    const std::int64_t budget = options_.transcript_token_budget;
+    while (summaries.size() > 2 &&
+           EstimateTokens(MergePrompt(input, summaries, language)) > budget) {
+      std::vector<CallSummary> next;
+      for (std::size_t begin = 0; begin < summaries.size();) {
+        std::size_t end = begin + 2;
+        while (end < summaries.size() &&
+               EstimateTokens(MergePrompt(
+                   input, {summaries.begin() + begin, summaries.begin() + end + 1}, language)) <=
+                   budget) {
+          ++end;
+        }
+        end = std::min(end, summaries.size());
+        if (end - begin == 1) {
+          next.push_back(std::move(summaries[begin]));
+        } else {
+          std::vector<CallSummary> group(summaries.begin() + begin, summaries.begin() + end);
+          auto merged = Step({PromptKind::kMerge}, MergePrompt(input, group, language), language,
+                             fmt::format("merge {} parts", group.size()), usage);
+          if (!merged) return merged.error();
+          next.push_back(std::move(*merged));
+        }
+        begin = end;
+      }
+      summaries = std::move(next);
+    }
+    return Step({PromptKind::kMerge}, MergePrompt(input, summaries, language), language,
+                fmt::format("merge {} parts", summaries.size()), usage);
+  }
+
+  // One summary request with its fallback and repair attempts.
+  core::Result<CallSummary> Step(PromptContext context, const std::string& user,
+                                 const std::string& language, const std::string& operation,
+                                 std::vector<core::ProviderUsage>* usage) {
+    const std::string what = fmt::format("summarizing with {} ({})", options_.model, operation);
+    int repairs = 0;
+    int max_tokens = options_.max_output_tokens;
+    json history = json::array();  // Assistant answers and repair requests after the user turn.
+    while (true) {
+      const bool json_object = json_object_.load();
+      context.embed_schema = json_object;
+      json messages =
+          json::array({{{"role", "system"}, {"content", SystemPrompt(language, context)}},
+                       {{"role", "user"}, {"content", user}}});
+      for (const json& turn : history) messages.push_back(turn);
+      auto started = std::chrono::steady_clock::now();
+      auto response = http_.Send(Request(messages, json_object, max_tokens));
+      auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      if (!response) {
+        core::Error error = response.error().WithContext(what);
+        error.message = openai::WithoutSecret(std::move(error.message), options_.api_key);
+        return error;
+      }
+      if (!response->IsSuccess()) {
+        if (!json_object && options_.structured_output == StructuredOutput::kAuto &&
+            RefusesJsonSchema(*response)) {
+          spdlog::warn(
+              "{} does not accept response_format json_schema; using json_object with "
+              "validation from now on",
+              options_.base_url);
+          json_object_ = true;
+          continue;
+        }
+        return openai::ErrorFromResponse(*response, what, Settings(),
+                                         core::SystemClock::Instance().Now());
+      }
+      json body = json::parse(response->body, nullptr, false);
+      const json* choice = body.is_object() && body.contains("choices") &&
+                                   body["choices"].is_array() && !body["choices"].empty()
+                               ? &body["choices"][0]
+                               : nullptr;
+      if (choice == nullptr || !choice->is_object()) {
+        return core::Error::Transient(fmt::format("{}: the answer is not a chat completion: {}",
+                                                  what, net::BodyExcerpt(response->body)));
+      }
+      RecordUsage(body, repairs > 0 ? operation + " (retry)" : operation, latency, usage);
+      const json message = choice->value("message", json::object());
+      const json refusal = message.value("refusal", json());
+      if (refusal.is_string() && !refusal.get<std::string>().empty()) {
+        core::Error error = core::Error::Permanent(fmt::format(
+            "{}: the model refused: {}", what, net::BodyExcerpt(refusal.get<std::string>())));
+        error.code = "refusal";
+        return error;
+      }
+      const std::string finish = choice->value("finish_reason", "");
+      if (finish == "length") {
+        if (repairs++ < options_.max_repair_attempts) {
+          max_tokens *= 2;
+          continue;
+        }
+        core::Error error = core::Error::Config(
+            fmt::format("{}: the answer was cut off at {} tokens (finish_reason length); raise "
+                        "SUMMARY_MAX_TOKENS or use a model with a larger output limit",
+                        what, max_tokens));
+        error.code = "length";
+        return error;
+      }
+      const json content = message.value("content", json());
+      const std::string text = content.is_string() ? content.get<std::string>() : "";
+      json parsed = ExtractJson(text);
+      std::string problem;
+      if (parsed.is_discarded()) {
+        problem = "the answer is not JSON";
+      } else {
+        auto summary = CallSummary::FromJson(parsed);
+        if (summary) return summary;
+        problem = summary.error().message;
+      }
+      if (repairs++ < options_.max_repair_attempts) {
+        history.push_back({{"role", "assistant"}, {"content", text}});
+        history.push_back({{"role", "user"}, {"content", RepairPrompt(problem, language)}});
+        continue;
+      }
+      core::Error error = core::Error::Transient(
+          fmt::format("{}: {} (after {} repair attempt(s)): {}", what, problem,
+                      options_.max_repair_attempts, net::BodyExcerpt(text)));
+      error.code = "invalid_summary";
+      return error;
+    }
+  }
+
+  net::HttpRequest Request(const json& messages, bool json_object, int max_tokens) const {
+    json body = {{"model", options_.model},
+                 {"messages", messages},
+                 {"temperature", options_.temperature},
+                 {options_.max_tokens_field, max_tokens}};
+    if (json_object) {
+      body["response_format"] = {{"type", "json_object"}};
+    } else {
+      body["response_format"] = {
+          {"type", "json_schema"},
+          {"json_schema",
+           {{"name", "call_summary"}, {"strict", true}, {"schema", SummarySchema()}}}};
+    }
+    net::HttpRequest request;
+    request.method = "POST";
+    request.url = options_.base_url + "/chat/completions";
+    request.timeout = options_.timeout;
+    request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    if (!options_.api_key.empty()) {
+      request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
+    }
+    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return request;
+  }
+
+  void RecordUsage(const json& body, const std::string& operation,
+                   std::chrono::milliseconds latency,
+                   std::vector<core::ProviderUsage>* usage) const {
+    core::ProviderUsage u;
+    u.provider = "openai-chat";
+    u.model = options_.model;
+    u.operation = operation;
+    u.latency_ms = latency.count();
+    std::int64_t cached = 0;
+    if (auto it = body.find("usage"); it != body.end() && it->is_object()) {
+      u.input_tokens = it->value("prompt_tokens", std::int64_t{0});
+      u.output_tokens = it->value("completion_tokens", std::int64_t{0});
+      if (auto details = it->find("prompt_tokens_details");
+          details != it->end() && details->is_object()) {
+        cached = details->value("cached_tokens", std::int64_t{0});
+      }
+    }
+    u.cost_usd =
+        EstimateChatCost(options_.prices, u.model, u.input_tokens, cached, u.output_tokens);
+    usage->push_back(std::move(u));
+  }
+
+  openai::ErrorSettings Settings() const {
+    return {options_.api_key_setting, options_.base_url_setting, options_.model_setting,
+            options_.model, options_.api_key};
+  }
+
+  net::HttpClient& http_;
+  SummarizerOptions options_;
+  std::atomic<bool> json_object_{false};
+};
+
+}  // namespace
+
+std::unique_ptr<Summarizer> MakeOpenAiSummarizer(net::HttpClient& http, SummarizerOptions options) {
+  return std::make_unique<OpenAiSummarizer>(http, std::move(options));
+}
+
+}  // namespace callbrief::llm

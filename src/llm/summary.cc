@@ -1,0 +1,175 @@
+#include "llm/summary.h"
+
+namespace callbrief::llm {
+namespace {
+
+using json = nlohmann::json;
+
+json NullableString(std::string description) {
+  return {{"type", json::array({"string", "null"})}, {"description", std::move(description)}};
+}
+
+json StringProperty(std::string description) {
+  return {{"type", "string"}, {"description", std::move(description)}};
+}
+
+json BuildSchema() {
+  json task = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", json::array({"text", "owner", "due"})},
+      {"properties",
+       {{"text", StringProperty("what has to be done")},
+        {"owner", NullableString("who does it: manager, client or a name; null if unclear")},
+        {"due", NullableString("deadline as said or YYYY-MM-DD; null if none")}}}};
+  json properties = json::object();
+  // nlohmann::json keeps object keys sorted; the order the model writes them in does not matter.
+  properties["summary"] = StringProperty("2-5 sentences: what the call was about and its outcome");
+  properties["key_points"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  properties["tasks"] = {{"type", "array"}, {"items", task}};
+  properties["client_request"] = StringProperty("what the client wants, one line");
+  properties["next_steps"] = StringProperty("what happens next, one or two lines");
+  properties["sentiment"] = {{"type", "string"},
+                             {"enum", json::array({"positive", "neutral", "negative"})}};
+  properties["call_kind"] = {
+      {"type", "string"},
+      {"enum", json::array({kConversation, kVoicemail, kIvr, kWrongNumber, kNoSpeech})}};
+  properties["client_name"] = NullableString("the client's name if said");
+  properties["company"] = NullableString("the client's company if said");
+  json required = json::array();
+  for (const char* key : {"summary", "key_points", "tasks", "client_request", "next_steps",
+                          "sentiment", "call_kind", "client_name", "company"}) {
+    required.push_back(key);
+  }
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"required", required},
+          {"properties", properties}};
+}
+
+bool HasType(const json& instance, const std::string& type) {
+  if (type == "string") return instance.is_string();
+  if (type == "array") return instance.is_array();
+  if (type == "object") return instance.is_object();
+  if (type == "null") return instance.is_null();
+  if (type == "boolean") return instance.is_boolean();
+  if (type == "integer") return instance.is_number_integer();
+  if (type == "number") return instance.is_number();
+  return false;
+}
+
+bool IsNullable(const json& schema) {
+  const json type = schema.value("type", json());
+  return type.is_array() && std::find(type.begin(), type.end(), "null") != type.end();
+}
+
+void Check(const json& instance, const json& schema, const std::string& path,
+           std::vector<std::string>* problems) {
+  const std::string where = path.empty() ? "(root)" : path;
+  if (schema.contains("type")) {
+    std::vector<std::string> types;
+    if (schema["type"].is_string()) types.push_back(schema["type"]);
+    if (schema["type"].is_array()) {
+      for (const auto& t : schema["type"]) types.push_back(t);
+    }
+    bool ok = std::any_of(types.begin(), types.end(),
+                          [&](const std::string& t) { return HasType(instance, t); });
+    if (!ok) {
+      std::string expected;
+      for (const auto& t : types) expected += (expected.empty() ? "" : " or ") + t;
+      problems->push_back(where + ": expected " + expected);
+      return;
+    }
+  }
+  if (auto options = schema.find("enum"); options != schema.end()) {
+    if (std::find(options->begin(), options->end(), instance) == options->end()) {
+      problems->push_back(where + ": must be one of " + options->dump());
+    }
+  }
+  if (instance.is_object() && schema.contains("properties")) {
+    for (const auto& key : schema.value("required", json::array())) {
+      const std::string name = key.get<std::string>();
+      if (!instance.contains(name) && !IsNullable(schema["properties"][name])) {
+        problems->push_back((path.empty() ? name : path + "." + name) + ": missing");
+      }
+    }
+    for (const auto& [name, property] : schema["properties"].items()) {
+      if (instance.contains(name)) {
+        Check(instance[name], property, path.empty() ? name : path + "." + name, problems);
+      }
+    }
+  }
+  if (instance.is_array() && schema.contains("items")) {
+    for (std::size_t i = 0; i < instance.size(); ++i) {
+      Check(instance[i], schema["items"], path + "[" + std::to_string(i) + "]", problems);
+    }
+  }
+}
+
+std::optional<std::string> OptionalString(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+json OptionalJson(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+}  // namespace
+
+const nlohmann::json& SummarySchema() {
+  static const json schema = BuildSchema();
+  return schema;
+}
+
+std::vector<std::string> SchemaProblems(const nlohmann::json& instance,
+                                        const nlohmann::json& schema) {
+  std::vector<std::string> problems;
+  Check(instance, schema, "", &problems);
+  return problems;
+}
+
+core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in) {
+  std::vector<std::string> problems = SchemaProblems(in, SummarySchema());
+  if (!problems.empty()) {
+    std::string message = "the summary does not match the schema: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      message += (i == 0 ? "" : "; ") + problems[i];
+    }
+    return core::Error::InvalidInput(message);
+  }
+  CallSummary out;
+  out.summary = in["summary"];
+  for (const auto& point : in["key_points"]) out.key_points.push_back(point);
+  for (const auto& task : in["tasks"]) {
+    out.tasks.push_back({task["text"], OptionalString(task, "owner"), OptionalString(task, "due")});
+  }
+  out.client_request = in["client_request"];
+  out.next_steps = in["next_steps"];
+  out.sentiment = in["sentiment"];
+  out.call_kind = in["call_kind"];
+  out.client_name = OptionalString(in, "client_name");
+  out.company = OptionalString(in, "company");
+  return out;
+}
+
+nlohmann::json CallSummary::ToJson() const {
+  json task_list = json::array();
+  for (const SummaryTask& task : tasks) {
+    task_list.push_back({{"text", task.text},
+                         {"owner", OptionalJson(task.owner)},
+                         {"due", OptionalJson(task.due)}});
+  }
+  return {{"summary", summary},
+          {"key_points", key_points},
+          {"tasks", std::move(task_list)},
+          {"client_request", client_request},
+          {"next_steps", next_steps},
+          {"sentiment", sentiment},
+          {"call_kind", call_kind},
+          {"client_name", OptionalJson(client_name)},
+          {"company", OptionalJson(company)}};
+}
+
+}  // namespace callbrief::llm

@@ -1,0 +1,96 @@
+#include "llm/summary.h"
+
+#include <gtest/gtest.h>
+
+namespace callbrief::llm {
+namespace {
+
+using json = nlohmann::json;
+
+json Valid() {
+  return json::parse(R"({
+    "summary": "Клиент уточнил сроки доставки.",
+    "key_points": ["Доставка в пятницу"],
+    "tasks": [{"text": "Прислать подтверждение", "owner": "менеджер", "due": "сегодня"},
+              {"text": "Оплатить счёт", "owner": null, "due": null}],
+    "client_request": "Перенести доставку",
+    "next_steps": "Ждать письмо",
+    "sentiment": "positive",
+    "call_kind": "conversation",
+    "client_name": "Иван",
+    "company": null})");
+}
+
+TEST(SummarySchemaTest, FollowsOpenAisStrictRules) {
+  const json& schema = SummarySchema();
+  std::function<void(const json&, const std::string&)> check = [&](const json& node,
+                                                                   const std::string& path) {
+    if (!node.is_object()) return;
+    if (node.value("type", json()) == "object") {
+      EXPECT_EQ(node["additionalProperties"], false) << path;
+      std::set<std::string> required(node["required"].begin(), node["required"].end());
+      for (const auto& [key, property] : node["properties"].items()) {
+        EXPECT_TRUE(required.count(key)) << path << "." << key;
+        check(property, path + "." + key);
+      }
+      EXPECT_EQ(required.size(), node["properties"].size()) << path;
+    }
+    if (node.contains("items")) check(node["items"], path + "[]");
+  };
+  check(schema, "");
+  for (const char* key : {"summary", "key_points", "tasks", "client_request", "next_steps",
+                          "sentiment", "call_kind", "client_name", "company"}) {
+    EXPECT_TRUE(schema["properties"].contains(key)) << key;
+  }
+  EXPECT_EQ(schema["properties"]["sentiment"]["enum"],
+            json::array({"positive", "neutral", "negative"}));
+  EXPECT_EQ(schema["properties"]["call_kind"]["enum"],
+            json::array({"conversation", "voicemail", "ivr", "wrong_number", "no_speech"}));
+}
+
+TEST(CallSummaryTest, ReadsAValidAnswer) {
+  auto summary = CallSummary::FromJson(Valid());
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->summary, "Клиент уточнил сроки доставки.");
+  ASSERT_EQ(summary->tasks.size(), 2u);
+  EXPECT_EQ(summary->tasks[0].owner, "менеджер");
+  EXPECT_EQ(summary->tasks[1].due, std::nullopt);
+  EXPECT_EQ(summary->client_name, "Иван");
+  EXPECT_EQ(summary->company, std::nullopt);
+  EXPECT_EQ(summary->ToJson(), Valid());
+}
+
+TEST(CallSummaryTest, ListsEveryProblem) {
+  json answer = Valid();
+  answer["sentiment"] = "angry";
+  answer["tasks"][0]["text"] = 5;
+  answer.erase("summary");
+  auto summary = CallSummary::FromJson(answer);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.error().kind, core::ErrorKind::kInvalidInput);
+  const std::string& message = summary.error().message;
+  EXPECT_NE(message.find("summary: missing"), std::string::npos) << message;
+  EXPECT_NE(message.find("sentiment: must be one of"), std::string::npos) << message;
+  EXPECT_NE(message.find("tasks[0].text: expected string"), std::string::npos) << message;
+}
+
+TEST(CallSummaryTest, AMissingNullableKeyReadsAsNullAndExtraKeysAreIgnored) {
+  json answer = Valid();
+  answer.erase("company");
+  answer.erase("client_name");
+  answer["tasks"][0].erase("due");
+  answer["mood"] = "ok";
+  auto summary = CallSummary::FromJson(answer);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->client_name, std::nullopt);
+  EXPECT_EQ(summary->tasks[0].due, std::nullopt);
+}
+
+TEST(CallSummaryTest, RejectsNonObjects) {
+  for (const char* text : {"[]", "\"summary\"", "null"}) {
+    EXPECT_FALSE(CallSummary::FromJson(json::parse(text)).ok()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace callbrief::llm

@@ -1,0 +1,332 @@
+#include "notify/telegram_format.h"
+
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "notify/message_text.h"
+
+namespace callbrief::notify {
+namespace {
+
+// One lexical piece of HTML we produced.
+struct Token {
+  enum Kind { kText, kOpenTag, kCloseTag } kind = kText;
+  std::string_view text{};
+  std::string_view tag_name{};
+  std::size_t units = 0;  // Visible UTF-16 units.
+  bool is_space = false;
+};
+
+// The token at html[pos]; never empty for pos < html.size().
+Token NextToken(std::string_view html, std::size_t pos) {
+  char c = html[pos];
+  if (c == '<') {
+    std::size_t end = html.find('>', pos);
+    if (end == std::string_view::npos) end = html.size() - 1;
+    Token tag{Token::kOpenTag, html.substr(pos, end - pos + 1), {}, 0, false};
+    std::size_t name = pos + 1;
+    if (name < html.size() && html[name] == '/') {
+      tag.kind = Token::kCloseTag;
+      ++name;
+    }
+    std::size_t name_end = html.find_first_of(" >", name);
+    if (name_end == std::string_view::npos || name_end > end) name_end = end;
+    tag.tag_name = html.substr(name, name_end - name);
+    return tag;
+  }
+  if (c == '&') {
+    std::size_t semi = html.find(';', pos);
+    if (semi != std::string_view::npos && semi - pos <= 8) {
+      return {Token::kText, html.substr(pos, semi - pos + 1), {}, 1, false};
+    }
+  }
+  auto lead = static_cast<unsigned char>(c);
+  std::size_t n = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (pos + n > html.size()) n = html.size() - pos;
+  return {Token::kText, html.substr(pos, n), {}, n == 4 ? 2u : 1u, c == ' '};
+}
+
+struct OpenTag {
+  std::string name;
+  std::string text;
+};
+
+// Builds parts line by line; see SplitTelegramHtml.
+class Splitter {
+ public:
+  explicit Splitter(std::size_t max_units) : max_(max_units < 2 ? 2 : max_units) {}
+
+  void AddLine(std::string_view line) {
+    if (line.empty()) {
+      if (has_line_) ++pending_blank_;
+      return;
+    }
+    std::size_t units = VisibleUtf16Length(line);
+    std::size_t separator = has_line_ ? 1 + pending_blank_ : 0;
+    if (units_ + separator + units <= max_) {
+      current_.append(separator, '\n');
+      units_ += separator;
+      Append(line, units);
+      return;
+    }
+    if (units > max_) {
+      // Split anyway: fill this part first rather than leave it short.
+      current_.append(separator, '\n');
+      units_ += separator;
+      HardSplit(line);
+      return;
+    }
+    if (has_line_) Flush();
+    Append(line, units);
+  }
+
+  std::vector<std::string> Finish() {
+    Flush();
+    return std::move(parts_);
+  }
+
+ private:
+  struct Mark {
+    std::size_t token_end = 0;  // Offset in the line just after the space.
+    std::size_t bytes = 0;
+    std::size_t units = 0;
+    std::vector<OpenTag> open;
+  };
+
+  void Apply(const Token& token) {
+    current_.append(token.text);
+    units_ += token.units;
+    if (token.kind == Token::kOpenTag) {
+      open_.push_back({std::string(token.tag_name), std::string(token.text)});
+    } else if (token.kind == Token::kCloseTag && !open_.empty() &&
+               open_.back().name == token.tag_name) {
+      open_.pop_back();
+    }
+  }
+
+  void Append(std::string_view line, std::size_t units) {
+    for (std::size_t pos = 0; pos < line.size();) {
+      Token token = NextToken(line, pos);
+      token.units = 0;  // Counted below, once.
+      Apply(token);
+      pos += token.text.size();
+    }
+    units_ += units;
+    has_line_ = units > 0 || has_line_;
+    pending_blank_ = 0;
+  }
+
+  // A line longer than a whole part: cut at the last space that fits, or where it overflows.
+  void HardSplit(std::string_view line) {
+    std::optional<Mark> space;
+    for (std::size_t pos = 0; pos < line.size();) {
+      Token token = NextToken(line, pos);
+      if (token.units > 0 && units_ + token.units > max_ && units_ > 0) {
+        if (space && space->units > 0) {
+          current_.resize(space->bytes);
+          units_ = space->units;
+          open_ = space->open;
+          pos = space->token_end;
+        }
+        Flush();
+        space.reset();
+        continue;
+      }
+      Apply(token);
+      pos += token.text.size();
+      if (token.is_space) space = Mark{pos, current_.size(), units_, open_};
+    }
+    has_line_ = true;
+    pending_blank_ = 0;
+  }
+
+  // Ends the current part, closing what is open, and starts the next one reopening it.
+  void Flush() {
+    std::string reopen;
+    for (const OpenTag& tag : open_) reopen += tag.text;
+    while (!current_.empty() && current_.back() == '\n') {
+      current_.pop_back();
+      --units_;
+    }
+    if (units_ > 0) {
+      std::string part = std::move(current_);
+      for (auto it = open_.rbegin(); it != open_.rend(); ++it) part += "</" + it->name + ">";
+      parts_.push_back(std::move(part));
+    }
+    current_ = std::move(reopen);
+    units_ = 0;
+    has_line_ = false;
+    pending_blank_ = 0;
+  }
+
+  std::size_t max_;
+  std::vector<std::string> parts_;
+  std::string current_;
+  std::size_t units_ = 0;
+  bool has_line_ = false;
+  std::size_t pending_blank_ = 0;
+  std::vector<OpenTag> open_;
+};
+
+std::string Link(std::string_view url, std::string_view text) {
+  return fmt::format("<a href=\"{}\">{}</a>", EscapeHtml(url), EscapeHtml(text));
+}
+
+class Html {
+ public:
+  void Line(std::string_view html) {
+    out_.append(html);
+    out_ += '\n';
+  }
+  void Blank() { out_ += '\n'; }
+  void Heading(std::string_view label) { Line(fmt::format("<b>{}</b>", EscapeHtml(label))); }
+  // A heading and its text; nothing when the text is empty.
+  void Section(std::string_view label, std::string_view text) {
+    std::string clean = CleanText(text);
+    if (clean.empty()) return;
+    Blank();
+    Heading(label);
+    Line(EscapeHtml(clean));
+  }
+  void List(std::string_view label, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    Blank();
+    Heading(label);
+    for (const std::string& item : items) Line("• " + EscapeHtml(item));
+  }
+  std::string Take() {
+    while (!out_.empty() && out_.back() == '\n') out_.pop_back();
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+};
+
+void AddInformation(Html& html, const CallMessage& m) {
+  auto or_dash = [](std::string value) { return value.empty() ? std::string("—") : value; };
+  html.Blank();
+  html.Heading("📋 Информация:");
+  html.Line("• От: " + EscapeHtml(or_dash(CleanLine(m.from_number))));
+  html.Line("• Кому: " + EscapeHtml(or_dash(CleanLine(m.to_number))));
+  if (m.duration_seconds) html.Line("• Длительность: " + FormatDuration(*m.duration_seconds));
+  if (m.started_at_ms) {
+    html.Line("• Дата: " + FormatStartedAt(*m.started_at_ms, m.utc_offset_minutes));
+  }
+  if (std::string manager = CleanLine(m.manager_name); !manager.empty()) {
+    html.Line("• Менеджер: " + EscapeHtml(manager));
+  }
+  std::string client = CleanLine(m.client_name);
+  bool linkable = IsHttpUrl(m.client_url);
+  if (linkable) {
+    html.Line("• Клиент: " + Link(m.client_url, client.empty() ? "карточка в CRM" : client));
+  } else if (!client.empty()) {
+    html.Line("• Клиент: " + EscapeHtml(client));
+  }
+  if (std::string kind = CleanLine(m.call_kind); !kind.empty()) {
+    html.Line("• Тип звонка: " + EscapeHtml(kind));
+  }
+}
+
+void AddTranscript(Html& html, const std::vector<TranscriptLine>& transcript) {
+  std::vector<std::string> lines;
+  for (const TranscriptLine& line : transcript) {
+    std::string text = CleanLine(line.text);
+    if (text.empty()) continue;
+    std::string speaker = SpeakerLabel(line.speaker);
+    std::string out = FormatOffset(line.start_ms) + " ";
+    if (!speaker.empty()) out += "<b>" + EscapeHtml(speaker) + ":</b> ";
+    lines.push_back(out + EscapeHtml(text));
+  }
+  if (lines.empty()) return;
+  html.Blank();
+  html.Heading("📜 Расшифровка:");
+  lines.front().insert(0, "<blockquote expandable>");
+  lines.back() += "</blockquote>";
+  for (const std::string& line : lines) html.Line(line);
+}
+
+}  // namespace
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::size_t VisibleUtf16Length(std::string_view html) {
+  std::size_t units = 0;
+  for (std::size_t pos = 0; pos < html.size();) {
+    Token token = NextToken(html, pos);
+    units += token.units;
+    pos += token.text.size();
+  }
+  return units;
+}
+
+std::vector<std::string> SplitTelegramHtml(std::string_view html, std::size_t max_units) {
+  Splitter splitter(max_units);
+  std::size_t start = 0;
+  while (start <= html.size()) {
+    std::size_t end = html.find('\n', start);
+    if (end == std::string_view::npos) end = html.size();
+    splitter.AddLine(html.substr(start, end - start));
+    start = end + 1;
+  }
+  return splitter.Finish();
+}
+
+std::string FormatTelegramHtml(const CallMessage& m) {
+  Html html;
+  html.Heading(CallHeader(m.direction));
+  AddInformation(html, m);
+  html.Section("📝 Саммари:", m.summary);
+  std::vector<std::string> points;
+  for (const std::string& point : m.key_points) {
+    if (std::string item = ListItemText(point); !item.empty()) points.push_back(std::move(item));
+  }
+  html.List("🎯 Ключевые пункты:", points);
+  std::vector<std::string> tasks;
+  for (const Task& task : m.tasks) {
+    if (std::string text = TaskText(task); !text.empty()) tasks.push_back(std::move(text));
+  }
+  html.List("✅ Задачи:", tasks);
+  html.Section("💬 Запрос клиента:", m.client_request);
+  html.Section("➡️ Следующие шаги:", m.next_steps);
+  if (std::string sentiment = CleanLine(m.sentiment); !sentiment.empty()) {
+    html.Blank();
+    html.Line("<b>📊 Тон разговора:</b> " + EscapeHtml(sentiment));
+  }
+  if (IsHttpUrl(m.call_url)) {
+    html.Blank();
+    html.Line("🔗 " + Link(m.call_url, "Открыть звонок"));
+  }
+  AddTranscript(html, m.transcript);
+  return html.Take();
+}
+
+std::vector<std::string> FormatTelegramMessages(const CallMessage& message) {
+  return SplitTelegramHtml(FormatTelegramHtml(message), kTelegramMaxTextUtf16);
+}
+
+}  // namespace callbrief::notify

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "notify/message.h"
+
+namespace callbrief::notify {
+
+// Telegram refuses a text longer than this after entity parsing ("message is too long"). Whether
+// it counts UTF-16 units or code points is disputed; UTF-16 units are never fewer, so counting
+// them is safe.
+inline constexpr std::size_t kTelegramMaxTextUtf16 = 4096;
+
+// The call as Telegram messages in HTML parse mode, in order: the seed's message (header by
+// direction, 📋 Информация with От/Кому/Длительность, 📝 Саммари, 🎯 Ключевые пункты, ✅ Задачи,
+// 💬 Запрос клиента, ➡️ Следующие шаги, 📊 Тон разговора), plus where known the date,
+// the manager, the CRM client as a link and a link to our call page, and, when the message carries
+// a transcript, a "📜 Расшифровка" section in an expandable quote. Sections with nothing to show are
+// left out. Every string from the message is cleaned (CleanText) and HTML-escaped. A text over
+// kTelegramMaxTextUtf16 visible UTF-16 units is split at line boundaries (a single longer line at a
+// space, or anywhere if it has none), closing the tags open at the cut and reopening them in the
+// next part. Never returns an empty vector. Pure.
+std::vector<std::string> FormatTelegramMessages(const CallMessage& message);
+
+// The same unsplit, for the golden test and for measuring.
+std::string FormatTelegramHtml(const CallMessage& message);
+
+// `text` with & < > written as &amp; &lt; &gt; (and " as &quot;, for attribute values). Pure.
+std::string EscapeHtml(std::string_view text);
+
+// The UTF-16 length of what Telegram shows for `html` we produced: tags count nothing, an entity
+// one unit. Pure.
+std::size_t VisibleUtf16Length(std::string_view html);
+
+// Splits well-formed `html` (tags closed in order, no '<' or '>' outside tags) into parts of at
+// most `max_units` visible UTF-16 units as FormatTelegramMessages describes. Blank lines at the
+// edges of a part are dropped. Pure.
+std::vector<std::string> SplitTelegramHtml(std::string_view html, std::size_t max_units);
+
+}  // namespace callbrief::notify

@@ -1,0 +1,233 @@
+#include "notify/telegram_format.h"
+
+#include <gtest/gtest.h>
+
+#include "notify/golden_test_support.h"
+#include "notify/message_text.h"
+#include "notify/test_fixtures.h"
+
+namespace callbrief::notify {
+namespace {
+
+using testing::ExpectGolden;
+using testing::FullCall;
+using testing::kSeedText;
+using testing::SeedCall;
+
+// What Telegram shows for our HTML: tags dropped, the four entities we write decoded.
+std::string Visible(std::string_view html) {
+  std::string out;
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    if (html[i] == '<') {
+      i = html.find('>', i);
+      continue;
+    }
+    bool matched = false;
+    for (auto [entity, ch] : {std::pair{"&amp;", '&'}, std::pair{"&lt;", '<'},
+                              std::pair{"&gt;", '>'}, std::pair{"&quot;", '"'}}) {
+      std::string_view e(entity);
+      if (html.substr(i, e.size()) == e) {
+        out += ch;
+        i += e.size() - 1;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) out += html[i];
+  }
+  return out;
+}
+
+// Whether every tag opened in `html` is closed in order.
+bool Balanced(std::string_view html) {
+  std::vector<std::string> open;
+  for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+    std::size_t end = html.find('>', i);
+    if (end == std::string_view::npos) return false;
+    std::string_view tag = html.substr(i + 1, end - i - 1);
+    if (tag.front() == '/') {
+      if (open.empty() || open.back() != tag.substr(1)) return false;
+      open.pop_back();
+    } else {
+      open.emplace_back(tag.substr(0, tag.find(' ')));
+    }
+  }
+  return open.empty();
+}
+
+TEST(TelegramFormatTest, SeedCallShowsExactlyTheSeedText) {
+  std::vector<std::string> parts = FormatTelegramMessages(SeedCall());
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(Visible(parts[0]), kSeedText);
+}
+
+TEST(TelegramFormatTest, SeedCallMatchesGoldenHtml) {
+  ExpectGolden("seed_call.telegram.html", FormatTelegramHtml(SeedCall()));
+}
+
+TEST(TelegramFormatTest, FullCallMatchesGoldenHtml) {
+  ExpectGolden("full_call.telegram.html", FormatTelegramHtml(FullCall()));
+}
+
+TEST(TelegramFormatTest, HeaderFollowsDirection) {
+  struct Case {
+    Direction direction;
+    std::string header;
+  };
+  for (const Case& c : {Case{Direction::kIncoming, "<b>📞 Входящий звонок</b>\n"},
+                        Case{Direction::kOutgoing, "<b>📞 Исходящий звонок</b>\n"},
+                        Case{Direction::kUnknown, "<b>📞 Звонок</b>\n"}}) {
+    CallMessage call = SeedCall();
+    call.direction = c.direction;
+    EXPECT_EQ(FormatTelegramHtml(call).rfind(c.header, 0), 0u) << c.header;
+  }
+}
+
+TEST(TelegramFormatTest, EveryUserStringIsEscaped) {
+  const std::string evil = "<i>x</i> & <a href=\"javascript:1\">y</a>";
+  CallMessage call{.from_number = evil,
+                   .to_number = evil,
+                   .manager_name = evil,
+                   .client_name = evil,
+                   .summary = evil,
+                   .key_points = {evil},
+                   .tasks = {{.text = evil, .owner = evil, .due = evil}},
+                   .client_request = evil,
+                   .next_steps = evil,
+                   .sentiment = evil,
+                   .call_kind = evil,
+                   .transcript = {{.start_ms = 0, .speaker = evil, .text = evil}}};
+  std::string html = FormatTelegramHtml(call);
+  EXPECT_EQ(html.find("<i>"), std::string::npos);
+  EXPECT_EQ(html.find("<a href=\"javascript"), std::string::npos);
+  EXPECT_NE(html.find("&lt;i&gt;x&lt;/i&gt; &amp; &lt;a href=&quot;javascript:1&quot;&gt;y"),
+            std::string::npos);
+  EXPECT_TRUE(Balanced(html));
+}
+
+TEST(TelegramFormatTest, LinksOnlyForHttpUrls) {
+  CallMessage call = SeedCall();
+  call.client_name = "ИП Иванов";
+  call.client_url = "javascript:alert(1)";
+  call.call_url = "ftp://x";
+  std::string html = FormatTelegramHtml(call);
+  EXPECT_EQ(html.find("<a "), std::string::npos);
+  EXPECT_NE(html.find("• Клиент: ИП Иванов\n"), std::string::npos);
+
+  call.client_name = "";
+  call.client_url = "https://p.bitrix24.ru/crm/lead/details/5/?a=1&b=\"2\"";
+  call.call_url = "https://calls.example.ru/calls/9";
+  html = FormatTelegramHtml(call);
+  EXPECT_NE(html.find("• Клиент: <a href=\"https://p.bitrix24.ru/crm/lead/details/5/"
+                      "?a=1&amp;b=&quot;2&quot;\">карточка в CRM</a>"),
+            std::string::npos);
+  EXPECT_NE(html.find("🔗 <a href=\"https://calls.example.ru/calls/9\">Открыть звонок</a>"),
+            std::string::npos);
+}
+
+TEST(TelegramFormatTest, EmptySectionsAreLeftOut) {
+  CallMessage call{.direction = Direction::kIncoming, .from_number = "1", .to_number = "2"};
+  EXPECT_EQ(Visible(FormatTelegramHtml(call)),
+            "📞 Входящий звонок\n\n📋 Информация:\n• От: 1\n• Кому: 2");
+  call.from_number = " \n";
+  call.key_points = {"", "  "};
+  call.tasks = {{.text = " ", .owner = "Анна"}};
+  EXPECT_EQ(Visible(FormatTelegramHtml(call)),
+            "📞 Входящий звонок\n\n📋 Информация:\n• От: —\n• Кому: 2");
+}
+
+TEST(TelegramFormatTest, InvalidUtf8AndControlCharactersAreCleaned) {
+  CallMessage call = SeedCall();
+  call.summary = std::string("a\xff\x01 b\r\nc\td");
+  std::string html = FormatTelegramHtml(call);
+  EXPECT_NE(html.find("a\uFFFD b\nc d\n"), std::string::npos);
+}
+
+TEST(TelegramFormatTest, ShortMessageIsOnePart) {
+  EXPECT_EQ(FormatTelegramMessages(FullCall()).size(), 1u);
+}
+
+TEST(TelegramFormatTest, LongTranscriptIsSplitAtLinesWithTheQuoteReopened) {
+  CallMessage call = FullCall();
+  call.transcript.clear();
+  for (int i = 0; i < 400; ++i) {
+    call.transcript.push_back({.start_ms = i * 5000,
+                               .speaker = i % 2 ? "client" : "manager",
+                               .text = "Реплика номер " + std::to_string(i) + " 😀 & <ok>"});
+  }
+  std::vector<std::string> parts = FormatTelegramMessages(call);
+  ASSERT_GT(parts.size(), 2u);
+  std::string joined;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_LE(Utf16Length(Visible(parts[i])), kTelegramMaxTextUtf16);
+    EXPECT_TRUE(Balanced(parts[i]));
+    EXPECT_NE(parts[i].back(), '\n');
+    if (i > 0) {
+      EXPECT_EQ(parts[i].rfind("<blockquote expandable>", 0), 0u);
+      joined += '\n';
+    }
+    joined += Visible(parts[i]);
+  }
+  EXPECT_EQ(joined, Visible(FormatTelegramHtml(call)));
+}
+
+TEST(TelegramFormatTest, ExactlyTheLimitFitsOneMoreUnitSplits) {
+  std::string line(100, 'x');
+  std::string html;
+  for (int i = 0; i < 40; ++i) html += line + "\n";
+  html += std::string(95, 'y');  // 40 * 101 + 95 = 4135 units.
+  EXPECT_EQ(SplitTelegramHtml(html, 4135).size(), 1u);
+  std::vector<std::string> parts = SplitTelegramHtml(html, 4134);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[1], std::string(95, 'y'));
+}
+
+TEST(TelegramFormatTest, SplitCountsUtf16UnitsNotBytes) {
+  // "😀" is 4 bytes and 2 UTF-16 units; "ж" is 2 bytes and 1 unit.
+  EXPECT_EQ(VisibleUtf16Length("😀ж&amp;<b>x</b>"), 5u);
+  std::vector<std::string> parts = SplitTelegramHtml("😀😀\n😀😀", 4);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "😀😀");
+}
+
+TEST(TelegramFormatTest, OverlongLineIsCutAtASpaceInsideTags) {
+  std::string html = "<b>" + std::string(6, 'a') + " " + std::string(6, 'b') + "</b>";
+  std::vector<std::string> parts = SplitTelegramHtml(html, 10);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "<b>aaaaaa </b>");
+  EXPECT_EQ(parts[1], "<b>bbbbbb</b>");
+}
+
+TEST(TelegramFormatTest, OverlongWordIsCutAnywhereButNeverInsideAnEntity) {
+  std::vector<std::string> parts = SplitTelegramHtml("abc&amp;def", 4);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "abc&amp;");
+  EXPECT_EQ(parts[1], "def");
+}
+
+TEST(TelegramFormatTest, BlankLinesAtPartEdgesAreDropped) {
+  std::vector<std::string> parts = SplitTelegramHtml("aaaa\n\nbbbb\n\n", 6);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "aaaa");
+  EXPECT_EQ(parts[1], "bbbb");
+}
+
+TEST(TelegramFormatTest, HugeSummaryIsSplitIntoValidParts) {
+  CallMessage call = SeedCall();
+  for (int i = 0; i < 3000; ++i) call.summary += "слово ";
+  std::vector<std::string> parts = FormatTelegramMessages(call);
+  ASSERT_EQ(parts.size(), 5u);
+  for (const std::string& part : parts) {
+    EXPECT_LE(Utf16Length(Visible(part)), kTelegramMaxTextUtf16);
+    EXPECT_TRUE(Balanced(part));
+  }
+}
+
+TEST(TelegramFormatTest, EscapeHtmlEscapesTheFourCharacters) {
+  EXPECT_EQ(EscapeHtml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c'");
+  EXPECT_EQ(EscapeHtml("ж😀"), "ж😀");
+}
+
+}  // namespace
+}  // namespace callbrief::notify

@@ -1,0 +1,89 @@
+#include "pipeline/call_message.h"
+
+#include <gtest/gtest.h>
+
+namespace callbrief::pipeline {
+namespace {
+
+store::CallDetails ProcessedCall() {
+  store::CallDetails d;
+  d.call.id = 42;
+  d.call.bitrix_call_id = "CALL.42";
+  d.call.direction = store::Direction::kIncoming;
+  d.call.client_number = "+79001234567";
+  d.call.portal_number = "+74950000000";
+  d.call.duration_seconds = 135;
+  d.call.manager_name = "Анна Петрова";
+  d.call.crm_entity_type = "CONTACT";
+  d.call.crm_entity_id = 77;
+  d.summary = store::Summary{
+      .model = "gpt-4o",
+      .summary_json = R"({"summary":"Клиент спросил о доставке.","key_points":["доставка"],
+        "tasks":[{"text":"Отправить счёт","owner":"менеджер","due":null}],
+        "client_request":"Доставка в пятницу","next_steps":"Счёт сегодня",
+        "sentiment":"positive","call_kind":"conversation","client_name":"Иван","company":null})",
+      .call_kind = "conversation",
+      .sentiment = "positive"};
+  d.segments = {{.index = 0, .start_ms = 1200, .speaker = "manager", .text = "Добрый день"}};
+  return d;
+}
+
+const MessageContext kContext{.public_url = "https://calls.example.com",
+                              .portal_url = "https://acme.bitrix24.ru"};
+
+TEST(CallMessageTest, AnIncomingCallIsFromTheClientToTheLine) {
+  auto m = CallMessageFrom(ProcessedCall(), kContext);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->direction, notify::Direction::kIncoming);
+  EXPECT_EQ(m->from_number, "+79001234567");
+  EXPECT_EQ(m->to_number, "+74950000000");
+}
+
+TEST(CallMessageTest, AnOutgoingCallIsFromTheLineToTheClient) {
+  store::CallDetails d = ProcessedCall();
+  d.call.direction = store::Direction::kOutgoing;
+  auto m = CallMessageFrom(d, kContext);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->from_number, "+74950000000");
+  EXPECT_EQ(m->to_number, "+79001234567");
+}
+
+TEST(CallMessageTest, CarriesTheSummaryLinksAndTranscript) {
+  auto m = CallMessageFrom(ProcessedCall(), kContext);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->summary, "Клиент спросил о доставке.");
+  ASSERT_EQ(m->tasks.size(), 1u);
+  EXPECT_EQ(m->tasks[0].owner, "менеджер");
+  EXPECT_EQ(m->tasks[0].due, "");
+  EXPECT_EQ(m->sentiment, "positive");
+  EXPECT_EQ(m->client_name, "Иван");
+  EXPECT_EQ(m->manager_name, "Анна Петрова");
+  EXPECT_EQ(m->call_url, "https://calls.example.com/calls/42");
+  EXPECT_EQ(m->client_url, "https://acme.bitrix24.ru/crm/contact/details/77/");
+  ASSERT_EQ(m->transcript.size(), 1u);
+  EXPECT_EQ(m->transcript[0].speaker, "manager");
+}
+
+TEST(CallMessageTest, AnUnreadableSummaryIsAPermanentError) {
+  store::CallDetails d = ProcessedCall();
+  d.summary->summary_json = "{not json";
+  auto m = CallMessageFrom(d, kContext);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().kind, core::ErrorKind::kPermanent);
+}
+
+TEST(CallMessageTest, PortalUrlIsTheSchemeAndHostOfTheWebhook) {
+  EXPECT_EQ(PortalUrl("https://acme.bitrix24.ru/rest/1/abc/"), "https://acme.bitrix24.ru");
+  EXPECT_EQ(PortalUrl("http://127.0.0.1:8081/rest/1/abc/"), "http://127.0.0.1:8081");
+  EXPECT_EQ(PortalUrl(""), "");
+}
+
+TEST(CallMessageTest, CrmLinksOnlyForEntitiesWithCards) {
+  EXPECT_EQ(CrmEntityUrl("https://a.ru", "COMPANY", 5), "https://a.ru/crm/company/details/5/");
+  EXPECT_EQ(CrmEntityUrl("https://a.ru", "", 5), "");
+  EXPECT_EQ(CrmEntityUrl("https://a.ru", "CONTACT", std::nullopt), "");
+  EXPECT_EQ(CrmEntityUrl("", "CONTACT", 5), "");
+}
+
+}  // namespace
+}  // namespace callbrief::pipeline

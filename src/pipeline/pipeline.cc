@@ -1,0 +1,232 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/log.h"
+
+namespace callbrief::pipeline {
+
+using store::Stage;
+
+namespace {
+
+std::int64_t Millis(std::chrono::milliseconds d) { return d.count(); }
+
+}  // namespace
+
+Pipeline::Pipeline(store::CallStore& store, StageHandlers handlers, const core::Clock& clock,
+                   PipelineOptions options)
+    : store_(store),
+      handlers_(std::move(handlers)),
+      clock_(clock),
+      options_(std::move(options)),
+      random_(std::random_device{}()) {}
+
+Pipeline::~Pipeline() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  heartbeat_wake_.notify_all();
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+  if (heartbeat_.joinable()) heartbeat_.join();
+}
+
+void Pipeline::Start() {
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  heartbeat_ = std::thread([this] { HeartbeatLoop(); });
+}
+
+void Pipeline::Wake() { wake_.notify_all(); }
+
+int Pipeline::Stop(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+  heartbeat_wake_.notify_all();
+  idle_.wait_for(lock, grace, [this] { return running_.empty(); });
+  const int abandoned = static_cast<int>(running_.size());
+  lock.unlock();
+  if (abandoned == 0) {
+    for (std::thread& worker : workers_) worker.join();
+    workers_.clear();
+    if (heartbeat_.joinable()) heartbeat_.join();
+  } else {
+    // Their results would be refused anyway ("lease lost") once another worker takes the calls.
+    spdlog::warn("shutting down with {} stage(s) still running: releasing their leases",
+                 abandoned);
+  }
+  if (auto released = store_.ReleaseLeases(options_.owner); !released.ok()) {
+    spdlog::warn("could not release leases: {}", released.error().message);
+  }
+  return abandoned;
+}
+
+bool Pipeline::RunOne() {
+  const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
+  auto claimed = store_.ClaimDueCall(options_.owner, now_ms, Millis(options_.lease));
+  if (!claimed.ok()) {
+    spdlog::warn("could not claim a call: {}", claimed.error().message);
+    return false;
+  }
+  if (!claimed->has_value()) return false;
+  const store::CallRecord& call = **claimed;
+  {
+    std::lock_guard lock(mutex_);
+    running_.insert(call.id);
+  }
+  core::CallLogScope log_scope(call.bitrix_call_id);
+  const Stage ran = call.stage == Stage::kReceived ? Stage::kResolve : call.stage;
+  if (call.stage == Stage::kReceived) spdlog::info("🎙️ Processing Bitrix call {}", call.bitrix_call_id);
+
+  core::Result<StageResult> result = core::Error::Config(
+      fmt::format("stage {} cannot run: it is not configured in this process", StageName(ran)));
+  auto details = store_.FindCall(std::to_string(call.id));
+  if (!details.ok()) {
+    result = details.error();
+  } else if (!details->has_value()) {
+    result = core::Error::Permanent("the call disappeared from the store");
+  } else if (auto handler = handlers_.find(ran); handler != handlers_.end() && handler->second) {
+    (*details)->call = call;  // The claimed row (attempts, lease) is the current one.
+    result = handler->second->Run(**details);
+  }
+  Finish(call, ran, now_ms, result);
+
+  {
+    std::lock_guard lock(mutex_);
+    running_.erase(call.id);
+  }
+  idle_.notify_all();
+  return true;
+}
+
+void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t started_ms,
+                      const core::Result<StageResult>& result) {
+  const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
+  store::StageOutcome outcome;
+  if (!result.ok()) {
+    outcome = FailureOutcome(call, ran, result.error(), now_ms);
+  } else {
+    const StageResult& r = *result;
+    outcome.next = r.next;
+    outcome.facts = r.facts;
+    outcome.recording = r.recording;
+    outcome.audio_report_json = r.audio_report_json;
+    outcome.chunks = r.chunks;
+    outcome.segments = r.segments;
+    outcome.summary = r.summary;
+    if (r.next == ran) {
+      outcome.run_outcome = "waiting";
+      outcome.next_attempt_at_ms = r.wait_until_ms;
+      outcome.error = r.note;  // Shown as the call's status while it waits.
+      spdlog::info("⏳ Call {} waits at stage {}: {}", call.bitrix_call_id, StageName(ran), r.note);
+    } else if (r.next == Stage::kSkipped) {
+      outcome.run_outcome = "skipped";
+      outcome.skip_reason = r.note;
+      spdlog::info("⏭️ Skipped call {}: {}", call.bitrix_call_id, r.note);
+    } else if (r.next == Stage::kDone) {
+      spdlog::info("✅ Successfully processed call {}", call.bitrix_call_id);
+    }
+  }
+  outcome.call_id = call.id;
+  outcome.lease_owner = options_.owner;
+  outcome.ran = ran;
+  outcome.attempt = call.attempts + 1;
+  outcome.started_at_ms = started_ms;
+  outcome.finished_at_ms = now_ms;
+  if (auto stored = store_.FinishStage(outcome); !stored.ok()) {
+    spdlog::error("❌ Call {}: the result of stage {} was not stored: {}", call.bitrix_call_id,
+                  StageName(ran), stored.error().message);
+    return;
+  }
+  if (options_.on_stage_finished) options_.on_stage_finished(outcome);
+}
+
+store::StageOutcome Pipeline::FailureOutcome(const store::CallRecord& call, Stage ran,
+                                             const core::Error& error, std::int64_t now_ms) {
+  const int attempt = call.attempts + 1;
+  RetryDecision decision = DecideRetry(error, attempt, options_.retry, Jitter());
+  store::StageOutcome outcome;
+  outcome.error = error.message;
+  outcome.error_kind = std::string(core::ErrorKindName(error.kind));
+  switch (decision.action) {
+    case RetryAction::kRetry:
+      outcome.next = ran;
+      outcome.run_outcome = "retry";
+      outcome.count_attempt = true;
+      outcome.next_attempt_at_ms = now_ms + Millis(decision.delay);
+      spdlog::warn("❌ Call {}: stage {} failed (attempt {}), retrying in {} s: {}",
+                   call.bitrix_call_id, StageName(ran), attempt, decision.delay.count() / 1000,
+                   error.message);
+      break;
+    case RetryAction::kPark:
+      outcome.next = ran;
+      outcome.run_outcome = "parked";
+      outcome.next_attempt_at_ms = now_ms + Millis(decision.delay);
+      spdlog::error("❌ Call {}: stage {} waits for the configuration to be fixed: {}",
+                    call.bitrix_call_id, StageName(ran), error.message);
+      break;
+    case RetryAction::kFail:
+      outcome.next = Stage::kFailed;
+      outcome.run_outcome = "failed";
+      if (error.IsRetryable()) {
+        outcome.error = fmt::format("gave up after {} attempts: {}", attempt, error.message);
+      }
+      spdlog::error("❌ Call {} failed at stage {}: {}", call.bitrix_call_id, StageName(ran),
+                    outcome.error);
+      break;
+  }
+  return outcome;
+}
+
+void Pipeline::WorkerLoop() {
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    if (RunOne()) continue;
+    std::chrono::milliseconds wait = IdleWait();
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    wake_.wait_for(lock, wait);
+  }
+}
+
+// Until the next call is due, but at most idle_poll: another process sharing the database may
+// add work this one is not told about.
+std::chrono::milliseconds Pipeline::IdleWait() {
+  auto next_due = store_.NextDueAtMs();
+  if (!next_due.ok() || !next_due->has_value()) return options_.idle_poll;
+  const std::int64_t until = **next_due - core::ToUnixMillis(clock_.Now());
+  return std::clamp(std::chrono::milliseconds(until), std::chrono::milliseconds(0),
+                    options_.idle_poll);
+}
+
+void Pipeline::HeartbeatLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    heartbeat_wake_.wait_for(lock, options_.heartbeat);
+    std::vector<std::int64_t> ids(running_.begin(), running_.end());
+    if (ids.empty()) continue;
+    lock.unlock();
+    const std::int64_t until = core::ToUnixMillis(clock_.Now()) + Millis(options_.lease);
+    if (auto renewed = store_.RenewLeases(options_.owner, ids, until); !renewed.ok()) {
+      spdlog::warn("could not renew leases: {}", renewed.error().message);
+    }
+    lock.lock();
+  }
+}
+
+double Pipeline::Jitter() {
+  std::lock_guard lock(mutex_);
+  return std::uniform_real_distribution<double>(0, 1)(random_);
+}
+
+}  // namespace callbrief::pipeline

@@ -1,0 +1,229 @@
+#include "pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite_store.h"
+#include "store/test_support.h"
+
+namespace callbrief::pipeline {
+namespace {
+
+using store::Stage;
+
+class ManualClock final : public core::Clock {
+ public:
+  core::TimePoint Now() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  void Advance(std::chrono::milliseconds d) {
+    std::lock_guard lock(mutex_);
+    now_ += d;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  core::TimePoint now_ = core::FromUnixMillis(1'800'000'000'000);
+};
+
+// A stage that answers from a script: each run takes the next answer (the last one repeats).
+class ScriptedStage final : public StageHandler {
+ public:
+  explicit ScriptedStage(std::vector<core::Result<StageResult>> answers)
+      : answers_(std::move(answers)) {}
+  core::Result<StageResult> Run(const store::CallDetails& call) override {
+    std::lock_guard lock(mutex_);
+    seen_attempts.push_back(call.call.attempts);
+    size_t i = std::min(runs++, answers_.size() - 1);
+    return answers_[i];
+  }
+  size_t runs = 0;
+  std::vector<int> seen_attempts;
+
+ private:
+  std::mutex mutex_;
+  std::vector<core::Result<StageResult>> answers_;
+};
+
+StageResult Next(Stage next) { return StageResult{.next = next}; }
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = store::OpenSqliteStore({.path = dir_.File("calls.db")});
+    ASSERT_TRUE(opened.ok());
+    store_ = std::move(*opened);
+  }
+
+  std::int64_t Record(std::string call_id) {
+    store::IncomingCall call = store::testing::MakeCall(std::move(call_id));
+    call.received_at_ms = core::ToUnixMillis(clock_.Now());
+    auto recorded = store_->RecordIncomingCalls(std::span(&call, 1));
+    EXPECT_TRUE(recorded.ok());
+    return (*recorded)[0].id;
+  }
+
+  store::CallRecord Call(std::int64_t id) {
+    auto found = store_->FindCall(std::to_string(id));
+    EXPECT_TRUE(found.ok() && found->has_value());
+    return (**found).call;
+  }
+
+  Pipeline Make(StageHandlers handlers) {
+    return Pipeline(*store_, std::move(handlers), clock_, {.workers = 2, .owner = "test"});
+  }
+
+  store::testing::TempDir dir_;
+  std::unique_ptr<store::CallStore> store_;
+  ManualClock clock_;
+};
+
+TEST_F(PipelineTest, ACallMovesThroughEveryStageToDone) {
+  ScriptedStage resolve({Next(Stage::kDownload)}), download({Next(Stage::kPrepare)}),
+      prepare({Next(Stage::kTranscribe)}), transcribe({Next(Stage::kSummarize)}),
+      summarize({Next(Stage::kDeliver)}), deliver({Next(Stage::kDone)});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve},
+                            {Stage::kDownload, &download},
+                            {Stage::kPrepare, &prepare},
+                            {Stage::kTranscribe, &transcribe},
+                            {Stage::kSummarize, &summarize},
+                            {Stage::kDeliver, &deliver}});
+  std::int64_t id = Record("A");
+  int runs = 0;
+  while (pipeline.RunOne()) ++runs;
+
+  EXPECT_EQ(runs, 6);
+  EXPECT_EQ(Call(id).stage, Stage::kDone);
+  EXPECT_TRUE(Call(id).finished_at_ms.has_value());
+  for (ScriptedStage* s : {&resolve, &download, &prepare, &transcribe, &summarize, &deliver}) {
+    EXPECT_EQ(s->runs, 1u);
+  }
+  auto details = store_->FindCall("A");
+  ASSERT_EQ((**details).stage_runs.size(), 6u);
+  EXPECT_EQ((**details).stage_runs[0].stage, Stage::kResolve);
+}
+
+TEST_F(PipelineTest, TransientErrorsAreRetriedAfterABackoff) {
+  ScriptedStage resolve({core::Error::Transient("HTTP 503"), Next(Stage::kSkipped)});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  std::int64_t id = Record("A");
+
+  ASSERT_TRUE(pipeline.RunOne());
+  store::CallRecord waiting = Call(id);
+  EXPECT_EQ(waiting.stage, Stage::kResolve);
+  EXPECT_EQ(waiting.attempts, 1);
+  EXPECT_EQ(waiting.last_error, "HTTP 503");
+  EXPECT_EQ(waiting.last_error_kind, "transient");
+  EXPECT_FALSE(pipeline.RunOne()) << "not due before its backoff";
+
+  clock_.Advance(std::chrono::seconds(3));
+  ASSERT_TRUE(pipeline.RunOne());
+  EXPECT_EQ(Call(id).stage, Stage::kSkipped);
+  EXPECT_EQ(resolve.seen_attempts, (std::vector<int>{0, 1}));
+}
+
+TEST_F(PipelineTest, PermanentErrorsFailTheCallWithTheirMessage) {
+  ScriptedStage resolve({Next(Stage::kDownload)});
+  ScriptedStage download({core::Error::Permanent("the recording is 300 MB, over the 200 MB cap")});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}, {Stage::kDownload, &download}});
+  std::int64_t id = Record("A");
+  while (pipeline.RunOne()) {
+  }
+  store::CallRecord failed = Call(id);
+  EXPECT_EQ(failed.stage, Stage::kFailed);
+  EXPECT_EQ(failed.failed_stage, Stage::kDownload);
+  EXPECT_EQ(failed.last_error, "the recording is 300 MB, over the 200 MB cap");
+}
+
+TEST_F(PipelineTest, TransientErrorsFailTheCallWhenAttemptsRunOut) {
+  ScriptedStage resolve({core::Error::Transient("timeout")});
+  Pipeline pipeline(*store_, {{Stage::kResolve, &resolve}}, clock_,
+                    {.owner = "test", .retry = {.max_attempts = 3}});
+  std::int64_t id = Record("A");
+  for (int i = 0; i < 10; ++i) {
+    pipeline.RunOne();
+    clock_.Advance(std::chrono::minutes(15));
+  }
+  EXPECT_EQ(resolve.runs, 3u);
+  EXPECT_EQ(Call(id).stage, Stage::kFailed);
+  EXPECT_EQ(Call(id).last_error, "gave up after 3 attempts: timeout");
+}
+
+TEST_F(PipelineTest, ConfigurationErrorsParkTheCallWithoutCountingAttempts) {
+  ScriptedStage resolve({core::Error::Config("BITRIX24_WEBHOOK_URL is not set")});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(pipeline.RunOne());
+  store::CallRecord parked = Call(id);
+  EXPECT_EQ(parked.stage, Stage::kResolve);
+  EXPECT_EQ(parked.attempts, 0);
+  EXPECT_EQ(parked.last_error_kind, "config");
+  EXPECT_FALSE(pipeline.RunOne());
+}
+
+TEST_F(PipelineTest, AStageWithoutAHandlerParksTheCall) {
+  ScriptedStage resolve({Next(Stage::kDownload)});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  std::int64_t id = Record("A");
+  while (pipeline.RunOne()) {
+  }
+  EXPECT_EQ(Call(id).stage, Stage::kDownload);
+  EXPECT_EQ(Call(id).last_error_kind, "config");
+  EXPECT_NE(Call(id).last_error.find("stage download cannot run"), std::string::npos);
+}
+
+TEST_F(PipelineTest, AWaitingStageIsRunAgainWhenItAsked) {
+  const std::int64_t later = core::ToUnixMillis(clock_.Now()) + 20'000;
+  ScriptedStage resolve({StageResult{.next = Stage::kResolve,
+                                     .wait_until_ms = later,
+                                     .note = "waiting for the recording"},
+                         Next(Stage::kSkipped)});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(pipeline.RunOne());
+  EXPECT_EQ(Call(id).stage, Stage::kResolve);
+  EXPECT_EQ(Call(id).next_attempt_at_ms, later);
+  EXPECT_EQ(Call(id).last_error, "waiting for the recording");
+  EXPECT_FALSE(pipeline.RunOne());
+  clock_.Advance(std::chrono::seconds(20));
+  EXPECT_TRUE(pipeline.RunOne());
+}
+
+TEST_F(PipelineTest, ASkippedCallKeepsItsReason) {
+  ScriptedStage resolve({StageResult{.next = Stage::kSkipped, .note = "too short: 4 s"}});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(pipeline.RunOne());
+  EXPECT_EQ(Call(id).stage, Stage::kSkipped);
+  EXPECT_EQ(Call(id).skip_reason, "too short: 4 s");
+}
+
+TEST_F(PipelineTest, StageResultsAreStoredWithTheMove) {
+  StageResult resolved = Next(Stage::kDownload);
+  resolved.facts = store::CallFactsUpdate{.manager_name = "Анна"};
+  ScriptedStage resolve({resolved});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(pipeline.RunOne());
+  EXPECT_EQ(Call(id).manager_name, "Анна");
+}
+
+TEST_F(PipelineTest, WorkersProcessEveryCallAndStopCleanly) {
+  ScriptedStage resolve({Next(Stage::kDone)});
+  Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
+  for (int i = 0; i < 20; ++i) Record("C" + std::to_string(i));
+  pipeline.Start();
+  for (int spins = 0; spins < 500; ++spins) {
+    auto counts = store_->CountByStage();
+    bool all_done = counts.ok() && counts->size() == 1 && (*counts)[0].first == Stage::kDone &&
+                    (*counts)[0].second == 20;
+    if (all_done) break;
+    pipeline.Wake();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(pipeline.Stop(std::chrono::seconds(5)), 0);
+  EXPECT_EQ(resolve.runs, 20u);
+}
+
+}  // namespace
+}  // namespace callbrief::pipeline

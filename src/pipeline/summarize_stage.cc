@@ -1,0 +1,64 @@
+#include "pipeline/summarize_stage.h"
+
+#include <spdlog/spdlog.h>
+
+#include "pipeline/usage.h"
+
+namespace callbrief::pipeline {
+
+llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std::string& language) {
+  const store::CallRecord& call = details.call;
+  llm::SummaryInput input;
+  for (const store::TranscriptSegment& s : details.segments) {
+    input.transcript.push_back({.start_ms = s.start_ms, .speaker = s.speaker, .text = s.text});
+  }
+  const bool outgoing = call.direction == store::Direction::kOutgoing;
+  input.direction = call.direction == store::Direction::kUnknown
+                        ? ""
+                        : std::string(store::DirectionName(call.direction));
+  input.from_number = outgoing ? call.portal_number : call.client_number;
+  input.to_number = outgoing ? call.client_number : call.portal_number;
+  input.duration_seconds = call.duration_seconds.value_or(0);
+  input.manager_name = call.manager_name;
+  input.language = language;
+  return input;
+}
+
+SummarizeStage::SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store,
+                               const core::Clock& clock, std::string language)
+    : summarizer_(summarizer), store_(store), clock_(clock), language_(std::move(language)) {}
+
+core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details) {
+  const llm::SummaryInput input = SummaryInputFrom(details, language_);
+  llm::SummaryResult result;
+  if (auto by_rules = llm::SummaryWithoutLlm(input)) {
+    result = {.summary = std::move(*by_rules), .from_rules = true};
+  } else if (summarizer_ == nullptr) {
+    return core::Error::Config("OPENAI_API_KEY is not set: callbrief cannot summarize calls");
+  } else {
+    auto summarized = summarizer_->Summarize(input);
+    if (!summarized.ok()) return summarized.error();
+    result = std::move(*summarized);
+  }
+
+  const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
+  for (const core::ProviderUsage& usage : result.usage) {
+    if (auto kept = store_.RecordUsage(details.call.id,
+                                       UsageRowFrom(store::Stage::kSummarize, usage, now_ms));
+        !kept.ok()) {
+      spdlog::warn("could not record the summary's usage: {}", kept.error().message);
+    }
+  }
+  std::string model = result.from_rules ? "rules" : "";
+  if (!result.usage.empty()) model = result.usage.back().model;
+  spdlog::info("📝 Summarized call {} ({}, {}, by {})", details.call.bitrix_call_id,
+               result.summary.call_kind, result.summary.sentiment, model);
+  return StageResult{.next = store::Stage::kDeliver,
+                     .summary = store::Summary{.model = model,
+                                               .summary_json = result.summary.ToJson().dump(),
+                                               .call_kind = result.summary.call_kind,
+                                               .sentiment = result.summary.sentiment,
+                                               .created_at_ms = now_ms}};
+}
+
+}  // namespace callbrief::pipeline

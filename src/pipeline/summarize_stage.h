@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "llm/summarizer.h"
+#include "pipeline/stage.h"
+#include "store/call_store.h"
+
+namespace callbrief::pipeline {
+
+// The summarizer's view of a stored call. Pure.
+llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std::string& language);
+
+// summarize: the structured summary of the transcript (llm::Summarizer, strict JSON schema). A
+// call without a real conversation — no speech, a voicemail greeting, an IVR — gets its summary
+// from rules (llm::SummaryWithoutLlm) and costs no request. The summary is stored with the move to
+// `deliver`; every request's tokens and cost are recorded.
+class SummarizeStage final : public StageHandler {
+ public:
+  // `summarizer` is null when OPENAI_API_KEY is not set: calls that need a model then park.
+  SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store, const core::Clock& clock,
+                 std::string language);
+  core::Result<StageResult> Run(const store::CallDetails& call) override;
+
+ private:
+  llm::Summarizer* summarizer_;
+  store::CallStore& store_;
+  const core::Clock& clock_;
+  const std::string language_;
+};
+
+}  // namespace callbrief::pipeline

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "asr/transcriber.h"
+#include "core/clock.h"
+#include "pipeline/stage.h"
+#include "store/call_store.h"
+
+namespace callbrief::pipeline {
+
+// transcribe: sends the call's chunks to speech-to-text, at most `parallelism` at once, and keeps
+// each chunk's transcript (and its cost) the moment it arrives — a retry after a failure or a
+// crash sends only the chunks still missing, so no audio is paid for twice. When every chunk is
+// in, they are stitched on the recording's timeline with speaker labels and hallucinations
+// dropped (asr::Stitch), and the segments are stored with the move to `summarize`.
+class TranscribeStage final : public StageHandler {
+ public:
+  // `transcriber` is null when no speech-to-text key is configured: calls then park.
+  TranscribeStage(asr::Transcriber* transcriber, store::CallStore& store, const core::Clock& clock,
+                  int parallelism);
+  core::Result<StageResult> Run(const store::CallDetails& call) override;
+
+ private:
+  asr::Transcriber* transcriber_;
+  store::CallStore& store_;
+  const core::Clock& clock_;
+  const int parallelism_;
+};
+
+}  // namespace callbrief::pipeline

@@ -1,0 +1,131 @@
+#include "store/postgres_stats.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace callbrief::store::pg {
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
+// "YYYY-MM-DD" of a day number (days since 1970-01-01).
+std::string DayName(std::int64_t day_number) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days{days{day_number}}};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// The lower median of an even count is averaged with the upper one in integers, as on SQLite.
+std::int64_t Median(std::vector<std::int64_t>& values) {
+  auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  if (values.size() % 2 == 1) return *mid;
+  std::int64_t upper = *mid;
+  std::int64_t lower = *std::max_element(values.begin(), mid);
+  return lower + (upper - lower) / 2;
+}
+
+std::string IdArray(std::span<const std::int64_t> ids) {
+  std::string out = "{";
+  for (size_t i = 0; i < ids.size(); ++i) out += fmt::format("{}{}", i == 0 ? "" : ",", ids[i]);
+  return out + "}";
+}
+
+}  // namespace
+
+std::vector<SummaryBrief> ListSummaryBriefs(Connection& c, std::span<const std::int64_t> call_ids) {
+  std::vector<SummaryBrief> briefs;
+  if (call_ids.empty()) return briefs;
+  // left() counts characters, like SQLite's substr(); ->> gives NULL for damaged JSON.
+  Rows rows = c.Exec(
+      fmt::format("SELECT s.call_id, s.sentiment, s.call_kind, left(j.body ->> 'summary', {}), "
+                  "j.body ->> 'client_name', j.body ->> 'company' FROM summaries s "
+                  "CROSS JOIN LATERAL (SELECT callbrief_try_jsonb(s.body) AS body) j "
+                  "WHERE s.call_id = ANY($1::bigint[])",
+                  SummaryBrief::kHeadlineChars),
+      Params(IdArray(call_ids)));
+  for (int i = 0; i < rows.size(); ++i) {
+    briefs.push_back({.call_id = rows.Int64(i, 0),
+                      .sentiment = rows.Text(i, 1),
+                      .call_kind = rows.Text(i, 2),
+                      .headline = rows.Text(i, 3),
+                      .client_name = rows.Text(i, 4),
+                      .company = rows.Text(i, 5)});
+  }
+  return briefs;
+}
+
+std::vector<DayStats> StatsByDay(Connection& c, const StatsQuery& q) {
+  const std::int64_t offset_ms = std::int64_t{q.utc_offset_minutes} * 60'000;
+  // Day numbers at the offset; floor division, since a negative offset can cross the epoch.
+  const std::string day_expr =
+      fmt::format("(((c.started_at + {0}) - ((((c.started_at + {0}) % {1}) + {1}) % {1})) / {1})",
+                  offset_ms, kDayMs);
+  Rows totals =
+      c.Exec(fmt::format("SELECT {0} AS day, COUNT(*), COUNT(*) FILTER (WHERE c.stage = 'done'), "
+                         "COUNT(*) FILTER (WHERE c.stage = 'skipped'), "
+                         "COUNT(*) FILTER (WHERE c.stage = 'failed'), "
+                         "COUNT(*) FILTER (WHERE s.sentiment = 'positive'), "
+                         "COUNT(*) FILTER (WHERE s.sentiment = 'neutral'), "
+                         "COUNT(*) FILTER (WHERE s.sentiment = 'negative'), "
+                         "COALESCE(SUM(c.duration_seconds), 0), COALESCE(SUM(c.cost_usd), 0) "
+                         "FROM calls c LEFT JOIN summaries s ON s.call_id = c.id "
+                         "WHERE c.started_at >= $1 AND c.started_at < $2 GROUP BY day ORDER BY day",
+                         day_expr),
+             Params(q.from_ms, q.to_ms));
+  std::map<std::int64_t, DayStats> days;
+  for (int i = 0; i < totals.size(); ++i) {
+    DayStats d;
+    d.day = DayName(totals.Int64(i, 0));
+    d.calls = totals.Int64(i, 1);
+    d.done = totals.Int64(i, 2);
+    d.skipped = totals.Int64(i, 3);
+    d.failed = totals.Int64(i, 4);
+    d.in_progress = d.calls - d.done - d.skipped - d.failed;
+    d.positive = totals.Int64(i, 5);
+    d.neutral = totals.Int64(i, 6);
+    d.negative = totals.Int64(i, 7);
+    d.talk_seconds = totals.Int64(i, 8);
+    d.cost_usd = totals.Double(i, 9);
+    days.emplace(totals.Int64(i, 0), std::move(d));
+  }
+
+  Rows latencies =
+      c.Exec(fmt::format("SELECT {} AS day, c.finished_at - c.received_at FROM calls c "
+                         "WHERE c.started_at >= $1 AND c.started_at < $2 AND c.stage = 'done' "
+                         "AND c.finished_at IS NOT NULL",
+                         day_expr),
+             Params(q.from_ms, q.to_ms));
+  std::map<std::int64_t, std::vector<std::int64_t>> by_day;
+  for (int i = 0; i < latencies.size(); ++i) {
+    by_day[latencies.Int64(i, 0)].push_back(latencies.Int64(i, 1));
+  }
+  for (auto& [day, values] : by_day) {
+    auto it = days.find(day);
+    if (it != days.end() && !values.empty()) it->second.median_latency_ms = Median(values);
+  }
+
+  std::vector<DayStats> out;
+  out.reserve(days.size());
+  for (auto& [day, stats] : days) out.push_back(std::move(stats));
+  return out;
+}
+
+std::vector<ManagerRef> ListManagers(Connection& c) {
+  // COLLATE "C": names sort byte by byte, as on SQLite, whatever the database's locale.
+  Rows rows = c.Exec(
+      "SELECT portal_user_id, MAX(manager_name COLLATE \"C\") AS name, COUNT(*) FROM calls "
+      "WHERE portal_user_id IS NOT NULL GROUP BY portal_user_id "
+      "ORDER BY MAX(manager_name COLLATE \"C\") = '', name, portal_user_id");
+  std::vector<ManagerRef> managers;
+  for (int i = 0; i < rows.size(); ++i) {
+    managers.push_back(
+        {.portal_user_id = rows.Int64(i, 0), .name = rows.Text(i, 1), .calls = rows.Int64(i, 2)});
+  }
+  return managers;
+}
+
+}  // namespace callbrief::store::pg

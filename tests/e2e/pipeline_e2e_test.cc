@@ -1,0 +1,227 @@
+// The mission end to end: the real `callbrief serve` with emulated Bitrix24, OpenAI and Telegram.
+// A call ends, Bitrix24 posts the event, and the summary reaches Telegram and the CRM timeline
+// exactly once — through filters, duplicates, provider faults and crashes.
+
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "e2e/e2e_support.h"
+
+namespace callbrief::testing {
+namespace {
+
+using fakes::CallBuilder;
+using nlohmann::json;
+
+// A string field of the API's JSON, "" when absent or null.
+std::string Text(const json& object, const char* key) {
+  return object.is_object() && object.contains(key) && object[key].is_string()
+             ? object[key].get<std::string>()
+             : "";
+}
+
+bool Done(const json& call) { return Text(call, "stage") == "done"; }
+
+TEST_F(PipelineE2eTest, AnIncomingCallReachesTelegramTheTimelineAndTheApiOnce) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming().Phone("+79001234567").Duration(75));
+  Announce(service, call_id);
+
+  json call = WaitFor(service, call_id, Done);
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
+
+  auto messages = TelegramMessages();
+  ASSERT_EQ(messages.size(), 1u) << service.Log();
+  const std::string& text = messages[0].text;
+  EXPECT_EQ(text.rfind("📞 Входящий звонок", 0), 0u) << text;
+  for (const char* block : {"📋 Информация:", "• От: +79001234567", "• Длительность: 1м 15с",
+                            "📝 Саммари:", "🎯 Ключевые пункты:", "✅ Задачи:",
+                            "💬 Запрос клиента:", "➡️ Следующие шаги:", "📊 Тон разговора: "}) {
+    EXPECT_NE(text.find(block), std::string::npos) << block << "\n" << text;
+  }
+  EXPECT_EQ(Comments(call_id).size(), 1u);
+
+  // Who said what: the stereo recording's channels became the two speakers.
+  bool manager = false, client = false;
+  for (const json& segment : call["transcript"]) {
+    manager |= segment["speaker"] == "manager";
+    client |= segment["speaker"] == "client";
+  }
+  EXPECT_TRUE(manager && client) << call["transcript"].dump(2);
+  EXPECT_EQ(call["summary"]["content"]["sentiment"], call["summary"]["sentiment"]);
+
+  // The seed's log lines, in order (info lines reach the log within a second).
+  std::string log = service.Log();
+  for (int i = 0; i < 50 && log.find("✅ Successfully processed call") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    log = service.Log();
+  }
+  std::size_t at = 0;
+  for (const char* line : {"📞 Received call webhook from Bitrix24", "🎙️ Processing Bitrix call",
+                           "✅ Got recording URL", "✅ Transcription completed",
+                           "✅ Sent to Telegram", "✅ Successfully processed call"}) {
+    at = log.find(line, at);
+    ASSERT_NE(at, std::string::npos) << line << "\n" << log;
+  }
+  // No secret in any log line.
+  for (const std::string& secret :
+       {openai_.api_key(), telegram_.Token(), portal_.WebhookUrl().substr(
+                                                  portal_.WebhookUrl().rfind('/', portal_.WebhookUrl().size() - 2) + 1)}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "a secret leaked: " << secret;
+  }
+}
+
+TEST_F(PipelineE2eTest, AnOutgoingCallSaysSoInItsHeader) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Outgoing().Phone("+79005550000"));
+  Announce(service, call_id);
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+  auto messages = TelegramMessages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].text.rfind("📞 Исходящий звонок", 0), 0u) << messages[0].text;
+  EXPECT_NE(messages[0].text.find("• Кому: +79005550000"), std::string::npos) << messages[0].text;
+}
+
+TEST_F(PipelineE2eTest, ShortMissedAndUnrecordedCallsAreSkippedWithoutPayingAnyone) {
+  ServiceProcess service(Env({{"RECORDING_WAIT", "2"}}));
+  ASSERT_TRUE(service.Start());
+  std::string short_call = AddCall(CallBuilder().Duration(6));
+  std::string missed = AddCall(CallBuilder().Missed(), "");
+  std::string unrecorded = AddCall(CallBuilder().Duration(60), "");
+  for (const std::string& id : {short_call, missed, unrecorded}) Announce(service, id);
+
+  EXPECT_NE(Text(WaitForStage(service, short_call, "skipped"), "skip_reason").find("too short"),
+            std::string::npos);
+  EXPECT_EQ(Text(WaitForStage(service, missed, "skipped"), "stage"), "skipped");
+  EXPECT_EQ(Text(WaitForStage(service, unrecorded, "skipped"), "skip_reason"),
+            "no recording");
+  EXPECT_EQ(openai_.CountRequests(fakes::OpenAiEndpoint::kAny), 0);
+  EXPECT_TRUE(TelegramMessages().empty());
+}
+
+TEST_F(PipelineE2eTest, MinCallDurationIsASettingNotAConstant) {
+  ServiceProcess service(Env({{"MIN_CALL_DURATION", "3"}}));
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Duration(6));
+  Announce(service, call_id);
+  EXPECT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+}
+
+TEST_F(PipelineE2eTest, ARecordingThatAppearsLateIsWaitedFor) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = portal_.AddCall(CallBuilder().Build());
+  portal_.AttachRecording(call_id, FixtureBytes("dialogue_stereo.mp3"),
+                          fakes::RecordingOptions::HiddenForPolls(1));
+  Announce(service, call_id);
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+  EXPECT_EQ(TelegramMessages().size(), 1u);
+}
+
+TEST_F(PipelineE2eTest, RepeatedEventsForOneCallSendOneMessage) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder());
+  for (int i = 0; i < 3; ++i) Announce(service, call_id);
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+  Announce(service, call_id);  // Even after it is done.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(TelegramMessages().size(), 1u);
+  EXPECT_EQ(Comments(call_id).size(), 1u);
+}
+
+TEST_F(PipelineE2eTest, ProviderFaultsAreRetriedIntoExactlyOneMessageAndComment) {
+  portal_.InjectFault("voximplant.statistic.get", fakes::Fault::QueryLimitExceeded());
+  openai_.InjectFault(fakes::OpenAiEndpoint::kTranscriptions, fakes::OpenAiFault::RateLimit(1));
+  openai_.InjectFault(fakes::OpenAiEndpoint::kChatCompletions, fakes::OpenAiFault::ServerError());
+  telegram_.InjectFault("sendMessage", fakes::TelegramFault::TooManyRequests(1));
+  portal_.InjectFault("crm.timeline.comment.add", fakes::Fault::InternalError());
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder());
+  Announce(service, call_id);
+
+  json call = WaitFor(service, call_id, Done, std::chrono::seconds(90));
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
+  EXPECT_EQ(TelegramMessages().size(), 1u);
+  EXPECT_EQ(Comments(call_id).size(), 1u);
+  EXPECT_GE(call["stage_runs"].size(), 8u) << "each fault cost one failed run";
+}
+
+TEST_F(PipelineE2eTest, AWrongOpenAiKeyParksTheCallWithTheReasonVisible) {
+  ServiceProcess service(Env({{"OPENAI_API_KEY", "sk-wrong"}}));
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder());
+  Announce(service, call_id);
+  json call = WaitFor(service, call_id, [](const json& c) {
+    return Text(c, "last_error_kind") == "config";
+  });
+  EXPECT_EQ(Text(call, "stage"), "transcribe") << call.dump(2);
+  EXPECT_NE(Text(call, "last_error").find("OPENAI_API_KEY"), std::string::npos)
+      << call.dump(2);
+  EXPECT_EQ(call.dump().find("sk-wrong"), std::string::npos);
+  EXPECT_EQ(service.Log().find("sk-wrong"), std::string::npos);
+}
+
+// kill -9 while each stage runs; the restarted service finishes the call with exactly one
+// message and one comment, and at most one extra provider request for the interrupted stage.
+class CrashE2eTest : public PipelineE2eTest,
+                     public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
+  const std::string stage = GetParam();
+  const auto hang = std::chrono::seconds(20);
+  if (stage == "resolve") portal_.InjectFault("voximplant.statistic.get", fakes::Fault::Hang(hang));
+  if (stage == "download") portal_.InjectDownloadFault(fakes::DownloadFault::Slow(1024, std::chrono::milliseconds(500)));
+  if (stage == "transcribe") {
+    openai_.InjectFault(fakes::OpenAiEndpoint::kTranscriptions, fakes::OpenAiFault::Slow(hang));
+  }
+  if (stage == "summarize") {
+    openai_.InjectFault(fakes::OpenAiEndpoint::kChatCompletions, fakes::OpenAiFault::Slow(hang));
+  }
+  // The comment request hangs 2 s and then succeeds in Bitrix24 although its sender is dead: the
+  // restarted service must wait for it to settle (BITRIX24_TIMEOUT) rather than add a second one.
+  if (stage == "deliver") {
+    portal_.InjectFault("crm.timeline.comment.add", fakes::Fault::Hang(std::chrono::seconds(2)));
+  }
+
+  ServiceProcess service(Env({{"BITRIX24_TIMEOUT", "3"}}));
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder(), stage == "prepare" ? "pause_30s.mp3" : "dialogue");
+  Announce(service, call_id);
+  json during = WaitFor(service, call_id, [&](const json& c) {
+    return Text(c, "stage") == stage || (stage == "resolve" && Text(c, "stage") == "received");
+  });
+  ASSERT_TRUE(during.is_object()) << service.Log();
+  if (stage != "prepare") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  service.Kill(SIGKILL);
+  const int chats_before = openai_.CountRequests(fakes::OpenAiEndpoint::kChatCompletions);
+  const int transcriptions_before = openai_.CountRequests(fakes::OpenAiEndpoint::kTranscriptions);
+
+  ASSERT_TRUE(service.Restart());
+  json call = WaitFor(service, call_id, Done, std::chrono::seconds(90));
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
+  EXPECT_EQ(TelegramMessages().size(), 1u) << service.Log();
+  if (stage == "deliver") std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(Comments(call_id).size(), 1u) << service.Log();
+  // Work finished before the crash is not paid for again.
+  if (stage == "summarize" || stage == "deliver") {
+    EXPECT_EQ(openai_.CountRequests(fakes::OpenAiEndpoint::kTranscriptions), transcriptions_before);
+  }
+  if (stage == "deliver") {
+    EXPECT_EQ(openai_.CountRequests(fakes::OpenAiEndpoint::kChatCompletions), chats_before);
+  }
+  EXPECT_LE(openai_.CountRequests(fakes::OpenAiEndpoint::kChatCompletions), chats_before + 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStage, CrashE2eTest,
+                         ::testing::Values("resolve", "download", "prepare", "transcribe",
+                                           "summarize", "deliver"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace callbrief::testing

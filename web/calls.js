@@ -1,0 +1,171 @@
+// The Calls list: filters in the URL, keyset paging, one row per call.
+import { h, api } from './dom.js';
+import { t, formatDateTime, formatDuration } from './i18n.js';
+
+const IN_PROGRESS = 'received,resolve,download,prepare,transcribe,summarize,deliver';
+const FILTERS = ['number', 'from', 'to', 'direction', 'manager', 'sentiment', 'stage'];
+const previousCursors = [];
+
+// "+03:00" for the browser's zone on that date.
+function localOffset(date) {
+  const minutes = -new Date(`${date}T12:00:00`).getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+function nextDay(date) {
+  const d = new Date(`${date}T12:00:00`);
+  d.setDate(d.getDate() + 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function apiQuery(params) {
+  const q = new URLSearchParams({ limit: '50' });
+  for (const name of ['number', 'direction', 'manager', 'sentiment', 'stage', 'cursor']) {
+    if (params.get(name)) q.set(name, params.get(name));
+  }
+  if (params.get('from')) q.set('from', `${params.get('from')}T00:00:00${localOffset(params.get('from'))}`);
+  if (params.get('to')) {
+    const end = nextDay(params.get('to'));
+    q.set('to', `${end}T00:00:00${localOffset(end)}`);
+  }
+  return q;
+}
+
+function select(name, label, options, value) {
+  const id = `filter-${name}`;
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label),
+    h('select', { id, name },
+      h('option', { value: '' }, t('calls.any')),
+      options.map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
+}
+
+function filterForm(params, managers, onSubmit) {
+  const field = (name, label, type, extra = {}) => h('div', { class: 'field' },
+    h('label', { for: `filter-${name}` }, label),
+    h('input', { id: `filter-${name}`, name, type, value: params.get(name) || '', ...extra }));
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('calls.filters') },
+    field('number', t('calls.search'), 'search',
+      { inputmode: 'tel', autocomplete: 'off', placeholder: '7900…', 'aria-describedby': 'number-hint' }),
+    h('span', { id: 'number-hint', class: 'visually-hidden' }, t('calls.searchHint')),
+    field('from', t('calls.from'), 'date'),
+    field('to', t('calls.to'), 'date'),
+    select('direction', t('calls.direction'),
+      [['incoming', t('dir.incoming')], ['outgoing', t('dir.outgoing')]], params.get('direction')),
+    select('manager', t('calls.manager'),
+      managers.map((m) => [String(m.id), m.name || `#${m.id}`]), params.get('manager')),
+    select('sentiment', t('calls.sentiment'),
+      ['positive', 'neutral', 'negative'].map((s) => [s, t(`sent.${s}`)]), params.get('sentiment')),
+    select('stage', t('calls.stage'), [
+      ['done', t('stage.done')], [IN_PROGRESS, t('calls.inProgress')],
+      ['skipped', t('stage.skipped')], ['failed', t('stage.failed')]], params.get('stage')),
+    h('div', { class: 'field buttons' },
+      h('button', { type: 'submit', class: 'primary' }, t('calls.apply')),
+      h('button', { type: 'reset' }, t('calls.reset'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const q = new URLSearchParams();
+    for (const name of FILTERS) {
+      const value = form.elements[name].value.trim();
+      if (value) q.set(name, value);
+    }
+    previousCursors.length = 0;
+    onSubmit(q);
+  });
+  form.addEventListener('reset', (event) => {
+    event.preventDefault();
+    previousCursors.length = 0;
+    onSubmit(new URLSearchParams());
+  });
+  return form;
+}
+
+export function stageBadge(call) {
+  const reason = call.stage === 'skipped' ? call.skip_reason : call.last_error;
+  const kind = ['done', 'skipped', 'failed'].includes(call.stage) ? call.stage : 'progress';
+  return h('span', { class: `badge badge-${kind}`, title: reason || null, 'data-stage': call.stage },
+    t(`stage.${call.stage}`),
+    reason ? h('span', { class: 'visually-hidden' }, `: ${reason}`) : null);
+}
+
+export function sentimentBadge(sentiment) {
+  if (!sentiment) return '—';
+  return h('span', { class: `tone tone-${sentiment}` }, t(`sent.${sentiment}`));
+}
+
+function row(call) {
+  const brief = call.brief || {};
+  const who = [brief.client_name, brief.company].filter(Boolean).join(', ');
+  return h('tr', { 'data-call-id': call.id },
+    h('td', { class: 'nowrap' },
+      h('a', { href: `/calls/${call.id}`, 'data-link': true }, formatDateTime(call.started_at))),
+    h('td', {}, t(`dir.${call.direction}`)),
+    h('td', {}, h('div', { class: 'number' }, call.client_number || '—'),
+      who ? h('div', { class: 'muted' }, who) : null),
+    h('td', {}, call.manager_name || (call.portal_user_id ? `#${call.portal_user_id}` : '—')),
+    h('td', { class: 'nowrap' }, formatDuration(call.duration_seconds)),
+    h('td', {}, sentimentBadge(brief.sentiment)),
+    h('td', {}, stageBadge(call)),
+    h('td', { class: 'headline', title: brief.headline || null }, brief.headline || ''));
+}
+
+export async function renderCalls(main) {
+  const params = new URLSearchParams(location.search);
+  const go = (q) => {
+    const url = q.toString() ? `/?${q}` : '/';
+    history.pushState(null, '', url);
+    main.replaceChildren();
+    renderCalls(main);
+  };
+  main.append(h('h1', {}, t('calls.title')));
+  const managers = await api('/api/managers').then((r) => r.managers).catch(() => []);
+  main.append(filterForm(params, managers, go));
+  const results = h('section', { 'aria-live': 'polite', 'aria-busy': 'true', class: 'results' });
+  main.append(results);
+
+  let page;
+  try {
+    page = await api(`/api/calls?${apiQuery(params)}`);
+  } catch (e) {
+    results.setAttribute('aria-busy', 'false');
+    results.append(h('p', { class: 'error-text', role: 'alert' }, t('error.load', { error: e.message })));
+    return;
+  }
+  results.setAttribute('aria-busy', 'false');
+  if (page.calls.length === 0) {
+    results.append(h('p', { class: 'empty' }, t('calls.none')));
+  } else {
+    results.append(h('div', { class: 'table-wrap' }, h('table', { class: 'calls' },
+      h('caption', { class: 'visually-hidden' }, t('calls.caption')),
+      h('thead', {}, h('tr', {}, ['time', 'direction', 'client', 'manager', 'duration',
+        'sentiment', 'stage', 'summary'].map((c) => h('th', { scope: 'col' }, t(`col.${c}`))))),
+      h('tbody', {}, page.calls.map(row)))));
+  }
+  const pager = h('nav', { class: 'pager', 'aria-label': t('calls.page', { n: previousCursors.length + 1 }) });
+  if (params.get('cursor')) {
+    pager.append(h('button', {
+      type: 'button',
+      onclick: () => {
+        const q = new URLSearchParams(params);
+        const previous = previousCursors.pop();
+        if (previous) q.set('cursor', previous); else q.delete('cursor');
+        go(q);
+      },
+    }, t('calls.prev')));
+  }
+  if (page.next_cursor) {
+    pager.append(h('button', {
+      type: 'button',
+      onclick: () => {
+        if (params.get('cursor')) previousCursors.push(params.get('cursor'));
+        const q = new URLSearchParams(params);
+        q.set('cursor', page.next_cursor);
+        go(q);
+      },
+    }, t('calls.next')));
+  }
+  results.append(pager);
+  return null;
+}

@@ -1,0 +1,215 @@
+// Labels in Russian (default) and English, and the formatting that depends on the language.
+
+const dictionaries = {
+  ru: {
+    skip: 'Перейти к содержимому', sections: 'Разделы', loading: 'Загрузка…', logout: 'Выйти',
+    'nav.calls': 'Звонки', 'nav.dashboard': 'Дашборд', 'nav.status': 'Статус',
+    switchTo: 'English',
+    'login.intro': 'Введите пароль администратора (ADMIN_PASSWORD).', 'login.password': 'Пароль',
+    'login.submit': 'Войти', 'login.wrong': 'Неверный пароль.',
+    'login.throttled': 'Слишком много попыток. Повторите через {s} с.',
+    'calls.title': 'Звонки', 'calls.filters': 'Фильтры', 'calls.search': 'Поиск по номеру',
+    'calls.searchHint': 'Цифры номера клиента или линии', 'calls.from': 'С даты',
+    'calls.to': 'По дату', 'calls.direction': 'Направление', 'calls.manager': 'Менеджер',
+    'calls.sentiment': 'Тон', 'calls.stage': 'Этап', 'calls.any': 'Все', 'calls.apply': 'Применить',
+    'calls.reset': 'Сбросить', 'calls.inProgress': 'В обработке', 'calls.none': 'Звонков не найдено.',
+    'calls.next': 'Следующая страница', 'calls.prev': 'Предыдущая страница',
+    'calls.page': 'Страница {n}', 'calls.caption': 'Звонки, новые сверху',
+    'col.time': 'Время', 'col.direction': 'Направление', 'col.client': 'Клиент',
+    'col.manager': 'Менеджер', 'col.duration': 'Длительность', 'col.sentiment': 'Тон',
+    'col.stage': 'Этап', 'col.summary': 'Саммари',
+    'dir.incoming': 'Входящий', 'dir.outgoing': 'Исходящий', 'dir.unknown': 'Неизвестно',
+    'sent.positive': 'позитивный', 'sent.neutral': 'нейтральный', 'sent.negative': 'негативный',
+    'stage.received': 'Получен', 'stage.resolve': 'Уточнение', 'stage.download': 'Загрузка',
+    'stage.prepare': 'Подготовка', 'stage.transcribe': 'Расшифровка', 'stage.summarize': 'Анализ',
+    'stage.deliver': 'Отправка', 'stage.done': 'Готово', 'stage.skipped': 'Пропущен',
+    'stage.failed': 'Ошибка',
+    'call.incoming': '📞 Входящий звонок', 'call.outgoing': '📞 Исходящий звонок',
+    'call.unknown': '📞 Звонок', 'call.info': '📋 Информация', 'call.from': 'От',
+    'call.to': 'Кому', 'call.duration': 'Длительность', 'call.manager': 'Менеджер',
+    'call.client': 'Клиент', 'call.crm': 'CRM', 'call.openCrm': 'Открыть в Битрикс24',
+    'call.summary': '📝 Саммари', 'call.keyPoints': '🎯 Ключевые пункты', 'call.tasks': '✅ Задачи',
+    'call.request': '💬 Запрос клиента', 'call.nextSteps': '➡️ Следующие шаги',
+    'call.tone': '📊 Тон разговора', 'call.kind': 'Тип записи', 'call.noSummary': 'Саммари пока нет.',
+    'call.recording': 'Запись', 'call.noRecording': 'Запись не сохранена.',
+    'call.transcript': 'Расшифровка', 'call.noTranscript': 'Расшифровки пока нет.',
+    'call.seekHint': 'Нажмите на реплику, чтобы перейти к этому месту записи.',
+    'speaker.manager': 'Менеджер', 'speaker.client': 'Клиент', 'speaker.': 'Речь',
+    'call.timeline': 'Обработка', 'call.stage': 'Этап', 'call.attempt': 'Попытка',
+    'call.started': 'Начало', 'call.took': 'Длилось', 'call.outcome': 'Итог', 'call.error': 'Ошибка',
+    'call.noRuns': 'Этапы ещё не запускались.', 'call.deliveries': 'Доставка',
+    'call.channel': 'Канал', 'call.status': 'Статус', 'call.attempts': 'Попыток',
+    'call.cost': 'Стоимость', 'call.costTotal': 'Всего', 'call.provider': 'Сервис',
+    'call.model': 'Модель', 'call.retry': 'Обработать заново',
+    'call.retried': 'Звонок отправлен на повторную обработку: {stage}.',
+    'call.retryFailed': 'Не удалось: {error}', 'call.skipReason': 'Причина пропуска',
+    'call.lastError': 'Последняя ошибка', 'call.back': '← Ко всем звонкам',
+    'call.notFound': 'Звонок не найден.', 'call.bitrixId': 'CALL_ID',
+    'kind.conversation': 'разговор', 'kind.voicemail': 'автоответчик', 'kind.ivr': 'голосовое меню',
+    'kind.wrong_number': 'ошибка номера', 'kind.no_speech': 'нет речи',
+    'dash.title': 'Дашборд', 'dash.period': 'Период', 'dash.days': '{n} дней',
+    'dash.calls': 'Звонки', 'dash.done': 'Обработано', 'dash.skipped': 'Пропущено',
+    'dash.failed': 'Ошибки', 'dash.talk': 'Время разговоров', 'dash.cost': 'Расходы',
+    'dash.chartCalls': 'Звонков в день', 'dash.chartOutcome': 'Обработано, пропущено, ошибки',
+    'dash.chartSentiment': 'Тон разговоров', 'dash.chartLatency': 'Медиана задержки обработки, с',
+    'dash.chartTalk': 'Время разговоров, мин', 'dash.chartCost': 'Расходы в день, $',
+    'dash.table': 'Данные таблицей', 'dash.day': 'День', 'dash.latency': 'Медиана задержки, с',
+    'status.title': 'Статус', 'status.checks': 'Настройки и проверки',
+    'status.noReport': 'Проверки недоступны в этой сборке; запустите `callbrief doctor`.',
+    'status.check': 'Проверка', 'status.result': 'Результат', 'status.details': 'Подробности',
+    'status.ok': 'работает', 'status.fail': 'не работает', 'status.webhook': 'Обработчик для Битрикс24',
+    'status.webhookHint': 'Вставьте этот адрес в исходящий вебхук Битрикс24 для события ONVOXIMPLANTCALLEND.',
+    'status.webhookGuess': 'Адрес взят из запроса; задайте PUBLIC_URL, если сервис стоит за прокси.',
+    'status.copy': 'Копировать', 'status.copied': 'Скопировано.', 'status.queue': 'Очередь',
+    'status.inProgress': 'В обработке', 'status.byStage': 'По этапам', 'status.count': 'Звонков',
+    'status.failures': 'Последние ошибки', 'status.noFailures': 'Ошибок нет.',
+    'status.access': 'Доступ', 'status.passwordSet': 'Вход по паролю (ADMIN_PASSWORD задан).',
+    'status.loopbackOnly': 'ADMIN_PASSWORD не задан: интерфейс открыт только с этой машины.',
+    'error.load': 'Не удалось загрузить данные: {error}', 'notFound': 'Страница не найдена.',
+  },
+  en: {
+    skip: 'Skip to content', sections: 'Sections', loading: 'Loading…', logout: 'Log out',
+    'nav.calls': 'Calls', 'nav.dashboard': 'Dashboard', 'nav.status': 'Status',
+    switchTo: 'Русский',
+    'login.intro': 'Enter the administrator password (ADMIN_PASSWORD).', 'login.password': 'Password',
+    'login.submit': 'Log in', 'login.wrong': 'Wrong password.',
+    'login.throttled': 'Too many attempts. Try again in {s} s.',
+    'calls.title': 'Calls', 'calls.filters': 'Filters', 'calls.search': 'Search by number',
+    'calls.searchHint': 'Digits of the client or line number', 'calls.from': 'From',
+    'calls.to': 'To', 'calls.direction': 'Direction', 'calls.manager': 'Manager',
+    'calls.sentiment': 'Tone', 'calls.stage': 'Stage', 'calls.any': 'Any', 'calls.apply': 'Apply',
+    'calls.reset': 'Reset', 'calls.inProgress': 'In progress', 'calls.none': 'No calls found.',
+    'calls.next': 'Next page', 'calls.prev': 'Previous page', 'calls.page': 'Page {n}',
+    'calls.caption': 'Calls, newest first',
+    'col.time': 'Time', 'col.direction': 'Direction', 'col.client': 'Client',
+    'col.manager': 'Manager', 'col.duration': 'Duration', 'col.sentiment': 'Tone',
+    'col.stage': 'Stage', 'col.summary': 'Summary',
+    'dir.incoming': 'Incoming', 'dir.outgoing': 'Outgoing', 'dir.unknown': 'Unknown',
+    'sent.positive': 'positive', 'sent.neutral': 'neutral', 'sent.negative': 'negative',
+    'stage.received': 'Received', 'stage.resolve': 'Resolving', 'stage.download': 'Downloading',
+    'stage.prepare': 'Preparing', 'stage.transcribe': 'Transcribing', 'stage.summarize': 'Summarizing',
+    'stage.deliver': 'Delivering', 'stage.done': 'Done', 'stage.skipped': 'Skipped',
+    'stage.failed': 'Failed',
+    'call.incoming': '📞 Incoming call', 'call.outgoing': '📞 Outgoing call', 'call.unknown': '📞 Call',
+    'call.info': '📋 Details', 'call.from': 'From', 'call.to': 'To', 'call.duration': 'Duration',
+    'call.manager': 'Manager', 'call.client': 'Client', 'call.crm': 'CRM',
+    'call.openCrm': 'Open in Bitrix24', 'call.summary': '📝 Summary',
+    'call.keyPoints': '🎯 Key points', 'call.tasks': '✅ Tasks', 'call.request': '💬 Client request',
+    'call.nextSteps': '➡️ Next steps', 'call.tone': '📊 Tone', 'call.kind': 'Recording type',
+    'call.noSummary': 'No summary yet.', 'call.recording': 'Recording',
+    'call.noRecording': 'No recording stored.', 'call.transcript': 'Transcript',
+    'call.noTranscript': 'No transcript yet.',
+    'call.seekHint': 'Click a line to jump to that moment of the recording.',
+    'speaker.manager': 'Manager', 'speaker.client': 'Client', 'speaker.': 'Speech',
+    'call.timeline': 'Processing', 'call.stage': 'Stage', 'call.attempt': 'Attempt',
+    'call.started': 'Started', 'call.took': 'Took', 'call.outcome': 'Outcome', 'call.error': 'Error',
+    'call.noRuns': 'No stage has run yet.', 'call.deliveries': 'Delivery', 'call.channel': 'Channel',
+    'call.status': 'Status', 'call.attempts': 'Attempts', 'call.cost': 'Cost',
+    'call.costTotal': 'Total', 'call.provider': 'Provider', 'call.model': 'Model',
+    'call.retry': 'Process again', 'call.retried': 'The call was sent back for processing: {stage}.',
+    'call.retryFailed': 'Failed: {error}', 'call.skipReason': 'Why it was skipped',
+    'call.lastError': 'Last error', 'call.back': '← All calls', 'call.notFound': 'No such call.',
+    'call.bitrixId': 'CALL_ID',
+    'kind.conversation': 'conversation', 'kind.voicemail': 'voicemail', 'kind.ivr': 'voice menu',
+    'kind.wrong_number': 'wrong number', 'kind.no_speech': 'no speech',
+    'dash.title': 'Dashboard', 'dash.period': 'Period', 'dash.days': '{n} days',
+    'dash.calls': 'Calls', 'dash.done': 'Processed', 'dash.skipped': 'Skipped', 'dash.failed': 'Failed',
+    'dash.talk': 'Talk time', 'dash.cost': 'Cost', 'dash.chartCalls': 'Calls per day',
+    'dash.chartOutcome': 'Processed, skipped, failed', 'dash.chartSentiment': 'Tone of calls',
+    'dash.chartLatency': 'Median processing latency, s', 'dash.chartTalk': 'Talk time, min',
+    'dash.chartCost': 'Cost per day, $', 'dash.table': 'Data as a table', 'dash.day': 'Day',
+    'dash.latency': 'Median latency, s',
+    'status.title': 'Status', 'status.checks': 'Configuration and checks',
+    'status.noReport': 'Checks are not available in this build; run `callbrief doctor`.',
+    'status.check': 'Check', 'status.result': 'Result', 'status.details': 'Details',
+    'status.ok': 'works', 'status.fail': 'does not work', 'status.webhook': 'Bitrix24 event handler',
+    'status.webhookHint': 'Paste this address into the Bitrix24 outbound webhook for ONVOXIMPLANTCALLEND.',
+    'status.webhookGuess': 'Taken from this request; set PUBLIC_URL when the service is behind a proxy.',
+    'status.copy': 'Copy', 'status.copied': 'Copied.', 'status.queue': 'Queue',
+    'status.inProgress': 'In progress', 'status.byStage': 'By stage', 'status.count': 'Calls',
+    'status.failures': 'Recent failures', 'status.noFailures': 'No failures.',
+    'status.access': 'Access', 'status.passwordSet': 'Password login (ADMIN_PASSWORD is set).',
+    'status.loopbackOnly': 'ADMIN_PASSWORD is not set: the interface answers this machine only.',
+    'error.load': 'Could not load data: {error}', 'notFound': 'No such page.',
+  },
+};
+
+export function lang() {
+  const saved = localStorage.getItem('callbrief.lang');
+  return saved === 'en' ? 'en' : 'ru';
+}
+
+export function setLang(value) {
+  localStorage.setItem('callbrief.lang', value);
+  document.documentElement.lang = value;
+}
+
+export function t(key, params = {}) {
+  const text = dictionaries[lang()][key] ?? dictionaries.ru[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
+}
+
+// Static labels marked with data-i18n / data-i18n-aria, and the language switch.
+export function translateStatic(root = document) {
+  document.documentElement.lang = lang();
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-aria]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  }
+  const button = document.getElementById('lang-switch');
+  if (button) {
+    button.textContent = t('switchTo');
+    button.lang = lang() === 'ru' ? 'en' : 'ru';
+  }
+}
+
+const locale = () => (lang() === 'ru' ? 'ru-RU' : 'en-GB');
+
+export function formatDateTime(iso) {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale(), {
+    day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  }).format(new Date(iso));
+}
+
+export function formatTimeOfDay(iso) {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale(), {
+    hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).format(new Date(iso));
+}
+
+// "2м 15с" / "2m 15s", as in the Telegram message.
+export function formatDuration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  const s = Math.round(seconds);
+  const [h, m, sec] = lang() === 'ru' ? ['ч', 'м', 'с'] : ['h', 'm', 's'];
+  if (s >= 3600) return `${Math.floor(s / 3600)}${h} ${Math.floor((s % 3600) / 60)}${m}`;
+  if (s >= 60) return `${Math.floor(s / 60)}${m} ${s % 60}${sec}`;
+  return `${s}${sec}`;
+}
+
+// "01:05" position in a recording.
+export function formatOffset(ms) {
+  const s = Math.floor(ms / 1000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`
+    : `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+}
+
+export function formatMs(ms) {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${ms} ${lang() === 'ru' ? 'мс' : 'ms'}`;
+  return formatDuration(ms / 1000);
+}
+
+export function formatUsd(value) {
+  if (value === null || value === undefined) return '—';
+  return new Intl.NumberFormat(locale(), {
+    style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4,
+  }).format(value);
+}
+
+export function formatNumber(value) {
+  return new Intl.NumberFormat(locale()).format(value);
+}
