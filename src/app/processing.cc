@@ -1,5 +1,6 @@
 #include "app/processing.h"
 
+#include "bitrix/crm_links.h"
 #include "net/http_client.h"
 #include "pipeline/deliver_stage.h"
 #include "pipeline/download_stage.h"
@@ -82,7 +83,7 @@ Processing BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
       .telegram_target = {.chat_id = config.telegram_target_chat_id,
                           .thread_id = config.telegram_thread_id},
       .message = {.public_url = config.public_url,
-                  .portal_url = pipeline::PortalUrl(config.bitrix24_webhook_url)},
+                  .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url)},
       .bitrix_request_timeout = config.bitrix24_timeout};
   add(Stage::kDeliver, std::make_unique<pipeline::DeliverStage>(p.telegram.get(), rest, store,
                                                                 clock, std::move(deliver)));

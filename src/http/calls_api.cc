@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "bitrix/crm_links.h"
 #include "core/clock.h"
 #include "core/redact.h"
 
@@ -145,23 +146,11 @@ json CallToJson(const store::CallRecord& c) {
   };
 }
 
-std::string CrmEntityUrl(std::string_view portal_url, std::string_view entity_type,
-                         std::optional<std::int64_t> entity_id) {
-  if (portal_url.empty() || entity_type.empty() || !entity_id) return {};
-  std::string type;
-  for (char c : entity_type) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) return {};
-    type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (type != "contact" && type != "company" && type != "lead" && type != "deal") return {};
-  while (portal_url.ends_with('/')) portal_url.remove_suffix(1);
-  return fmt::format("{}/crm/{}/details/{}/", portal_url, type, *entity_id);
-}
 
 json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url) {
   json out = CallToJson(d.call);
   out["crm"]["url"] =
-      EmptyAsNull(CrmEntityUrl(portal_url, d.call.crm_entity_type, d.call.crm_entity_id));
+      EmptyAsNull(bitrix::CrmEntityUrl(portal_url, d.call.crm_entity_type, d.call.crm_entity_id));
   json runs = json::array();
   for (const auto& r : d.stage_runs) {
     runs.push_back(

@@ -33,11 +33,6 @@ nlohmann::json CallDetailsToJson(const store::CallDetails& details,
 nlohmann::json CallPageToJson(const store::CallPage& page,
                               std::span<const store::SummaryBrief> briefs = {});
 
-// The Bitrix24 page of a CRM entity ("CONTACT", 42 → https://portal/crm/contact/details/42/), or
-// "" when the portal, the type or the id is unknown.
-std::string CrmEntityUrl(std::string_view portal_url, std::string_view entity_type,
-                         std::optional<std::int64_t> entity_id);
-
 // The managers filter's options: [{id, name, calls}].
 nlohmann::json ManagersToJson(std::span<const store::ManagerRef> managers);
 

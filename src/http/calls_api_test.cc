@@ -102,17 +102,6 @@ TEST(ParseCallQueryTest, ReadsTheManagerAndToneFilters) {
   EXPECT_TRUE(ParseCallQuery({{"sentiment", "angry"}}).error().message.starts_with("sentiment:"));
 }
 
-TEST(CrmEntityUrlTest, LinksKnownEntitiesOfAKnownPortal) {
-  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "CONTACT", 42),
-            "https://p.bitrix24.ru/crm/contact/details/42/");
-  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru/", "DEAL", 7),
-            "https://p.bitrix24.ru/crm/deal/details/7/");
-  EXPECT_EQ(CrmEntityUrl("", "CONTACT", 42), "");
-  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "", 42), "");
-  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "CONTACT", std::nullopt), "");
-  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "SOMETHING_NEW", 1), "");
-  EXPECT_EQ(CrmEntityUrl("https://p.bitrix24.ru", "../x", 1), "");
-}
 
 TEST(CallJsonTest, DetailsCarryTheTimelineUsageAndCrmLink) {
   store::CallDetails d;

@@ -1,31 +1,11 @@
 #include "pipeline/call_message.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include <fmt/format.h>
 
+#include "bitrix/crm_links.h"
 #include "llm/summary.h"
 
 namespace callbrief::pipeline {
-
-std::string PortalUrl(std::string_view webhook_url) {
-  const std::size_t scheme = webhook_url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  const std::size_t path = webhook_url.find('/', scheme + 3);
-  if (path == scheme + 3) return "";
-  return std::string(webhook_url.substr(0, path));
-}
-
-std::string CrmEntityUrl(std::string_view portal_url, std::string_view entity_type,
-                         std::optional<std::int64_t> entity_id) {
-  if (portal_url.empty() || !entity_id) return "";
-  std::string type(entity_type);
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  if (type != "contact" && type != "company" && type != "lead" && type != "deal") return "";
-  return fmt::format("{}/crm/{}/details/{}/", portal_url, type, *entity_id);
-}
 
 core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& details,
                                                   const MessageContext& context) {
@@ -42,7 +22,7 @@ core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& deta
   m.started_at_ms = call.started_at_ms;
   m.utc_offset_minutes = context.utc_offset_minutes;
   m.manager_name = call.manager_name;
-  m.client_url = CrmEntityUrl(context.portal_url, call.crm_entity_type, call.crm_entity_id);
+  m.client_url = bitrix::CrmEntityUrl(context.portal_url, call.crm_entity_type, call.crm_entity_id);
   if (!context.public_url.empty()) m.call_url = fmt::format("{}/calls/{}", context.public_url, call.id);
 
   if (details.summary) {

@@ -72,18 +72,5 @@ TEST(CallMessageTest, AnUnreadableSummaryIsAPermanentError) {
   EXPECT_EQ(m.error().kind, core::ErrorKind::kPermanent);
 }
 
-TEST(CallMessageTest, PortalUrlIsTheSchemeAndHostOfTheWebhook) {
-  EXPECT_EQ(PortalUrl("https://acme.bitrix24.ru/rest/1/abc/"), "https://acme.bitrix24.ru");
-  EXPECT_EQ(PortalUrl("http://127.0.0.1:8081/rest/1/abc/"), "http://127.0.0.1:8081");
-  EXPECT_EQ(PortalUrl(""), "");
-}
-
-TEST(CallMessageTest, CrmLinksOnlyForEntitiesWithCards) {
-  EXPECT_EQ(CrmEntityUrl("https://a.ru", "COMPANY", 5), "https://a.ru/crm/company/details/5/");
-  EXPECT_EQ(CrmEntityUrl("https://a.ru", "", 5), "");
-  EXPECT_EQ(CrmEntityUrl("https://a.ru", "CONTACT", std::nullopt), "");
-  EXPECT_EQ(CrmEntityUrl("", "CONTACT", 5), "");
-}
-
 }  // namespace
 }  // namespace callbrief::pipeline
