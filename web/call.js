@@ -131,8 +131,9 @@ function header(call, rerender) {
       try {
         const answer = await api(`/api/calls/${call.id}/retry`, { method: 'POST' });
         const stage = answer.call ? t(`stage.${answer.call.stage}`) : '';
-        announce(t('call.retried', { stage }));
+        // Announced once the page shows the new stage, so what is read out is what is seen.
         await rerender(t('call.retried', { stage }));
+        announce(t('call.retried', { stage }));
       } catch (e) {
         status.textContent = t('call.retryFailed', { error: e.message });
         button.disabled = false;

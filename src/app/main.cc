@@ -16,9 +16,11 @@
 #include "app/backfill.h"
 #include "app/calls_command.h"
 #include "app/bitrix_access.h"
-#include "app/doctor.h"
+#include "app/checks.h"
 #include "app/instance_id.h"
+#include "app/process_command.h"
 #include "app/processing.h"
+#include "bitrix/crm_links.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/redact.h"
@@ -103,7 +105,9 @@ int Serve() {
   // The pipeline: leases held by this instance before a crash are taken back at once, and calls
   // parked on a configuration error are looked at again (the configuration may have changed).
   app::BitrixAccess bitrix = app::MakeBitrixAccess(*config);
-  app::Processing processing = app::BuildProcessing(*config, bitrix, **store, clock);
+  auto built = app::BuildProcessing(*config, bitrix, **store, clock);
+  if (!built) return Fail(built.error());
+  app::Processing& processing = *built;
   if (auto released = (*store)->ReleaseLeases(*owner); !released) return Fail(released.error());
   if (auto woken = (*store)->WakeParkedCalls(core::ToUnixMillis(clock.Now())); !woken) {
     return Fail(woken.error());
@@ -114,17 +118,36 @@ int Serve() {
   store::GroupCommitter committer(**store);
   http::WebhookIntake intake(config->bitrix24_application_token, committer, clock,
                              [&pipeline] { pipeline.Wake(); });
+  // The status page runs the doctor's checks through the service's own clients, at most once a
+  // minute however often it is reloaded.
+  app::CachedChecks checks(
+      [&] {
+        return app::RunChecks(*config,
+                              {.store = store->get(),
+                               .bitrix = config->HasBitrix() ? bitrix.rest.get() : nullptr,
+                               .telegram = processing.telegram.get(),
+                               .provider_http = processing.provider_http.get()},
+                              clock);
+      },
+      clock, std::chrono::seconds(60));
   http::Server server({.host = config->host,
                        .port = config->port,
                        .threads = config->http_threads,
-                       .admin_password = config->admin_password},
+                       .admin_password = config->admin_password,
+                       .data_dir = config->data_dir,
+                       .public_url = config->public_url,
+                       .bitrix_portal_url = bitrix::PortalUrl(config->bitrix24_webhook_url),
+                       .wake_pipeline = [&pipeline] { pipeline.Wake(); },
+                       .status_report = [&checks] { return checks.Report(); }},
                       intake, **store);
   if (auto bound = server.Bind(); !bound) return Fail(bound.error());
 
   LogConfigurationGaps(*config);
-  spdlog::info("callbrief {} listening on http://{}:{} (database {}, {} workers)",
-               CALLBRIEF_VERSION, config->host, server.port(), config->database_url,
-               config->workers);
+  spdlog::info(
+      "callbrief {} listening on http://{}:{}: Bitrix24 events at /api/bitrix-webhook/call-finished, "
+      "the web UI and the API at / (database {}, {} workers)",
+      CALLBRIEF_VERSION, config->host, server.port(),
+      core::DatabaseUrlForDisplay(config->database_url), config->workers);
   pipeline.Start();
 
   // The reconciler catches calls whose webhook never arrived (Bitrix24 does not retry events).
@@ -184,6 +207,15 @@ int WithConfig(Command command) {
   return command(*config);
 }
 
+int Process(const app::ProcessOptions& options) {
+  auto config = LoadConfiguration();
+  if (!config) return Fail(config.error());
+  // stdout carries the message; the stages' log lines go beside it.
+  core::InitLogging(config->log_format, config->log_level,
+                    core::MakeLineSink(config->log_format, stderr));
+  return app::RunProcess(*config, options);
+}
+
 int Backfill(const app::BackfillOptions& options) {
   auto config = LoadConfiguration();
   if (!config) return Fail(config.error());
@@ -220,6 +252,20 @@ int main(int argc, char** argv) {
   auto* calls_retry =
       calls->add_subcommand("retry", "Process a failed or skipped call again from where it stopped");
   calls_retry->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
+  callbrief::app::ProcessOptions process_options;
+  auto* process = app.add_subcommand(
+      "process",
+      "Transcribe and summarize a local recording with the configured providers and print the "
+      "Telegram message (nothing is stored)");
+  process->add_option("FILE", process_options.file, "The recording (mp3, wav, ogg, m4a, …)")
+      ->required();
+  process->add_option("--from", process_options.from, "Who called, e.g. +79161234567");
+  process->add_option("--to", process_options.to, "Who was called");
+  process->add_option("--direction", process_options.direction, "incoming or outgoing")
+      ->check(CLI::IsMember({"incoming", "outgoing"}));
+  process->add_flag("--deliver", process_options.deliver,
+                    "Also send the message to TELEGRAM_TARGET_CHAT_ID");
+  process->add_flag("--html", process_options.html, "Print the HTML as Telegram gets it");
   CLI11_PARSE(app, argc, argv);
 
   using callbrief::core::Config;
@@ -239,6 +285,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return callbrief::Serve();
   if (migrate->parsed()) return callbrief::Migrate();
   if (backfill->parsed()) return callbrief::Backfill(backfill_options);
+  if (process->parsed()) return callbrief::Process(process_options);
   if (doctor->parsed()) return callbrief::Doctor();
   return 1;
 }

@@ -13,43 +13,58 @@ namespace callbrief::app {
 
 using store::Stage;
 
-namespace {
+notify::TranscriptMode TelegramTranscriptMode(const core::Config& config) {
+  const std::string& name = config.telegram_transcript;
+  if (name == "off") return notify::TranscriptMode::kOff;
+  if (name == "inline") return notify::TranscriptMode::kInline;
+  if (name == "document") return notify::TranscriptMode::kDocument;
+  return notify::TranscriptMode::kAuto;  // The configuration admits nothing else.
+}
 
-std::unique_ptr<net::HttpClient> ProviderHttpClient() {
+std::unique_ptr<net::HttpClient> MakeProviderHttpClient() {
   net::ClientOptions options;
   options.user_agent = std::string("callbrief/") + CALLBRIEF_VERSION;
   return net::MakeCurlHttpClient(options);
 }
 
-}  // namespace
+std::unique_ptr<notify::TelegramClient> MakeTelegram(const core::Config& config,
+                                                     net::HttpClient& http) {
+  return notify::MakeTelegramClient(
+      http, {.api_base_url = config.telegram_api_base_url, .bot_token = config.telegram_bot_token});
+}
 
-Processing BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
-                           store::CallStore& store, const core::Clock& clock) {
+core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
+                                         store::CallStore& store, const core::Clock& clock) {
+  auto transcription_prices = asr::ParseTranscriptionPrices(config.transcribe_prices);
+  if (!transcription_prices) return transcription_prices.error().WithContext("TRANSCRIBE_PRICES");
+  auto summary_prices = llm::ParseChatPrices(config.summary_prices);
+  if (!summary_prices) return summary_prices.error().WithContext("SUMMARY_PRICES");
+
   Processing p;
   const bool has_bitrix = config.HasBitrix();
   bitrix::RestClient* rest = has_bitrix ? bitrix.rest.get() : nullptr;
   if (has_bitrix) p.user_names = std::make_unique<bitrix::UserNames>(*rest, clock);
 
-  p.provider_http = ProviderHttpClient();
+  p.provider_http = MakeProviderHttpClient();
   if (config.HasTranscription()) {
     p.transcriber = asr::MakeOpenAiTranscriber(
         *p.provider_http, {.base_url = config.transcribe_base_url,
                            .api_key = config.transcribe_api_key,
                            .model = config.transcribe_model,
                            .language = config.call_language,
-                           .vocabulary = config.transcribe_vocabulary});
+                           .vocabulary = config.transcribe_vocabulary,
+                           .prices = std::move(*transcription_prices)});
   }
   if (config.HasSummary()) {
     p.summarizer = llm::MakeOpenAiSummarizer(*p.provider_http,
                                              {.base_url = config.openai_base_url,
                                               .api_key = config.openai_api_key,
                                               .model = config.summary_model,
-                                              .language = config.call_language});
+                                              .language = config.call_language,
+                                              .prices = std::move(*summary_prices)});
   }
   if (config.HasTelegram()) {
-    p.telegram = notify::MakeTelegramClient(
-        *p.provider_http,
-        {.api_base_url = config.telegram_api_base_url, .bot_token = config.telegram_bot_token});
+    p.telegram = MakeTelegram(config, *p.provider_http);
   }
 
   auto add = [&p](Stage stage, std::unique_ptr<pipeline::StageHandler> handler) {
@@ -82,6 +97,7 @@ Processing BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
   pipeline::DeliverSettings deliver{
       .telegram_target = {.chat_id = config.telegram_target_chat_id,
                           .thread_id = config.telegram_thread_id},
+      .telegram = {.transcript = TelegramTranscriptMode(config)},
       .message = {.public_url = config.public_url,
                   .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url)},
       .bitrix_request_timeout = config.bitrix24_timeout};

@@ -7,6 +7,7 @@
 #include "asr/transcriber.h"
 #include "llm/summarizer.h"
 #include "notify/telegram_client.h"
+#include "notify/telegram_delivery.h"
 #include "bitrix/user_names.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -29,7 +30,16 @@ struct Processing {
   pipeline::StageHandlers handlers;
 };
 
-Processing BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
-                           store::CallStore& store, const core::Clock& clock);
+// A configuration the clients refuse (a price table that does not parse) is kConfig.
+core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
+                                         store::CallStore& store, const core::Clock& clock);
+
+// The HTTP client for speech-to-text, summaries and Telegram (one connection pool for all).
+std::unique_ptr<net::HttpClient> MakeProviderHttpClient();
+// TELEGRAM_TRANSCRIPT as the delivery understands it.
+notify::TranscriptMode TelegramTranscriptMode(const core::Config& config);
+// The Telegram client for TELEGRAM_BOT_TOKEN over `http`, which must outlive it.
+std::unique_ptr<notify::TelegramClient> MakeTelegram(const core::Config& config,
+                                                     net::HttpClient& http);
 
 }  // namespace callbrief::app

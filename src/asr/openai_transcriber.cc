@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "asr/openai_error.h"
+#include "openai/error.h"
 #include "asr/transcriber.h"
 #include "asr/transcription_response.h"
 #include "core/redact.h"

@@ -3,12 +3,12 @@
 #include <map>
 
 #include "asr/transcriber.h"
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::asr {
 namespace {
 
-using bitrix::testing::FakeHttpClient;
+using net::testing::FakeHttpClient;
 using core::ErrorKind;
 
 constexpr char kKey[] = "sk-test-secret-key-123";

@@ -1,33 +1,17 @@
 #include "asr/price.h"
 
-#include <cctype>
-#include <charconv>
+#include <utility>
+
+#include "openai/price_list.h"
 
 namespace callbrief::asr {
 namespace {
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-std::optional<double> ParseAmount(std::string_view text) {
-  text = Trim(text);
-  double value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 0) {
-    return std::nullopt;
-  }
-  return value;
-}
+using openai::ParseAmount;
+using openai::TrimSpace;
 
 std::optional<TranscriptionPrice> ParseValue(std::string_view value) {
-  value = Trim(value);
+  value = TrimSpace(value);
   TranscriptionPrice price;
   if (value.ends_with("/min")) {
     auto amount = ParseAmount(value.substr(0, value.size() - 4));
@@ -72,35 +56,12 @@ TranscriptionPriceTable DefaultTranscriptionPrices() {
 
 core::Result<TranscriptionPriceTable> ParseTranscriptionPrices(std::string_view text,
                                                                TranscriptionPriceTable base) {
-  while (!text.empty()) {
-    std::size_t end = text.find_first_of(",;");
-    std::string_view entry = Trim(text.substr(0, end));
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    if (entry.empty()) continue;
-    std::size_t equals = entry.find('=');
-    std::string_view model = equals == std::string_view::npos ? "" : Trim(entry.substr(0, equals));
-    auto price = model.empty() ? std::nullopt : ParseValue(entry.substr(equals + 1));
-    if (!price) {
-      return core::Error::Config("speech-to-text price \"" + std::string(entry) +
-                                 "\": expected MODEL=USD/min or MODEL=IN:OUT/1M");
-    }
-    base[std::string(model)] = *price;
-  }
-  return base;
+  return openai::ParsePriceList(text, std::move(base), ParseValue, "speech-to-text price",
+                                "MODEL=USD/min or MODEL=IN:OUT/1M");
 }
 
 const TranscriptionPrice* FindPrice(const TranscriptionPriceTable& table, std::string_view model) {
-  if (auto exact = table.find(model); exact != table.end()) return &exact->second;
-  const TranscriptionPrice* best = nullptr;
-  std::size_t best_length = 0;
-  for (const auto& [name, price] : table) {
-    if (name.size() > best_length && model.size() > name.size() && model.starts_with(name) &&
-        model[name.size()] == '-') {
-      best = &price;
-      best_length = name.size();
-    }
-  }
-  return best;
+  return openai::FindModelEntry(table, model);
 }
 
 std::optional<double> EstimateCost(const TranscriptionPriceTable& table,

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::bitrix {
 namespace {
@@ -55,7 +55,7 @@ TEST(ParseStatisticRowTest, ARowWithoutIdOrCallIdIsRefused) {
 }
 
 TEST(FetchCallFactsTest, FiltersByCallIdAndIgnoresOtherRows) {
-  testing::FakeHttpClient http;
+  net::testing::FakeHttpClient http;
   auto other = StatisticRow();
   other["CALL_ID"] = "OTHER.1";
   http.Reply(200, nlohmann::json{{"result", {other, StatisticRow()}}}.dump());
@@ -69,7 +69,7 @@ TEST(FetchCallFactsTest, FiltersByCallIdAndIgnoresOtherRows) {
 }
 
 TEST(FetchCallFactsTest, AnUnknownCallIsNoRowNotAnError) {
-  testing::FakeHttpClient http;
+  net::testing::FakeHttpClient http;
   http.Reply(200, R"({"result":[],"total":0})");
   auto client = MakeRestClient(http, nullptr, {.webhook_url = "https://a.bitrix24.ru/rest/1/x/"});
   auto facts = FetchCallFacts(*client, "NOPE.1");
@@ -124,7 +124,7 @@ nlohmann::json RowWithId(int id) {
 }
 
 TEST(ListStatisticPageTest, AsksForRowsAfterTheCursorOldestFirstInFastMode) {
-  testing::FakeHttpClient http;
+  net::testing::FakeHttpClient http;
   http.Reply(200, nlohmann::json{{"result", {RowWithId(101), RowWithId(102)}}}.dump());
   auto client = MakeRestClient(http, nullptr, {.webhook_url = "https://a.bitrix24.ru/rest/1/x/"});
   auto page = ListStatisticPage(
@@ -143,7 +143,7 @@ TEST(ListStatisticPageTest, AsksForRowsAfterTheCursorOldestFirstInFastMode) {
 }
 
 TEST(ListStatisticPageTest, AFullPageIsNotTheLast) {
-  testing::FakeHttpClient http;
+  net::testing::FakeHttpClient http;
   nlohmann::json rows = nlohmann::json::array();
   for (int id = 1; id <= kStatisticPageSize; ++id) rows.push_back(RowWithId(id));
   http.Reply(200, nlohmann::json{{"result", rows}}.dump());
@@ -155,7 +155,7 @@ TEST(ListStatisticPageTest, AFullPageIsNotTheLast) {
 }
 
 TEST(ListStatisticPageTest, RowsAtOrBeforeTheCursorAreDroppedEvenIfThePortalSendsThem) {
-  testing::FakeHttpClient http;
+  net::testing::FakeHttpClient http;
   http.Reply(200, nlohmann::json{{"result", {RowWithId(5), RowWithId(7)}}}.dump());
   auto client = MakeRestClient(http, nullptr, {.webhook_url = "https://a.bitrix24.ru/rest/1/x/"});
   StatisticWindow window;

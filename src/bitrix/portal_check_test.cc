@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::bitrix {
 namespace {
 
 class PortalCheckTest : public ::testing::Test {
  protected:
-  testing::FakeHttpClient http_;
+  net::testing::FakeHttpClient http_;
   std::unique_ptr<RestClient> client_ =
       MakeRestClient(http_, nullptr, {.webhook_url = "https://a.bitrix24.ru/rest/1/x/"});
 };

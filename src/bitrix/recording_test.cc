@@ -6,13 +6,13 @@
 #include <fstream>
 #include <iterator>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::bitrix {
 namespace {
 
 using core::ErrorKind;
-using testing::FakeHttpClient;
+using net::testing::FakeHttpClient;
 
 constexpr const char* kCallId = "5E316880469A6376.1773306964.8740011";
 constexpr const char* kDownloadUrl =

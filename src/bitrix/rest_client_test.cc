@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::bitrix {
 namespace {
 
 using core::ErrorKind;
-using testing::FakeHttpClient;
+using net::testing::FakeHttpClient;
 
 constexpr const char* kWebhook = "https://acme.bitrix24.ru/rest/1/hookcode123/";
 

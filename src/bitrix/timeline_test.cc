@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::bitrix {
 namespace {
 
 using core::ErrorKind;
-using testing::FakeHttpClient;
+using net::testing::FakeHttpClient;
 
 constexpr const char* kWebhook = "https://portal.bitrix24.ru/rest/1/hook/";
 constexpr const char* kCallId = "5E316880469A6376.1773306964.8740011";

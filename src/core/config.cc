@@ -170,7 +170,29 @@ Status ReadEnums(const Environment& env, Config* config) {
   return Ok();
 }
 
+// The password in a URL's user information ("postgresql://user:PASSWORD@host/db"), or "".
+std::string_view DatabasePassword(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return {};
+  std::string_view user_info = authority.substr(0, at);
+  std::size_t colon = user_info.find(':');
+  if (colon == std::string_view::npos) return {};
+  return user_info.substr(colon + 1);
+}
+
 }  // namespace
+
+std::string DatabaseUrlForDisplay(std::string_view database_url) {
+  std::string_view password = DatabasePassword(database_url);
+  if (password.empty()) return std::string(database_url);
+  std::size_t at = static_cast<std::size_t>(password.data() - database_url.data());
+  return std::string(database_url.substr(0, at)) + "***" +
+         std::string(database_url.substr(at + password.size()));
+}
 
 std::string WebhookCode(std::string_view url) {
   size_t at = url.find("/rest/");
@@ -185,7 +207,8 @@ std::string WebhookCode(std::string_view url) {
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> secrets = {
       bitrix24_application_token, telegram_bot_token, openai_api_key,
-      transcribe_api_key,         admin_password,     WebhookCode(bitrix24_webhook_url)};
+      transcribe_api_key,         admin_password,     WebhookCode(bitrix24_webhook_url),
+      std::string(DatabasePassword(database_url))};
   std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
   return secrets;
 }
@@ -244,6 +267,15 @@ Result<Config> LoadConfig(const Environment& env) {
   ReadString(env, "ADMIN_PASSWORD", &c.admin_password);
   if (auto hosts = env.Get("RECORDING_HOSTS")) c.recording_hosts = SplitList(*hosts);
   if (auto words = env.Get("TRANSCRIBE_VOCABULARY")) c.transcribe_vocabulary = SplitList(*words);
+  ReadString(env, "TRANSCRIBE_PRICES", &c.transcribe_prices);
+  ReadString(env, "SUMMARY_PRICES", &c.summary_prices);
+  ReadString(env, "TELEGRAM_TRANSCRIPT", &c.telegram_transcript);
+  if (c.telegram_transcript != "off" && c.telegram_transcript != "inline" &&
+      c.telegram_transcript != "document" && c.telegram_transcript != "auto") {
+    return Invalid("TELEGRAM_TRANSCRIPT",
+                   fmt::format("must be off, inline, document or auto, got \"{}\"",
+                               c.telegram_transcript.substr(0, 16)));
+  }
   ReadString(env, "AUDIO_CHUNK_FORMAT", &c.audio_chunk_format);
   if (c.audio_chunk_format != "mp3" && c.audio_chunk_format != "opus" &&
       c.audio_chunk_format != "flac" && c.audio_chunk_format != "wav") {

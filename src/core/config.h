@@ -27,6 +27,7 @@ struct Config {
   std::string telegram_target_chat_id;  // A numeric id ("-100…") or "@channelname".
   std::optional<std::int64_t> telegram_thread_id;
   std::string telegram_api_base_url = "https://api.telegram.org";
+  std::string telegram_transcript = "auto";  // off, inline, document or auto.
 
   // Speech-to-text and summary providers (OpenAI-compatible).
   std::string openai_api_key;
@@ -41,6 +42,10 @@ struct Config {
   std::vector<std::string> transcribe_vocabulary;
   int transcribe_parallelism = 4;          // Chunks of one call sent at once.
   std::string audio_chunk_format = "mp3";  // mp3, opus, flac or wav.
+  // Price overrides, "MODEL=USD/min, MODEL=IN:OUT/1M" and "MODEL=IN:CACHED:OUT/1M"; checked
+  // when the clients are built (their formats belong to asr/ and llm/).
+  std::string transcribe_prices;
+  std::string summary_prices;
 
   // Which calls are worth processing.
   int min_call_duration_seconds = 10;
@@ -86,6 +91,9 @@ struct Config {
 // line that names the variable and says what is expected, without echoing secrets. Missing
 // credentials are not errors: the service starts and reports them (doctor, UI).
 Result<Config> LoadConfig(const Environment& env);
+
+// DATABASE_URL as it may be shown (logs, doctor, UI): the password replaced by "***".
+std::string DatabaseUrlForDisplay(std::string_view database_url);
 
 // The secret part of a Bitrix24 inbound webhook URL (`CODE` in …/rest/USER/CODE/), or "" if the
 // URL has no such part.

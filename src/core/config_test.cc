@@ -27,6 +27,8 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedTable) {
   EXPECT_EQ(c->openai_base_url, "https://api.openai.com/v1");
   EXPECT_EQ(c->telegram_api_base_url, "https://api.telegram.org");
   EXPECT_EQ(c->log_format, LogFormat::kText);
+  EXPECT_EQ(c->telegram_transcript, "auto");
+  EXPECT_EQ(c->transcribe_prices, "");
   EXPECT_FALSE(c->telegram_thread_id.has_value());
 }
 
@@ -87,6 +89,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"RECORDING_MAX_MB", "0", "RECORDING_MAX_MB: must be a whole number from 1 to 4096"},
            {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
            {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
+           {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
            {"LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"},
@@ -146,13 +149,21 @@ TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
                  {"BITRIX24_APPLICATION_TOKEN", "apptoken1"},
                  {"TELEGRAM_BOT_TOKEN", "123456:AAE-token"},
                  {"OPENAI_API_KEY", "sk-test"},
-                 {"ADMIN_PASSWORD", "hunter22"}});
+                 {"ADMIN_PASSWORD", "hunter22"},
+                 {"DATABASE_URL", "postgresql://callbrief:pg-pass-7@db:5432/callbrief"}});
   ASSERT_TRUE(c.ok());
   auto secrets = c->Secrets();
   for (std::string expected :
-       {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22"}) {
+       {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22", "pg-pass-7"}) {
     EXPECT_NE(std::find(secrets.begin(), secrets.end(), expected), secrets.end()) << expected;
   }
+}
+
+TEST(ConfigTest, TheDatabaseUrlIsShownWithoutItsPassword) {
+  EXPECT_EQ(DatabaseUrlForDisplay("postgresql://cb:s3cret@db.internal:5432/calls?sslmode=require"),
+            "postgresql://cb:***@db.internal:5432/calls?sslmode=require");
+  EXPECT_EQ(DatabaseUrlForDisplay("postgres://cb@db/calls"), "postgres://cb@db/calls");
+  EXPECT_EQ(DatabaseUrlForDisplay("sqlite://data/callbrief.db"), "sqlite://data/callbrief.db");
 }
 
 TEST(ConfigTest, WebhookCodeIsThePartAfterTheUserId) {

@@ -65,28 +65,29 @@ class LineFormatter final : public spdlog::formatter {
   LogFormat format_;
 };
 
-// Writes formatted lines to stdout. Formatting (redaction included) happens on the logging thread
+// Writes formatted lines to a stream (stdout). Formatting (redaction included) happens on the logging thread
 // outside the lock; only the write is serialized. spdlog's own sinks format inside their lock,
 // which made every request thread queue behind one mutex under load.
-class StdoutLineSink final : public spdlog::sinks::sink {
+class LineSink final : public spdlog::sinks::sink {
  public:
-  explicit StdoutLineSink(LogFormat format) : formatter_(format) {}
+  LineSink(LogFormat format, std::FILE* stream) : formatter_(format), stream_(stream) {}
 
   void log(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t line;
     formatter_.format(msg, line);  // LineFormatter keeps no state between calls: thread-safe.
     std::lock_guard lock(mutex_);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fwrite(line.data(), 1, line.size(), stream_);
   }
   void flush() override {
     std::lock_guard lock(mutex_);
-    std::fflush(stdout);
+    std::fflush(stream_);
   }
   void set_pattern(const std::string&) override {}
   void set_formatter(std::unique_ptr<spdlog::formatter>) override {}
 
  private:
   LineFormatter formatter_;
+  std::FILE* const stream_;
   std::mutex mutex_;
 };
 
@@ -104,12 +105,15 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format) {
   return std::make_unique<LineFormatter>(format);
 }
 
+std::shared_ptr<spdlog::sinks::sink> MakeLineSink(LogFormat format, std::FILE* stream) {
+  return std::make_shared<LineSink>(format, stream);
+}
+
 void InitLogging(LogFormat format, std::string_view level,
                  std::shared_ptr<spdlog::sinks::sink> sink) {
-  bool to_stdout = !sink;
-  if (to_stdout) sink = std::make_shared<StdoutLineSink>(format);
-  auto logger = std::make_shared<spdlog::logger>("callbrief", std::move(sink));
-  if (!to_stdout) logger->set_formatter(MakeLogFormatter(format));
+  if (!sink) sink = MakeLineSink(format, stdout);
+  auto logger = std::make_shared<spdlog::logger>("callbrief", sink);
+  logger->set_formatter(MakeLogFormatter(format));  // LineSink formats by itself and ignores it.
   logger->set_level(spdlog::level::from_str(std::string(level)));
   // Warnings and errors leave at once; routine lines are flushed every second, because a
   // write(2) per line under the sink's lock cost a fifth of the webhook throughput. A crash can

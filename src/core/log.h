@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +11,10 @@
 #include "core/config.h"
 
 namespace callbrief::core {
+
+// The sink InitLogging uses by default, writing to `stream` (stdout; stderr for commands whose
+// stdout is their result, like `callbrief process`).
+std::shared_ptr<spdlog::sinks::sink> MakeLineSink(LogFormat format, std::FILE* stream);
 
 // Sets up the default spdlog logger: one line per event to stdout (what Render, systemd and Docker
 // collect), as text or JSON, at `level`. Every line passes through GlobalRedactor(), and lines

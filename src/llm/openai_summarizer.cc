@@ -7,7 +7,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "asr/openai_error.h"
+#include "openai/error.h"
 #include "llm/prompt.h"
 #include "llm/summarizer.h"
 #include "net/http_error.h"

@@ -1,13 +1,13 @@
 #include <gtest/gtest.h>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 #include "llm/prompt.h"
 #include "llm/summarizer.h"
 
 namespace callbrief::llm {
 namespace {
 
-using bitrix::testing::FakeHttpClient;
+using net::testing::FakeHttpClient;
 using core::ErrorKind;
 using json = nlohmann::json;
 

@@ -3,12 +3,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::notify {
 namespace {
 
-using bitrix::testing::FakeHttpClient;
+using net::testing::FakeHttpClient;
 using core::ErrorKind;
 using json = nlohmann::json;
 

@@ -284,6 +284,38 @@ std::size_t VisibleUtf16Length(std::string_view html) {
   return units;
 }
 
+std::string PlainTextFromHtml(std::string_view html) {
+  std::string out;
+  std::string pending_href;  // Of the open <a>, printed after its text.
+  for (std::size_t pos = 0; pos < html.size();) {
+    Token token = NextToken(html, pos);
+    pos += token.text.size();
+    if (token.kind == Token::kOpenTag && token.tag_name == "a") {
+      std::size_t href = token.text.find("href=\"");
+      if (href != std::string_view::npos) {
+        std::string_view rest = token.text.substr(href + 6);
+        pending_href = rest.substr(0, rest.find('"'));
+      }
+    } else if (token.kind == Token::kCloseTag && token.tag_name == "a") {
+      if (!pending_href.empty()) out += " (" + PlainTextFromHtml(pending_href) + ")";
+      pending_href.clear();
+    } else if (token.kind == Token::kText) {
+      if (token.text == "&lt;") {
+        out += '<';
+      } else if (token.text == "&gt;") {
+        out += '>';
+      } else if (token.text == "&amp;") {
+        out += '&';
+      } else if (token.text == "&quot;") {
+        out += '"';
+      } else {
+        out += token.text;
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> SplitTelegramHtml(std::string_view html, std::size_t max_units) {
   Splitter splitter(max_units);
   std::size_t start = 0;

@@ -35,6 +35,10 @@ std::string EscapeHtml(std::string_view text);
 // one unit. Pure.
 std::size_t VisibleUtf16Length(std::string_view html);
 
+// What a person reads in `html` we produced, as plain text for a terminal: tags dropped, a link
+// shown as "text (href)", entities decoded. Pure.
+std::string PlainTextFromHtml(std::string_view html);
+
 // Splits well-formed `html` (tags closed in order, no '<' or '>' outside tags) into parts of at
 // most `max_units` visible UTF-16 units as FormatTelegramMessages describes. Blank lines at the
 // edges of a part are dropped. Pure.

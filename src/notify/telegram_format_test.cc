@@ -231,3 +231,17 @@ TEST(TelegramFormatTest, EscapeHtmlEscapesTheFourCharacters) {
 
 }  // namespace
 }  // namespace callbrief::notify
+
+namespace callbrief::notify {
+namespace {
+
+TEST(PlainTextFromHtmlTest, DropsTagsDecodesEntitiesAndShowsLinkTargets) {
+  EXPECT_EQ(PlainTextFromHtml("<b>📞 Входящий звонок</b>\n• От: +7 &lt;скрыт&gt; &amp; Co"),
+            "📞 Входящий звонок\n• От: +7 <скрыт> & Co");
+  EXPECT_EQ(PlainTextFromHtml(R"(<a href="https://a.test/crm?x=1&amp;y=2">ООО «Ромашка»</a>)"),
+            "ООО «Ромашка» (https://a.test/crm?x=1&y=2)");
+  EXPECT_EQ(PlainTextFromHtml("<blockquote expandable>текст</blockquote>"), "текст");
+}
+
+}  // namespace
+}  // namespace callbrief::notify

@@ -141,6 +141,17 @@ core::Status DeliverStage::DeliverTimeline(const store::CallDetails& details,
                                            const notify::CallMessage& message,
                                            store::Delivery delivery) {
   const store::CallRecord& call = details.call;
+  auto skip_unbound = [&] {
+    spdlog::info("Call {} is bound to no CRM entity: no timeline comment", call.bitrix_call_id);
+    delivery.status = "skipped";
+    delivery.last_error = "the call is bound to no CRM entity";
+    return Save(details, delivery);
+  };
+  const bool bound = (!call.crm_entity_type.empty() && call.crm_entity_id.has_value()) ||
+                     call.crm_activity_id.has_value();
+  // Decided before asking for the portal, so a call with nothing to comment on never waits for
+  // BITRIX24_WEBHOOK_URL (`callbrief process --deliver` on a local file).
+  if (!bound) return skip_unbound();
   if (rest_ == nullptr) {
     return core::Error::Config(
         "BITRIX24_WEBHOOK_URL is not set: callbrief cannot comment on the CRM timeline");
@@ -152,12 +163,7 @@ core::Status DeliverStage::DeliverTimeline(const store::CallDetails& details,
   facts.crm_activity_id = call.crm_activity_id;
   auto target = bitrix::ChooseTimelineTarget(*rest_, facts);
   if (!target.ok()) return target.error();
-  if (!target->has_value()) {
-    spdlog::info("Call {} is bound to no CRM entity: no timeline comment", call.bitrix_call_id);
-    delivery.status = "skipped";
-    delivery.last_error = "the call is bound to no CRM entity";
-    return Save(details, delivery);
-  }
+  if (!target->has_value()) return skip_unbound();
 
   // Recorded before the request: if this process dies during it, the next attempt knows the
   // outcome is unknown and looks for the comment before adding another — but only once the

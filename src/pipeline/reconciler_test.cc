@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "bitrix/fake_http_client.h"
+#include "net/fake_http_client.h"
 #include "store/sqlite_store.h"
 #include "store/test_support.h"
 
@@ -33,7 +33,7 @@ class ReconcilerTest : public ::testing::Test {
 
   store::testing::TempDir dir_;
   std::unique_ptr<store::CallStore> store_;
-  bitrix::testing::FakeHttpClient http_;
+  net::testing::FakeHttpClient http_;
   std::unique_ptr<bitrix::RestClient> client_ =
       bitrix::MakeRestClient(http_, nullptr, {.webhook_url = "https://a.bitrix24.ru/rest/1/x/"});
   std::unique_ptr<Reconciler> reconciler_;
@@ -108,7 +108,7 @@ TEST(ImportStatisticTest, DryRunCountsWithoutWriting) {
   store::testing::TempDir dir;
   auto store = store::OpenSqliteStore({.path = dir.File("d.db")});
   ASSERT_TRUE(store.ok());
-  bitrix::testing::FakeHttpClient http;
+  net::testing::FakeHttpClient http;
   http.Reply(200, Page({Row(7, "DRY.7")}));
   auto client =
       bitrix::MakeRestClient(http, nullptr, {.webhook_url = "https://a.bitrix24.ru/rest/1/x/"});

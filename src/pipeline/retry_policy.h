@@ -6,10 +6,11 @@
 
 namespace callbrief::pipeline {
 
-// How a failed stage is tried again. The defaults give a transient fault about 20 minutes of
-// retries (2 s, 4 s, … capped at 10 min) before the call is marked failed.
+// How a failed stage is tried again. The defaults ride out a provider outage of 20–35 minutes:
+// waits of 2 s, 4 s, … 512 s, then 10 min (each jittered into its upper half) between 12 tries
+// before the call is marked failed — and a failed call can always be retried from the UI or CLI.
 struct RetryPolicy {
-  int max_attempts = 8;  // Failed tries of one stage before it gives up (rate limits get 3×).
+  int max_attempts = 12;  // Failed tries of one stage before it gives up (rate limits get 3×).
   std::chrono::milliseconds first_delay = std::chrono::seconds(2);
   std::chrono::milliseconds max_delay = std::chrono::minutes(10);
   // A call waiting for its configuration is looked at again this often (and at every start-up).

@@ -80,7 +80,7 @@ TEST_F(PostgresServiceTest, MigrateThenDoctorReportTheDatabaseWithoutItsPassword
 
   bool database_ok = false;
   for (const std::string& line : SplitLines(service.Stdout())) {
-    if (line.find("database:") != std::string::npos) {
+    if (line.find("Database:") != std::string::npos) {
       database_ok = line.find("opens and answers") != std::string::npos;
     }
   }

@@ -95,7 +95,9 @@ TEST(WebhookEndpointTest, StoredCallCarriesTheFieldsOfTheEvent) {
   EXPECT_EQ(call["failed_code"], "200");
   EXPECT_EQ(call["failed_reason"], "Success call");
   EXPECT_EQ(call["crm"]["activity_id"], 7953);
-  EXPECT_EQ(call["stage"], "received");
+  // A worker is woken by the event at once; with no BITRIX24_WEBHOOK_URL here it may already have
+  // moved the call to resolve, where it waits for that setting.
+  EXPECT_TRUE(call["stage"] == "received" || call["stage"] == "resolve") << call["stage"];
   ASSERT_EQ(call["events"].size(), 1u) << call;
   EXPECT_EQ(call["events"][0]["event"], "ONVOXIMPLANTCALLEND");
   EXPECT_EQ(call["events"][0]["remote_addr"], "127.0.0.1");

@@ -1,4 +1,4 @@
-#include "asr/openai_error.h"
+#include "openai/error.h"
 
 #include <gtest/gtest.h>
 

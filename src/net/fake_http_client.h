@@ -9,7 +9,7 @@
 
 #include "net/http_client.h"
 
-namespace callbrief::bitrix::testing {
+namespace callbrief::net::testing {
 
 // An HttpClient that answers from a script and records what it was asked, for unit tests of
 // protocol code. Integration tests use the Bitrix24 emulator over real HTTP instead.
@@ -111,4 +111,4 @@ class FakeHttpClient final : public net::HttpClient {
   std::vector<DownloadCall> downloads_;
 };
 
-}  // namespace callbrief::bitrix::testing
+}  // namespace callbrief::net::testing

@@ -10,7 +10,7 @@
 #include "net/http_client.h"
 
 // How OpenAI-compatible servers report failures, shared by the speech-to-text (asr) and summary
-// (llm) clients. Lives beside asr because both providers speak the same protocol; nothing here
+// (llm) clients and `callbrief doctor`. Both providers speak the same protocol; nothing here
 // knows about either.
 namespace callbrief::openai {
 

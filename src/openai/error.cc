@@ -1,4 +1,4 @@
-#include "asr/openai_error.h"
+#include "openai/error.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,0 +1,231 @@
+#include "app/checks.h"
+
+#include <cstdio>
+#include <memory>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "app/bitrix_access.h"
+#include "app/processing.h"
+#include "bitrix/portal_check.h"
+#include "core/redact.h"
+#include "openai/model_check.h"
+
+namespace callbrief::app {
+namespace {
+
+class Checks {
+ public:
+  void Ok(std::string_view name, std::string message) {
+    Add(name, CheckOutcome::kOk, std::move(message));
+  }
+  void Warn(std::string_view name, std::string message) {
+    Add(name, CheckOutcome::kWarning, std::move(message));
+  }
+  void Fail(std::string_view name, std::string message) {
+    Add(name, CheckOutcome::kFailed, std::move(message));
+  }
+  std::vector<CheckResult> Take() { return std::move(results_); }
+
+ private:
+  void Add(std::string_view name, CheckOutcome outcome, std::string message) {
+    results_.push_back({std::string(name), outcome, core::Redact(message)});
+  }
+  std::vector<CheckResult> results_;
+};
+
+void CheckDatabase(const core::Config& config, const CheckTargets& targets, Checks& checks) {
+  constexpr std::string_view kName = "Database";
+  const std::string url = core::DatabaseUrlForDisplay(config.database_url);
+  store::CallStore* store = targets.store;
+  if (store == nullptr) {
+    return checks.Fail(kName, url + " could not be opened: " + targets.store_error);
+  }
+  if (auto ping = store->Ping(); !ping) return checks.Fail(kName, ping.error().message);
+  checks.Ok(kName, url + " opens and answers");
+}
+
+void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, Checks& checks) {
+  constexpr std::string_view kName = "Bitrix24";
+  if (rest == nullptr) {
+    return checks.Fail(kName,
+                       "BITRIX24_WEBHOOK_URL is not set: create an inbound webhook in Bitrix24 "
+                       "(scopes telephony, crm, user, disk) and put its URL here");
+  }
+  auto check = bitrix::CheckPortal(*rest);
+  if (!check) return checks.Fail(kName, check.error().message);
+  checks.Ok(kName, "the webhook answers as " +
+                       (check->user_name.empty() ? std::string("its user") : check->user_name));
+  auto problems = check->Problems();
+  for (const auto& problem : problems) checks.Fail(kName, problem);
+  if (problems.empty()) checks.Ok(kName, "administrator, scopes and call history are in order");
+  if (config.bitrix24_application_token.empty()) {
+    checks.Warn(kName,
+                "BITRIX24_APPLICATION_TOKEN is not set: anyone who knows the handler URL can post "
+                "events; copy the outbound webhook's application token into it");
+  }
+}
+
+void CheckTelegram(const core::Config& config, notify::TelegramClient* telegram, Checks& checks) {
+  constexpr std::string_view kName = "Telegram";
+  if (telegram == nullptr) {
+    return checks.Fail(kName,
+                       "TELEGRAM_BOT_TOKEN and TELEGRAM_TARGET_CHAT_ID must both be set (a bot "
+                       "from @BotFather, and the chat it posts to)");
+  }
+  auto bot = telegram->GetMe();
+  if (!bot) return checks.Fail(kName, bot.error().message);
+  checks.Ok(kName, "the bot is @" + bot->username);
+  notify::ChatTarget target{.chat_id = config.telegram_target_chat_id,
+                            .thread_id = config.telegram_thread_id};
+  auto access = telegram->CheckChat(target);
+  if (!access) return checks.Fail(kName, access.error().message);
+  std::string chat = fmt::format("{} \"{}\"", access->type, access->title);
+  if (!access->can_post) return checks.Fail(kName, chat + ": " + access->problem);
+  checks.Ok(kName, "the bot may post to the " + chat);
+  if (config.telegram_thread_id && !access->is_forum) {
+    checks.Fail(kName, "TELEGRAM_THREAD_ID is set but the " + chat +
+                           " has no topics: remove TELEGRAM_THREAD_ID or enable topics");
+  }
+}
+
+struct ProviderSettings {
+  std::string_view name;
+  const std::string& base_url;
+  const std::string& api_key;
+  openai::ErrorSettings errors;
+};
+
+void CheckProvider(net::HttpClient& http, const ProviderSettings& provider,
+                   const core::Clock& clock, Checks& checks) {
+  auto check = openai::CheckModel(http, provider.base_url, provider.api_key, provider.errors,
+                                  clock.Now());
+  if (!check) return checks.Fail(provider.name, check.error().message);
+  if (!check->has_model_list) {
+    return checks.Warn(provider.name,
+                       provider.base_url + " answers but has no model list: " +
+                           provider.errors.api_key_setting + " and " +
+                           provider.errors.model_setting + " are checked by the first call");
+  }
+  if (!check->model_listed) {
+    return checks.Warn(
+        provider.name,
+        fmt::format("{} accepts the key, but \"{}\" is not among its {} models: check {}",
+                    provider.base_url, provider.errors.model, check->models,
+                    provider.errors.model_setting));
+  }
+  checks.Ok(provider.name, fmt::format("{} accepts the key and offers {}", provider.base_url,
+                                       provider.errors.model));
+}
+
+void CheckProviders(const core::Config& config, net::HttpClient* http, const core::Clock& clock,
+                    Checks& checks) {
+  if (!config.HasTranscription()) {
+    checks.Fail("Speech-to-text",
+                "OPENAI_API_KEY (or TRANSCRIBE_API_KEY with TRANSCRIBE_BASE_URL) is not set");
+  } else if (http != nullptr) {
+    CheckProvider(*http,
+                  {.name = "Speech-to-text",
+                   .base_url = config.transcribe_base_url,
+                   .api_key = config.transcribe_api_key,
+                   .errors = {.api_key_setting = "TRANSCRIBE_API_KEY (or OPENAI_API_KEY)",
+                              .base_url_setting = "TRANSCRIBE_BASE_URL (or OPENAI_BASE_URL)",
+                              .model_setting = "TRANSCRIBE_MODEL",
+                              .model = config.transcribe_model,
+                              .secret = config.transcribe_api_key}},
+                  clock, checks);
+  }
+  if (!config.HasSummary()) {
+    checks.Fail("Summary", "OPENAI_API_KEY is not set");
+  } else if (http != nullptr) {
+    CheckProvider(*http,
+                  {.name = "Summary",
+                   .base_url = config.openai_base_url,
+                   .api_key = config.openai_api_key,
+                   .errors = {.api_key_setting = "OPENAI_API_KEY",
+                              .base_url_setting = "OPENAI_BASE_URL",
+                              .model_setting = "SUMMARY_MODEL",
+                              .model = config.summary_model,
+                              .secret = config.openai_api_key}},
+                  clock, checks);
+  }
+}
+
+std::string_view OutcomeName(CheckOutcome outcome) {
+  switch (outcome) {
+    case CheckOutcome::kOk:
+      return "ok";
+    case CheckOutcome::kWarning:
+      return "warning";
+    case CheckOutcome::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+}  // namespace
+
+std::vector<CheckResult> RunChecks(const core::Config& config, const CheckTargets& targets,
+                                   const core::Clock& clock) {
+  Checks checks;
+  CheckDatabase(config, targets, checks);
+  CheckBitrix(config, targets.bitrix, checks);
+  CheckTelegram(config, targets.telegram, checks);
+  CheckProviders(config, targets.provider_http, clock, checks);
+  return checks.Take();
+}
+
+nlohmann::json ChecksToJson(const std::vector<CheckResult>& checks, core::TimePoint checked_at) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const CheckResult& check : checks) {
+    rows.push_back({{"name", check.name},
+                    {"ok", check.outcome == CheckOutcome::kOk},
+                    {"status", OutcomeName(check.outcome)},
+                    {"message", check.message}});
+  }
+  return {{"checks", std::move(rows)}, {"checked_at", core::ToUnixMillis(checked_at)}};
+}
+
+CachedChecks::CachedChecks(std::function<std::vector<CheckResult>()> run,
+                           const core::Clock& clock, std::chrono::seconds max_age)
+    : run_(std::move(run)), clock_(clock), max_age_(max_age) {}
+
+nlohmann::json CachedChecks::Report() {
+  std::lock_guard lock(mutex_);
+  core::TimePoint now = clock_.Now();
+  if (!checked_at_ || now - *checked_at_ >= max_age_) {
+    report_ = ChecksToJson(run_(), now);
+    checked_at_ = now;
+  }
+  return report_;
+}
+
+int RunDoctor(const core::Config& config) {
+  auto store = store::OpenStore(config.database_url, /*migrate=*/false);
+  BitrixAccess bitrix;
+  if (config.HasBitrix()) bitrix = MakeBitrixAccess(config);
+  std::unique_ptr<net::HttpClient> provider_http = MakeProviderHttpClient();
+  std::unique_ptr<notify::TelegramClient> telegram =
+      config.HasTelegram() ? MakeTelegram(config, *provider_http) : nullptr;
+
+  std::vector<CheckResult> checks =
+      RunChecks(config,
+                {.store = store.ok() ? store->get() : nullptr,
+                 .store_error = store.ok() ? std::string() : store.error().message,
+                 .bitrix = bitrix.rest.get(),
+                 .telegram = telegram.get(),
+                 .provider_http = provider_http.get()},
+                core::SystemClock::Instance());
+  bool failed = false;
+  for (const CheckResult& check : checks) {
+    const char* mark = check.outcome == CheckOutcome::kOk        ? "✅"
+                       : check.outcome == CheckOutcome::kWarning ? "⚠️ "
+                                                                 : "❌";
+    std::printf("%s %s: %s\n", mark, check.name.c_str(), check.message.c_str());
+    failed = failed || check.outcome == CheckOutcome::kFailed;
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace callbrief::app

@@ -1,0 +1,122 @@
+// The operator's commands against the three emulators: `doctor` (and the status page, which shows
+// the same checks) and `process FILE`, which runs a local recording through the stages.
+
+#include <filesystem>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "e2e/e2e_support.h"
+
+namespace callbrief::testing {
+namespace {
+
+using nlohmann::json;
+
+class CommandsE2eTest : public PipelineE2eTest {
+ protected:
+  // The synthesized two-party dialogue, copied into the service's work directory.
+  static std::string WriteDialogue(const ServiceProcess& service) {
+    service.WriteFile("call.mp3", FixtureBytes("dialogue_stereo.mp3"));
+    return "call.mp3";
+  }
+};
+
+TEST_F(CommandsE2eTest, DoctorChecksEveryProviderWithoutSpendingAnything) {
+  ServiceProcess service(Env({{"BITRIX24_APPLICATION_TOKEN", "app-token-1"}}));
+  ASSERT_EQ(service.RunToExit({"migrate"}), ExitedWith(0)) << service.Log();
+  ASSERT_EQ(service.RunToExit({"doctor"}), ExitedWith(0)) << service.Log();
+  const std::string out = service.Stdout();
+  for (const char* line :
+       {"✅ Database: sqlite://data/callbrief.db opens and answers", "✅ Bitrix24: the webhook answers as",
+        "✅ Telegram: the bot is @", "✅ Telegram: the bot may post to the supergroup \"Звонки\"",
+        "✅ Speech-to-text: ", "✅ Summary: "}) {
+    EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
+  }
+  EXPECT_EQ(out.find("❌"), std::string::npos) << out;
+  EXPECT_TRUE(telegram_.Messages().empty()) << "doctor must not post to the chat";
+  for (const auto& request : openai_.Requests()) {
+    EXPECT_EQ(request.path, "/v1/models") << "doctor must not spend tokens or audio";
+  }
+}
+
+TEST_F(CommandsE2eTest, DoctorSaysWhichVariableToFixAndNeverShowsTheSecret) {
+  ServiceProcess service(
+      Env({{"OPENAI_API_KEY", "sk-wrong-key-9876"}, {"TELEGRAM_TARGET_CHAT_ID", "-100999"}}));
+  EXPECT_EQ(service.RunToExit({"doctor"}), ExitedWith(1));
+  const std::string out = service.Stdout();
+  EXPECT_NE(out.find("❌ Summary: "), std::string::npos) << out;
+  EXPECT_NE(out.find("OPENAI_API_KEY"), std::string::npos) << out;
+  EXPECT_NE(out.find("❌ Telegram: "), std::string::npos) << out;
+  EXPECT_NE(out.find("TELEGRAM_TARGET_CHAT_ID"), std::string::npos) << out;
+  EXPECT_EQ(service.Log().find("sk-wrong-key-9876"), std::string::npos) << service.Log();
+  EXPECT_EQ(service.Log().find(telegram_.Token()), std::string::npos) << service.Log();
+}
+
+TEST_F(CommandsE2eTest, TheStatusPageShowsTheDoctorsChecks) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  auto res = service.Client().Get("/api/status");
+  ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+  json status = json::parse(res->body);
+  std::map<std::string, bool> ok;
+  for (const json& check : status["report"]["checks"]) {
+    ok[check["name"]] = ok.contains(check["name"]) ? ok[check["name"]] && check["ok"].get<bool>()
+                                                    : check["ok"].get<bool>();
+  }
+  for (const char* name : {"Database", "Telegram", "Speech-to-text", "Summary"}) {
+    EXPECT_TRUE(ok[name]) << name << "\n" << status.dump(2);
+  }
+  EXPECT_EQ(status["webhook_url"], "https://calls.example.com/api/bitrix-webhook/call-finished");
+}
+
+TEST_F(CommandsE2eTest, ProcessPrintsTheTelegramMessageOfALocalRecordingAndStoresNothing) {
+  ServiceProcess service(Env());
+  const std::string file = WriteDialogue(service);
+  ASSERT_EQ(service.RunToExit({"process", file, "--from", "+79001234567", "--to", "+74950000000",
+                               "--direction", "incoming"}),
+            ExitedWith(0))
+      << service.Log();
+  const std::string out = service.Stdout();
+  EXPECT_EQ(out.rfind("📞 Входящий звонок", 0), 0u) << out;
+  for (const char* block : {"• От: +79001234567", "• Кому: +74950000000", "📝 Саммари:",
+                            "📊 Тон разговора: "}) {
+    EXPECT_NE(out.find(block), std::string::npos) << block << "\n" << out;
+  }
+  EXPECT_EQ(out.find("<b>"), std::string::npos) << "plain text expected:\n" << out;
+  EXPECT_NE(service.Stderr().find("✅ Transcription completed"), std::string::npos)
+      << service.Stderr();
+  EXPECT_TRUE(telegram_.Messages().empty());
+  EXPECT_FALSE(std::filesystem::exists(service.DatabasePath()))
+      << "process must not touch the service's database";
+}
+
+TEST_F(CommandsE2eTest, ProcessDeliverSendsOneMessage) {
+  ServiceProcess service(Env());
+  const std::string file = WriteDialogue(service);
+  ASSERT_EQ(service.RunToExit({"process", file, "--direction", "outgoing", "--deliver"}),
+            ExitedWith(0))
+      << service.Log();
+  auto messages = TelegramMessages();
+  ASSERT_EQ(messages.size(), 1u) << service.Log();
+  EXPECT_EQ(messages[0].text.rfind("📞 Исходящий звонок", 0), 0u) << messages[0].text;
+  EXPECT_TRUE(portal_.Requests().empty()) << "a local file belongs to no CRM entity";
+}
+
+TEST_F(CommandsE2eTest, ProcessStopsAtOnceOnAConfigurationError) {
+  ServiceProcess service(Env({{"OPENAI_API_KEY", "sk-wrong-key-9876"}}));
+  const std::string file = WriteDialogue(service);
+  EXPECT_EQ(service.RunToExit({"process", file}), ExitedWith(2)) << service.Log();
+  EXPECT_NE(service.Stderr().find("OPENAI_API_KEY"), std::string::npos) << service.Stderr();
+  EXPECT_EQ(service.Log().find("sk-wrong-key-9876"), std::string::npos) << service.Log();
+}
+
+TEST_F(CommandsE2eTest, ProcessRefusesAFileThatIsNotAudio) {
+  ServiceProcess service(Env());
+  service.WriteFile("notes.mp3", "this is not audio at all");
+  EXPECT_EQ(service.RunToExit({"process", "notes.mp3"}), ExitedWith(1)) << service.Log();
+  EXPECT_FALSE(service.Stderr().empty());
+}
+
+}  // namespace
+}  // namespace callbrief::testing
