@@ -100,7 +100,8 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
       .telegram = {.transcript = TelegramTranscriptMode(config)},
       .message = {.public_url = config.public_url,
                   .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url)},
-      .bitrix_request_timeout = config.bitrix24_timeout};
+      .bitrix_request_timeout = config.bitrix24_timeout,
+      .attach_transcript = config.bitrix24_attach_transcript};
   add(Stage::kDeliver, std::make_unique<pipeline::DeliverStage>(p.telegram.get(), rest, store,
                                                                 clock, std::move(deliver)));
   return p;

@@ -32,6 +32,19 @@ Status ReadInt(const Environment& env, std::string_view name, std::int64_t min, 
   return Ok();
 }
 
+Status ReadBool(const Environment& env, std::string_view name, bool* out) {
+  auto raw = env.Get(name);
+  if (!raw) return Ok();
+  if (*raw == "true" || *raw == "1" || *raw == "yes" || *raw == "on") {
+    *out = true;
+  } else if (*raw == "false" || *raw == "0" || *raw == "no" || *raw == "off" || raw->empty()) {
+    *out = false;
+  } else {
+    return Invalid(name, fmt::format("must be true or false, got \"{}\"", raw->substr(0, 16)));
+  }
+  return Ok();
+}
+
 void ReadString(const Environment& env, std::string_view name, std::string* out) {
   if (auto raw = env.Get(name)) *out = *raw;
 }
@@ -229,6 +242,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "HTTP_THREADS", 4, 1024, &c.http_threads),
       ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
+      ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
   };
   for (const Status& step : steps) {
     if (!step) return step.error();

@@ -21,6 +21,7 @@ struct Config {
   std::string bitrix24_webhook_url;  // Normalised to end with '/'; empty when not configured.
   std::string bitrix24_application_token;
   std::chrono::seconds bitrix24_timeout{60};  // One REST request; Bitrix24 cuts at 60 s anyway.
+  bool bitrix24_attach_transcript = false;  // Also put the transcript on the call's card.
 
   // Telegram.
   std::string telegram_bot_token;

@@ -89,6 +89,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"RECORDING_MAX_MB", "0", "RECORDING_MAX_MB: must be a whole number from 1 to 4096"},
            {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
            {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
+           {"BITRIX24_ATTACH_TRANSCRIPT", "maybe", "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
            {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
@@ -156,6 +157,16 @@ TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
   for (std::string expected :
        {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22", "pg-pass-7"}) {
     EXPECT_NE(std::find(secrets.begin(), secrets.end(), expected), secrets.end()) << expected;
+  }
+}
+
+TEST(ConfigTest, SwitchesTakeTheUsualSpellings) {
+  EXPECT_FALSE(Load({})->bitrix24_attach_transcript);
+  for (const char* on : {"true", "1", "yes", "on"}) {
+    EXPECT_TRUE(Load({{"BITRIX24_ATTACH_TRANSCRIPT", on}})->bitrix24_attach_transcript) << on;
+  }
+  for (const char* off : {"false", "0", "no", "off", ""}) {
+    EXPECT_FALSE(Load({{"BITRIX24_ATTACH_TRANSCRIPT", off}})->bitrix24_attach_transcript) << off;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bitrix/call_facts.h"
+#include "bitrix/call_transcript.h"
 #include "bitrix/timeline.h"
 #include "notify/timeline_format.h"
 
@@ -15,6 +16,7 @@ using nlohmann::json;
 
 constexpr std::string_view kTelegram = "telegram";
 constexpr std::string_view kTimeline = "bitrix_timeline";
+constexpr std::string_view kCardTranscript = "bitrix_transcript";
 // Beyond the request timeout, for clocks and queues between us and Bitrix24.
 constexpr std::int64_t kSettleMarginMs = 2000;
 
@@ -75,13 +77,73 @@ core::Result<StageResult> DeliverStage::Run(const store::CallDetails& details) {
   if (store::Delivery d = Find(details, kTelegram); !Finished(d)) {
     telegram = DeliverTelegram(details, *message, std::move(d));
   }
+  core::Status card = core::Ok();
+  if (settings_.attach_transcript) {
+    if (store::Delivery d = Find(details, kCardTranscript); !Finished(d) && d.status != "failed") {
+      card = AttachTranscript(details, std::move(d));
+    }
+  }
   if (!telegram.ok()) return telegram.error();
   if (!timeline.ok()) return timeline.error();
+  if (!card.ok()) return card.error();
   return StageResult{.next = store::Stage::kDone};
 }
 
 core::Status DeliverStage::Save(const store::CallDetails& details, const store::Delivery& d) {
   return store_.SaveDelivery(details.call.id, d);
+}
+
+core::Status DeliverStage::AttachTranscript(const store::CallDetails& details,
+                                            store::Delivery delivery) {
+  const store::CallRecord& call = details.call;
+  std::vector<bitrix::CallTranscriptLine> lines;
+  bool sides_known = !details.segments.empty();
+  for (const store::TranscriptSegment& s : details.segments) {
+    sides_known = sides_known && (s.speaker == "manager" || s.speaker == "client");
+    lines.push_back({.side = s.speaker == "manager" ? bitrix::TranscriptSide::kUser
+                                                    : bitrix::TranscriptSide::kClient,
+                     .start_ms = s.start_ms,
+                     .end_ms = s.end_ms,
+                     .text = s.text});
+  }
+  if (!sides_known || bitrix::TranscriptionMessages(lines).empty()) {
+    // Bitrix24 wants a side for every line; a mono mix would put words in the wrong mouth.
+    delivery.status = "skipped";
+    delivery.last_error = details.segments.empty()
+                              ? "the call has no transcript"
+                              : "the recording is a mono mix: who said each line is unknown";
+    return Save(details, delivery);
+  }
+  if (rest_ == nullptr) {
+    return core::Error::Config(
+        "BITRIX24_WEBHOOK_URL is not set: callbrief cannot attach the transcript in Bitrix24");
+  }
+  std::optional<double> cost;
+  for (const store::UsageRow& usage : details.usage) {
+    if (usage.stage == store::Stage::kTranscribe && usage.cost_usd) {
+      cost = cost.value_or(0) + *usage.cost_usd;
+    }
+  }
+  delivery.attempts += 1;
+  auto attached = bitrix::AttachCallTranscript(*rest_, call.bitrix_call_id, lines, cost);
+  if (!attached.ok()) {
+    const bool retry = attached.error().IsRetryable() ||
+                       attached.error().kind == core::ErrorKind::kConfig;
+    delivery.status = retry ? "pending" : "failed";
+    delivery.last_error = attached.error().message;
+    if (auto saved = Save(details, delivery); !saved.ok()) return saved;
+    if (retry) return attached.error();
+    spdlog::error("❌ Call {}: the transcript was not attached in Bitrix24: {}",
+                  call.bitrix_call_id, attached.error().message);
+    return core::Ok();
+  }
+  delivery.status = "done";
+  delivery.last_error.clear();
+  delivery.external_id = std::to_string(*attached);
+  delivery.delivered_at_ms = core::ToUnixMillis(clock_.Now());
+  spdlog::info("✅ Attached the transcript to call {} in Bitrix24 (transcript {})",
+               call.bitrix_call_id, *attached);
+  return Save(details, delivery);
 }
 
 notify::ChatTarget DeliverStage::TelegramTarget() {

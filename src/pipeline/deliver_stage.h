@@ -20,6 +20,9 @@ struct DeliverSettings {
   // How long one Bitrix24 request may run (BITRIX24_TIMEOUT): after a crash, the comment request
   // of the dead process may land until then.
   std::chrono::milliseconds bitrix_request_timeout{std::chrono::seconds(60)};
+  // BITRIX24_ATTACH_TRANSCRIPT: also attach the transcript to the call's card in Bitrix24
+  // (telephony.call.attachTranscription).
+  bool attach_transcript = false;
 };
 
 // The store setting that remembers where a Telegram group went when it became a supergroup.
@@ -33,8 +36,12 @@ std::string MigratedChatSetting(std::string_view chat_id);
 //  - Timeline: the comment on the call's CRM entity; when an earlier attempt's outcome is unknown
 //    (a timeout, a crash) the timeline is searched for the call's marker before adding. A call
 //    bound to no CRM entity gets no comment (recorded as skipped, with the reason).
-// The call is done when both are done (or skipped); otherwise the first error is returned and the
-// retry policy decides, the finished delivery staying finished.
+//  - Optionally (attach_transcript) the transcript on the call's card in Bitrix24, each line with
+//    its side (User/Client); only for two-party recordings, where the side is known. Attaching
+//    again replaces the card's transcript, so it needs no marker. A permanent refusal is recorded
+//    as the delivery's error without failing a call whose summary went out.
+// The call is done when every delivery is done (or skipped); otherwise the first error is
+// returned and the retry policy decides, the finished deliveries staying finished.
 class DeliverStage final : public StageHandler {
  public:
   // `telegram` is null when TELEGRAM_BOT_TOKEN/TELEGRAM_TARGET_CHAT_ID are not set (the Telegram
@@ -48,6 +55,7 @@ class DeliverStage final : public StageHandler {
                                const notify::CallMessage& message, store::Delivery delivery);
   core::Status DeliverTimeline(const store::CallDetails& details,
                                const notify::CallMessage& message, store::Delivery delivery);
+  core::Status AttachTranscript(const store::CallDetails& details, store::Delivery delivery);
   notify::ChatTarget TelegramTarget();
   core::Status Save(const store::CallDetails& details, const store::Delivery& delivery);
 

@@ -1,8 +1,10 @@
 // The operator's commands against the three emulators: `doctor` (and the status page, which shows
-// the same checks) and `process FILE`, which runs a local recording through the stages.
+// the same checks) and `process FILE`, which runs a local recording through the stages; and the
+// optional extras of a delivery (the transcript on the Bitrix24 call card).
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -116,6 +118,63 @@ TEST_F(CommandsE2eTest, ProcessRefusesAFileThatIsNotAudio) {
   service.WriteFile("notes.mp3", "this is not audio at all");
   EXPECT_EQ(service.RunToExit({"process", "notes.mp3"}), ExitedWith(1)) << service.Log();
   EXPECT_FALSE(service.Stderr().empty());
+}
+
+}  // namespace
+}  // namespace callbrief::testing
+
+namespace callbrief::testing {
+namespace {
+
+using fakes::CallBuilder;
+
+// The delivery of `channel` in the call's JSON; null when there is none.
+json DeliveryOf(const json& call, const std::string& channel) {
+  for (const json& d : call["deliveries"]) {
+    if (d["channel"] == channel) return d;
+  }
+  return nullptr;
+}
+
+bool IsDone(const json& call) { return call.is_object() && call.value("stage", "") == "done"; }
+
+TEST_F(PipelineE2eTest, WithTheOptionTheTranscriptIsAttachedToTheCallCardWithItsSides) {
+  ServiceProcess service(Env({{"BITRIX24_ATTACH_TRANSCRIPT", "true"}}));
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming());
+  Announce(service, call_id);
+  json call = WaitFor(service, call_id, IsDone);
+  ASSERT_TRUE(IsDone(call)) << call.dump(2) << service.Log();
+
+  auto attached = portal_.AttachedTranscript(call_id);
+  ASSERT_TRUE(attached.has_value()) << service.Log();
+  std::set<std::string> sides;
+  for (const json& message : (*attached)["MESSAGES"]) sides.insert(message["SIDE"]);
+  EXPECT_EQ(sides, (std::set<std::string>{"User", "Client"})) << attached->dump(2);
+  EXPECT_EQ(DeliveryOf(call, "bitrix_transcript")["status"], "done") << call["deliveries"];
+}
+
+TEST_F(PipelineE2eTest, AMonoRecordingsTranscriptIsNotAttachedWithGuessedSides) {
+  ServiceProcess service(Env({{"BITRIX24_ATTACH_TRANSCRIPT", "true"}}));
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming(), "dialogue_mono.wav");
+  Announce(service, call_id);
+  json call = WaitFor(service, call_id, IsDone);
+  ASSERT_TRUE(IsDone(call)) << call.dump(2) << service.Log();
+
+  EXPECT_FALSE(portal_.AttachedTranscript(call_id).has_value());
+  json delivery = DeliveryOf(call, "bitrix_transcript");
+  EXPECT_EQ(delivery["status"], "skipped") << call["deliveries"];
+  EXPECT_EQ(TelegramMessages().size(), 1u);
+}
+
+TEST_F(PipelineE2eTest, WithoutTheOptionNothingIsAttached) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming());
+  Announce(service, call_id);
+  ASSERT_TRUE(IsDone(WaitFor(service, call_id, IsDone))) << service.Log();
+  EXPECT_FALSE(portal_.AttachedTranscript(call_id).has_value());
 }
 
 }  // namespace
