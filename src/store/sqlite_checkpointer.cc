@@ -5,10 +5,12 @@
 
 namespace callbrief::store {
 
-SqliteCheckpointer::SqliteCheckpointer(const std::string& path, std::chrono::milliseconds interval)
+SqliteCheckpointer::SqliteCheckpointer(const std::string& path, std::chrono::milliseconds interval,
+                                       int truncate_above_pages)
     : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX,
                                              /*busyTimeoutMs=*/5000)),
       interval_(interval),
+      truncate_above_pages_(truncate_above_pages),
       thread_([this] { Run(); }) {}
 
 SqliteCheckpointer::~SqliteCheckpointer() {
@@ -34,7 +36,19 @@ void SqliteCheckpointer::Run() {
 
 void SqliteCheckpointer::Checkpoint() {
   try {
-    db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    // One row: busy (0/1), pages in the WAL, pages copied into the database.
+    SQLite::Statement passive(*db_, "PRAGMA wal_checkpoint(PASSIVE)");
+    if (!passive.executeStep()) return;
+    const int wal_pages = passive.getColumn(1).getInt();
+    passive.reset();
+    if (wal_pages <= truncate_above_pages_) return;
+    SQLite::Statement truncate(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (truncate.executeStep() && truncate.getColumn(0).getInt() == 0) {
+      spdlog::info("SQLite WAL had {} pages: checkpointed and emptied it", wal_pages);
+    } else {
+      // Readers stayed the whole busy timeout; the next round tries again.
+      dirty_ = true;
+    }
   } catch (const SQLite::Exception& e) {
     // Not fatal: the WAL keeps every commit durable; the next round tries again.
     spdlog::warn("SQLite WAL checkpoint failed, will retry: {}", e.what());

@@ -19,9 +19,18 @@ namespace callbrief::store {
 // synchronous=FULL it syncs the database file too: every few hundred commits one batch of webhook
 // acknowledgements would wait for it. Here the writer only calls NoteCommit(); a PASSIVE checkpoint
 // never blocks the writer or readers.
+//
+// A PASSIVE checkpoint cannot copy pages a reader still sees, and it never makes the WAL file
+// smaller: under sustained writes with overlapping readers the file would grow without bound.
+// When the WAL holds more than `truncate_above_pages` pages after a PASSIVE round, a TRUNCATE
+// checkpoint waits (up to the busy timeout) for a moment without readers, copies everything and
+// empties the file. Writers wait during that moment; it comes rarely (every few hundred MB).
 class SqliteCheckpointer {
  public:
-  SqliteCheckpointer(const std::string& path, std::chrono::milliseconds interval);
+  static constexpr int kDefaultTruncateAbovePages = 65536;  // 256 MiB with 4 KiB pages.
+
+  SqliteCheckpointer(const std::string& path, std::chrono::milliseconds interval,
+                     int truncate_above_pages = kDefaultTruncateAbovePages);
   ~SqliteCheckpointer();  // Stops the thread after a last checkpoint.
   SqliteCheckpointer(const SqliteCheckpointer&) = delete;
   SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
@@ -34,6 +43,7 @@ class SqliteCheckpointer {
 
   std::unique_ptr<SQLite::Database> db_;
   const std::chrono::milliseconds interval_;
+  const int truncate_above_pages_;
   std::atomic<bool> dirty_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -148,6 +148,9 @@ class SqliteStore final : public CallStore {
         checkpointer_(options.path, std::chrono::milliseconds(250)) {
     // Checkpoints run on checkpointer_'s thread, never inside a commit (see SqliteCheckpointer).
     writer_->exec("PRAGMA wal_autocheckpoint = 0");
+    // When the writer starts the WAL over after a complete checkpoint, the file is cut back to
+    // this size instead of staying as large as it ever grew.
+    writer_->exec("PRAGMA journal_size_limit = 67108864");
   }
 
   Result<std::vector<RecordedCall>> RecordIncomingCalls(
