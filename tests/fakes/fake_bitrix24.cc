@@ -11,6 +11,7 @@
 
 #include "core/php_form.h"
 #include "fakes/connection_dropper.h"
+#include "fakes/emulator_listener.h"
 #include "fakes/fake_bitrix24_impl.h"
 #include "fakes/rest_methods.h"
 
@@ -282,37 +283,13 @@ FakeBitrix24::FakeBitrix24(Options options) : impl_(std::make_unique<Impl>(std::
 FakeBitrix24::~FakeBitrix24() { Stop(); }
 
 core::Status FakeBitrix24::Start() {
-  httplib::Server& server = impl_->server;
-  server.set_tcp_nodelay(true);
-  // Stop() waits this long for idle keep-alive connections; short, but not so short that a
-  // client polling every second races the server closing its connection.
-  server.set_keep_alive_timeout(2);
-  server.new_task_queue = [] { return new httplib::ThreadPool(32); };
-  int port = impl_->options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port("127.0.0.1");
-  } else if (!server.bind_to_port("127.0.0.1", port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    return core::Error::Transient("fake Bitrix24: cannot listen on 127.0.0.1:" +
-                                  std::to_string(impl_->options.port));
-  }
-  impl_->port = port;
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->portal.base_url = "http://127.0.0.1:" + std::to_string(port);
-  }
-  impl_->thread = std::thread([this] {
-    // A client that hangs up mid-answer must not kill the test process; threads of the server's
-    // pool inherit this mask.
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-    impl_->server.listen_after_bind();
-  });
-  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto port = ListenInBackground(impl_->server, impl_->options.port, 32, "fake Bitrix24",
+                                 impl_->thread);
+  if (!port.ok()) return port.error();
+  impl_->port = *port;
+  // Download links are built from it; no client knows the port before Start() returns.
+  std::lock_guard lock(impl_->mu);
+  impl_->portal.base_url = "http://127.0.0.1:" + std::to_string(*port);
   return core::Ok();
 }
 
@@ -322,10 +299,7 @@ void FakeBitrix24::Stop() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  if (impl_->thread.joinable()) {
-    impl_->server.stop();
-    impl_->thread.join();
-  }
+  StopListening(impl_->server, impl_->thread);
 }
 
 }  // namespace callbrief::fakes

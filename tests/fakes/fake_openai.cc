@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include "fakes/emulator_listener.h"
 #include "fakes/fake_openai_impl.h"
 
 namespace callbrief::fakes {
@@ -223,29 +224,10 @@ FakeOpenAi::FakeOpenAi(FakeOpenAiOptions options)
 FakeOpenAi::~FakeOpenAi() { Stop(); }
 
 core::Status FakeOpenAi::Start() {
-  httplib::Server& server = impl_->server;
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_timeout(2);
-  server.new_task_queue = [] { return new httplib::ThreadPool(16); };
-  int port = impl_->options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port("127.0.0.1");
-  } else if (!server.bind_to_port("127.0.0.1", port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    return core::Error::Transient("fake OpenAI: cannot listen on 127.0.0.1:" +
-                                  std::to_string(impl_->options.port));
-  }
-  impl_->port = port;
-  impl_->thread = std::thread([this] {
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-    impl_->server.listen_after_bind();
-  });
-  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto port = ListenInBackground(impl_->server, impl_->options.port, 16, "fake OpenAI",
+                                 impl_->thread);
+  if (!port.ok()) return port.error();
+  impl_->port = *port;
   return core::Ok();
 }
 
@@ -255,10 +237,7 @@ void FakeOpenAi::Stop() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  if (impl_->thread.joinable()) {
-    impl_->server.stop();
-    impl_->thread.join();
-  }
+  StopListening(impl_->server, impl_->thread);
 }
 
 int FakeOpenAi::port() const { return impl_->port; }

@@ -15,6 +15,7 @@
 
 #include <httplib.h>
 
+#include "fakes/emulator_listener.h"
 #include "fakes/telegram_html.h"
 
 namespace callbrief::fakes {
@@ -383,30 +384,11 @@ FakeTelegram::FakeTelegram(Options options) : impl_(std::make_unique<Impl>(std::
 FakeTelegram::~FakeTelegram() { Stop(); }
 
 core::Status FakeTelegram::Start() {
-  httplib::Server& server = impl_->server;
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_timeout(2);
-  server.set_payload_max_length(kMaxUploadBytes + 1024 * 1024);
-  server.new_task_queue = [] { return new httplib::ThreadPool(16); };
-  int port = impl_->options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port("127.0.0.1");
-  } else if (!server.bind_to_port("127.0.0.1", port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    return core::Error::Transient("fake Telegram: cannot listen on 127.0.0.1:" +
-                                  std::to_string(impl_->options.port));
-  }
-  impl_->port = port;
-  impl_->thread = std::thread([this] {
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-    impl_->server.listen_after_bind();
-  });
-  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->server.set_payload_max_length(kMaxUploadBytes + 1024 * 1024);
+  auto port = ListenInBackground(impl_->server, impl_->options.port, 16, "fake Telegram",
+                                 impl_->thread);
+  if (!port.ok()) return port.error();
+  impl_->port = *port;
   return core::Ok();
 }
 
@@ -416,10 +398,7 @@ void FakeTelegram::Stop() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  if (impl_->thread.joinable()) {
-    impl_->server.stop();
-    impl_->thread.join();
-  }
+  StopListening(impl_->server, impl_->thread);
 }
 
 int FakeTelegram::port() const { return impl_->port.load(); }
