@@ -182,7 +182,8 @@ int RunProcess(const core::Config& config, const ProcessOptions& options) {
 
   auto details = (*store)->FindCall(call_id);
   if (!details || !details->has_value()) return Fail("the call disappeared from the scratch store");
-  auto message = pipeline::CallMessageFrom(**details, {});
+  auto message = pipeline::CallMessageFrom(
+      **details, {.utc_offset_minutes = config.display_utc_offset_minutes});
   if (!message) return Fail(message.error().message);
   notify::TelegramDelivery plan =
       notify::PlanTelegramDelivery(*message, {.transcript = TelegramTranscriptMode(config)});

@@ -99,7 +99,8 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                           .thread_id = config.telegram_thread_id},
       .telegram = {.transcript = TelegramTranscriptMode(config)},
       .message = {.public_url = config.public_url,
-                  .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url)},
+                  .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url),
+                  .utc_offset_minutes = config.display_utc_offset_minutes},
       .bitrix_request_timeout = config.bitrix24_timeout,
       .attach_transcript = config.bitrix24_attach_transcript};
   add(Stage::kDeliver, std::make_unique<pipeline::DeliverStage>(p.telegram.get(), rest, store,

@@ -32,6 +32,40 @@ Status ReadInt(const Environment& env, std::string_view name, std::int64_t min, 
   return Ok();
 }
 
+// "+03:00", "-05:30", "+7", "0": minutes east of UTC, from -12:00 to +14:00.
+Status ReadUtcOffset(const Environment& env, std::string_view name, int* out) {
+  auto raw = env.Get(name);
+  if (!raw || raw->empty()) return Ok();
+  auto invalid = [&] {
+    return Invalid(name, fmt::format("must be an offset from UTC such as +03:00, -05:30 or +7, "
+                                     "got \"{}\"",
+                                     raw->substr(0, 16)));
+  };
+  std::string_view text = *raw;
+  int sign = 1;
+  if (text.front() == '+' || text.front() == '-') {
+    sign = text.front() == '-' ? -1 : 1;
+    text.remove_prefix(1);
+  }
+  int hours = 0;
+  int minutes = 0;
+  std::size_t colon = text.find(':');
+  auto number = [](std::string_view digits, int* value) {
+    if (digits.empty() || digits.size() > 2) return false;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), *value);
+    return error == std::errc() && end == digits.data() + digits.size();
+  };
+  if (!number(text.substr(0, colon), &hours)) return invalid();
+  if (colon != std::string_view::npos &&
+      (!number(text.substr(colon + 1), &minutes) || text.size() - colon - 1 != 2 || minutes > 59)) {
+    return invalid();
+  }
+  const int total = sign * (hours * 60 + minutes);
+  if (total < -12 * 60 || total > 14 * 60) return invalid();
+  *out = total;
+  return Ok();
+}
+
 Status ReadBool(const Environment& env, std::string_view name, bool* out) {
   auto raw = env.Get(name);
   if (!raw) return Ok();
@@ -243,6 +277,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
       ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
+      ReadUtcOffset(env, "DISPLAY_UTC_OFFSET", &c.display_utc_offset_minutes),
   };
   for (const Status& step : steps) {
     if (!step) return step.error();

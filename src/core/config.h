@@ -39,6 +39,9 @@ struct Config {
   std::string transcribe_model = "whisper-1";
   std::string summary_model = "gpt-4o";
   std::string call_language = "ru";
+  // DISPLAY_UTC_OFFSET: the time zone of dates in Telegram and timeline messages, in minutes east
+  // of UTC (Moscow by default; the web UI shows the browser's time zone).
+  int display_utc_offset_minutes = 180;
   // Names and terms speech-to-text should spell right (company, products, people).
   std::vector<std::string> transcribe_vocabulary;
   int transcribe_parallelism = 4;          // Chunks of one call sent at once.

@@ -160,6 +160,20 @@ TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
   }
 }
 
+TEST(ConfigTest, DisplayOffsetIsReadAsHoursAndMinutesEastOfUtc) {
+  EXPECT_EQ(Load({})->display_utc_offset_minutes, 180);
+  EXPECT_EQ(Load({{"DISPLAY_UTC_OFFSET", "+07:00"}})->display_utc_offset_minutes, 420);
+  EXPECT_EQ(Load({{"DISPLAY_UTC_OFFSET", "-05:30"}})->display_utc_offset_minutes, -330);
+  EXPECT_EQ(Load({{"DISPLAY_UTC_OFFSET", "5"}})->display_utc_offset_minutes, 300);
+  EXPECT_EQ(Load({{"DISPLAY_UTC_OFFSET", "0"}})->display_utc_offset_minutes, 0);
+  for (const char* bad : {"MSK", "+3:0", "+15", "+03:60", "++3", "+03:00:00"}) {
+    auto c = Load({{"DISPLAY_UTC_OFFSET", bad}});
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_TRUE(c.error().message.starts_with("DISPLAY_UTC_OFFSET: must be an offset from UTC"))
+        << c.error().message;
+  }
+}
+
 TEST(ConfigTest, SwitchesTakeTheUsualSpellings) {
   EXPECT_FALSE(Load({})->bitrix24_attach_transcript);
   for (const char* on : {"true", "1", "yes", "on"}) {
