@@ -61,6 +61,7 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                                               .api_key = config.openai_api_key,
                                               .model = config.summary_model,
                                               .language = config.call_language,
+                                              .max_output_tokens = config.summary_max_tokens,
                                               .prices = std::move(*summary_prices)});
   }
   if (config.HasTelegram()) {

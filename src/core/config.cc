@@ -276,6 +276,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "HTTP_THREADS", 4, 1024, &c.http_threads),
       ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
+      ReadInt(env, "SUMMARY_MAX_TOKENS", 256, 32768, &c.summary_max_tokens),
       ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
       ReadUtcOffset(env, "DISPLAY_UTC_OFFSET", &c.display_utc_offset_minutes),
   };
@@ -333,7 +334,11 @@ Result<Config> LoadConfig(const Environment& env) {
   }
 
   if (c.transcribe_base_url.empty()) c.transcribe_base_url = c.openai_base_url;
-  if (c.transcribe_api_key.empty()) c.transcribe_api_key = c.openai_api_key;
+  // The OpenAI key goes only where OPENAI_BASE_URL points: a separate speech-to-text server gets
+  // TRANSCRIBE_API_KEY or nothing, never a key meant for another provider.
+  if (c.transcribe_api_key.empty() && c.transcribe_base_url == c.openai_base_url) {
+    c.transcribe_api_key = c.openai_api_key;
+  }
   return c;
 }
 

@@ -66,6 +66,10 @@ TEST(ConfigTest, TranscriptionFallsBackToTheOpenAiSettings) {
   ASSERT_TRUE(separate.ok());
   EXPECT_EQ(separate->transcribe_base_url, "http://127.0.0.1:8000/v1");
   EXPECT_EQ(separate->transcribe_api_key, "local");
+  auto keyless = Load({{"OPENAI_API_KEY", "sk-a"}, {"TRANSCRIBE_BASE_URL", "http://127.0.0.1:8000/v1"}});
+  ASSERT_TRUE(keyless.ok());
+  EXPECT_EQ(keyless->transcribe_api_key, "") << "the OpenAI key must not go to another server";
+  EXPECT_TRUE(keyless->HasTranscription());
 }
 
 TEST(ConfigTest, WebhookUrlWithoutFinalSlashIsNormalised) {
@@ -88,6 +92,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"RECONCILE_INTERVAL", "-5", "RECONCILE_INTERVAL: must be a whole number from 0"},
            {"RECORDING_MAX_MB", "0", "RECORDING_MAX_MB: must be a whole number from 1 to 4096"},
            {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
+           {"SUMMARY_MAX_TOKENS", "100", "SUMMARY_MAX_TOKENS: must be a whole number from 256"},
            {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
            {"BITRIX24_ATTACH_TRANSCRIPT", "maybe", "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
            {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},

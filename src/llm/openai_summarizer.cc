@@ -39,6 +39,19 @@ bool RefusesJsonSchema(const net::HttpResponse& response) {
          text.find("json_schema") != std::string::npos;
 }
 
+// A 400 naming the output-limit field we sent ("Unsupported parameter: 'max_tokens' … Use
+// 'max_completion_tokens' instead", or an older server that knows only max_tokens).
+bool RefusesTokenField(const net::HttpResponse& response, std::string_view field) {
+  if (response.status != 400) return false;
+  openai::ErrorBody body = openai::ParseErrorBody(response.body);
+  return body.param == field ||
+         body.message.find("'" + std::string(field) + "'") != std::string::npos ||
+         body.message.find("\"" + std::string(field) + "\"") != std::string::npos;
+}
+
+constexpr std::string_view kMaxCompletionTokens = "max_completion_tokens";
+constexpr std::string_view kMaxTokens = "max_tokens";
+
 class OpenAiSummarizer final : public Summarizer {
  public:
   OpenAiSummarizer(net::HttpClient& http, SummarizerOptions options)
@@ -47,6 +60,7 @@ class OpenAiSummarizer final : public Summarizer {
       options_.base_url.pop_back();
     }
     json_object_ = options_.structured_output == StructuredOutput::kJsonObject;
+    legacy_max_tokens_ = options_.max_tokens_field == kMaxTokens;
   }
 
   core::Result<SummaryResult> Summarize(const SummaryInput& input) override {
@@ -120,6 +134,7 @@ class OpenAiSummarizer final : public Summarizer {
                                  std::vector<core::ProviderUsage>* usage) {
     const std::string what = fmt::format("summarizing with {} ({})", options_.model, operation);
     int repairs = 0;
+    bool switched_token_field = false;  // At most once per step, whatever the server says.
     int max_tokens = options_.max_output_tokens;
     json history = json::array();  // Assistant answers and repair requests after the user turn.
     while (true) {
@@ -146,6 +161,14 @@ class OpenAiSummarizer final : public Summarizer {
               "validation from now on",
               options_.base_url);
           json_object_ = true;
+          continue;
+        }
+        if (const std::string_view field = MaxTokensField();
+            RefusesTokenField(*response, field) && !switched_token_field) {
+          switched_token_field = true;
+          legacy_max_tokens_ = field == kMaxCompletionTokens;
+          spdlog::warn("{} does not accept {}; sending {} from now on", options_.base_url, field,
+                       MaxTokensField());
           continue;
         }
         return openai::ErrorFromResponse(*response, what, Settings(),
@@ -210,7 +233,7 @@ class OpenAiSummarizer final : public Summarizer {
     json body = {{"model", options_.model},
                  {"messages", messages},
                  {"temperature", options_.temperature},
-                 {options_.max_tokens_field, max_tokens}};
+                 {std::string(MaxTokensField()), max_tokens}};
     if (json_object) {
       body["response_format"] = {{"type", "json_object"}};
     } else {
@@ -258,9 +281,16 @@ class OpenAiSummarizer final : public Summarizer {
             options_.model, options_.api_key};
   }
 
+  // The name of the output limit this server takes: OpenAI's current one unless the server
+  // refused it (older servers), or the reverse for newer OpenAI models behind a proxy.
+  std::string_view MaxTokensField() const {
+    return legacy_max_tokens_.load() ? kMaxTokens : kMaxCompletionTokens;
+  }
+
   net::HttpClient& http_;
   SummarizerOptions options_;
   std::atomic<bool> json_object_{false};
+  std::atomic<bool> legacy_max_tokens_{false};
 };
 
 }  // namespace

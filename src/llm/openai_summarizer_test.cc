@@ -229,6 +229,38 @@ TEST_F(OpenAiSummarizerTest, AnOldServerGetsMaxTokens) {
   EXPECT_FALSE(SentBody(0).contains("max_completion_tokens"));
 }
 
+TEST_F(OpenAiSummarizerTest, AServerRefusingTheLimitsNameGetsTheOtherOneFromThenOn) {
+  // An older server that knows only max_tokens.
+  http_.Reply(400, R"({"error":{"message":"Unrecognized request argument supplied: )"
+                   R"('max_completion_tokens'","type":"invalid_request_error","param":null}})");
+  http_.Reply(200, Completion(ValidSummary().dump()));
+  http_.Reply(200, Completion(ValidSummary().dump()));
+  auto summarizer = Make();
+  ASSERT_TRUE(summarizer->Summarize(Conversation()).ok());
+  ASSERT_TRUE(summarizer->Summarize(Conversation()).ok());
+  ASSERT_EQ(http_.requests().size(), 3u);
+  EXPECT_TRUE(SentBody(0).contains("max_completion_tokens"));
+  EXPECT_EQ(SentBody(1)["max_tokens"], 2000);
+  EXPECT_EQ(SentBody(2)["max_tokens"], 2000) << "the server's answer is remembered";
+}
+
+TEST_F(OpenAiSummarizerTest, ANewerModelRefusingMaxTokensGetsMaxCompletionTokens) {
+  http_.Reply(400, R"({"error":{"message":"Unsupported parameter: 'max_tokens' is not supported )"
+                   R"(with this model. Use 'max_completion_tokens' instead.","type":)"
+                   R"("invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}})");
+  http_.Reply(200, Completion(ValidSummary().dump()));
+  ASSERT_TRUE(Make({.max_tokens_field = "max_tokens"})->Summarize(Conversation()).ok());
+  EXPECT_EQ(SentBody(1)["max_completion_tokens"], 2000);
+  EXPECT_FALSE(SentBody(1).contains("max_tokens"));
+}
+
+TEST_F(OpenAiSummarizerTest, AnotherBadRequestIsNotMistakenForTheLimitsName) {
+  http_.Reply(400, R"({"error":{"message":"messages: too long","param":"messages"}})");
+  auto result = Make()->Summarize(Conversation());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(http_.requests().size(), 1u);
+}
+
 // A one-hour call: 1,000 lines over 60 minutes, two speakers.
 SummaryInput OneHourCall() {
   SummaryInput input = Conversation();

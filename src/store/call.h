@@ -129,8 +129,8 @@ struct Summary {
 };
 
 struct Delivery {
-  std::string channel{};  // "telegram", "bitrix_timeline".
-  std::string status{};   // "pending", "done", "failed", "not_applicable".
+  std::string channel{};  // "telegram", "bitrix_timeline", "bitrix_transcript".
+  std::string status{};   // "pending", "done", "failed", "skipped" (last_error says why).
   int attempts = 0;
   std::string external_id{};
   std::string last_error{};

@@ -3,12 +3,13 @@
 #include <charconv>
 #include <string>
 
+#include "store/work_sql.h"
+
 namespace callbrief::store::pg {
 namespace {
 
-// The stages a worker runs.
-constexpr std::string_view kActiveStages =
-    "('received','resolve','download','prepare','transcribe','summarize','deliver')";
+using sql::kActiveStages;
+using sql::kClaimOrder;
 
 // Rows per multi-row INSERT: a long transcript goes in a few round trips, not one per segment.
 constexpr size_t kRowsPerInsert = 500;
@@ -163,9 +164,9 @@ std::optional<CallRecord> ClaimDueCall(Connection& c, std::string_view owner, st
                          "WHERE id = (SELECT id FROM calls WHERE stage IN {} "
                          "AND (next_attempt_at IS NULL OR next_attempt_at <= $3) "
                          "AND (lease_expires_at IS NULL OR lease_expires_at < $3) "
-                         "ORDER BY next_attempt_at NULLS FIRST, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                         "ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED) "
                          "RETURNING {}",
-                         kActiveStages, kCallColumns),
+                         kActiveStages, kClaimOrder, kCallColumns),
              Params(owner, now_ms + lease_ms, now_ms));
   if (rows.empty()) return std::nullopt;
   return ReadCall(rows, 0);

@@ -5,13 +5,13 @@
 #include <fmt/format.h>
 
 #include "store/sqlite_support.h"
+#include "store/work_sql.h"
 
 namespace callbrief::store::sqlite {
 namespace {
 
-// The stages a worker runs; the IN list lets SQLite use the calls_due index.
-constexpr std::string_view kActiveStages =
-    "('received','resolve','download','prepare','transcribe','summarize','deliver')";
+using sql::kActiveStages;
+using sql::kClaimOrder;
 
 std::string Name(Stage stage) { return std::string(StageName(stage)); }
 
@@ -125,8 +125,8 @@ std::optional<CallRecord> ClaimDueCall(SQLite::Database& db, std::string_view ow
                       "WHERE id = (SELECT id FROM calls WHERE stage IN {} "
                       "AND (next_attempt_at IS NULL OR next_attempt_at <= :now) "
                       "AND (lease_expires_at IS NULL OR lease_expires_at < :now) "
-                      "ORDER BY next_attempt_at, id LIMIT 1) RETURNING {}",
-                      kActiveStages, kCallColumns));
+                      "ORDER BY {} LIMIT 1) RETURNING {}",
+                      kActiveStages, kClaimOrder, kCallColumns));
   st.bind(":owner", std::string(owner));
   st.bind(":until", now_ms + lease_ms);
   st.bind(":now", now_ms);

@@ -57,6 +57,27 @@ TEST_P(WorkStoreTest, ClaimLeasesTheCallThatHasWaitedLongest) {
   EXPECT_EQ(claimed->lease_owner, "w1");
 }
 
+TEST_P(WorkStoreTest, ACallThatCameFirstGoesOnBeforeLaterOnesEvenAfterAStage) {
+  std::int64_t first = Record("A", kNow - 900);
+  std::int64_t second = Record("B", kNow - 500);
+  ASSERT_EQ(Claim("w1")->id, first);
+  ASSERT_TRUE(store_->FinishStage(Outcome(first, "w1", Stage::kResolve, Stage::kDownload)).ok());
+  // A is due again now, later than B has been waiting: still A first, so a burst of calls is
+  // summarized one after another, not all together at the end.
+  EXPECT_EQ(Claim("w1", kNow + 100)->id, first);
+  EXPECT_EQ(Claim("w2", kNow + 100)->id, second);
+}
+
+TEST_P(WorkStoreTest, LiveCallsGoBeforeBackfilledOnes) {
+  IncomingCall old_call = MakeCall("from-history");
+  old_call.source = CallSource::kBackfill;
+  old_call.received_at_ms = kNow - 5000;
+  ASSERT_TRUE(store_->RecordIncomingCalls(std::span(&old_call, 1)).ok());
+  std::int64_t live = Record("live", kNow - 100);
+  EXPECT_EQ(Claim("w1")->id, live);
+  EXPECT_EQ(Claim("w2")->bitrix_call_id, "from-history");
+}
+
 TEST_P(WorkStoreTest, ALeasedCallIsNotClaimedTwice) {
   Record("A");
   ASSERT_TRUE(Claim("w1"));

@@ -122,6 +122,37 @@ TEST_F(PipelineE2eTest, ARecordingThatAppearsLateIsWaitedFor) {
   EXPECT_EQ(TelegramMessages().size(), 1u);
 }
 
+// How many requests of `method` the portal has answered.
+int RequestsOf(const fakes::FakeBitrix24& portal, std::string_view method) {
+  int n = 0;
+  for (const auto& request : portal.Requests()) n += request.method == method;
+  return n;
+}
+
+TEST_F(PipelineE2eTest, ACallCostsThePortalOneStatisticReadAndOneDiskLink) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming());
+  Announce(service, call_id);
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+  // Bitrix24 allows 2 requests a second for everything: the download reuses what resolve read.
+  EXPECT_EQ(RequestsOf(portal_, "voximplant.statistic.get"), 1);
+  EXPECT_EQ(RequestsOf(portal_, "disk.file.get"), 1);
+}
+
+TEST_F(PipelineE2eTest, WithoutTheDiskScopeTheCallWaitsSayingWhichScopeToAdd) {
+  portal_.SetGrantedScopes({"crm", "telephony", "user"});
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming());
+  Announce(service, call_id);
+  json call = WaitFor(service, call_id,
+                      [](const json& c) { return Text(c, "last_error_kind") == "config"; });
+  EXPECT_EQ(Text(call, "stage"), "download") << call.dump(2);
+  EXPECT_NE(Text(call, "last_error").find("\"disk\" scope"), std::string::npos) << call.dump(2);
+  EXPECT_TRUE(TelegramMessages().empty());
+}
+
 TEST_F(PipelineE2eTest, RepeatedEventsForOneCallSendOneMessage) {
   ServiceProcess service(Env());
   ASSERT_TRUE(service.Start());
