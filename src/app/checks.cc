@@ -90,8 +90,11 @@ void CheckTelegram(const core::Config& config, notify::TelegramClient* telegram,
   }
 }
 
+// One OpenAI-compatible server as the operator configured it.
 struct ProviderSettings {
   std::string_view name;
+  bool configured = false;
+  std::string_view missing;  // What to set when not configured.
   const std::string& base_url;
   const std::string& api_key;
   openai::ErrorSettings errors;
@@ -121,34 +124,34 @@ void CheckProvider(net::HttpClient& http, const ProviderSettings& provider,
 
 void CheckProviders(const core::Config& config, net::HttpClient* http, const core::Clock& clock,
                     Checks& checks) {
-  if (!config.HasTranscription()) {
-    checks.Fail("Speech-to-text",
-                "OPENAI_API_KEY (or TRANSCRIBE_API_KEY with TRANSCRIBE_BASE_URL) is not set");
-  } else if (http != nullptr) {
-    CheckProvider(*http,
-                  {.name = "Speech-to-text",
-                   .base_url = config.transcribe_base_url,
-                   .api_key = config.transcribe_api_key,
-                   .errors = {.api_key_setting = "TRANSCRIBE_API_KEY (or OPENAI_API_KEY)",
-                              .base_url_setting = "TRANSCRIBE_BASE_URL (or OPENAI_BASE_URL)",
-                              .model_setting = "TRANSCRIBE_MODEL",
-                              .model = config.transcribe_model,
-                              .secret = config.transcribe_api_key}},
-                  clock, checks);
-  }
-  if (!config.HasSummary()) {
-    checks.Fail("Summary", "OPENAI_API_KEY is not set");
-  } else if (http != nullptr) {
-    CheckProvider(*http,
-                  {.name = "Summary",
-                   .base_url = config.openai_base_url,
-                   .api_key = config.openai_api_key,
-                   .errors = {.api_key_setting = "OPENAI_API_KEY",
-                              .base_url_setting = "OPENAI_BASE_URL",
-                              .model_setting = "SUMMARY_MODEL",
-                              .model = config.summary_model,
-                              .secret = config.openai_api_key}},
-                  clock, checks);
+  const ProviderSettings providers[] = {
+      {.name = "Speech-to-text",
+       .configured = config.HasTranscription(),
+       .missing = "OPENAI_API_KEY (or TRANSCRIBE_API_KEY with TRANSCRIBE_BASE_URL) is not set",
+       .base_url = config.transcribe_base_url,
+       .api_key = config.transcribe_api_key,
+       .errors = {.api_key_setting = "TRANSCRIBE_API_KEY (or OPENAI_API_KEY)",
+                  .base_url_setting = "TRANSCRIBE_BASE_URL (or OPENAI_BASE_URL)",
+                  .model_setting = "TRANSCRIBE_MODEL",
+                  .model = config.transcribe_model,
+                  .secret = config.transcribe_api_key}},
+      {.name = "Summary",
+       .configured = config.HasSummary(),
+       .missing = "OPENAI_API_KEY is not set",
+       .base_url = config.openai_base_url,
+       .api_key = config.openai_api_key,
+       .errors = {.api_key_setting = "OPENAI_API_KEY",
+                  .base_url_setting = "OPENAI_BASE_URL",
+                  .model_setting = "SUMMARY_MODEL",
+                  .model = config.summary_model,
+                  .secret = config.openai_api_key}},
+  };
+  for (const ProviderSettings& provider : providers) {
+    if (!provider.configured) {
+      checks.Fail(provider.name, std::string(provider.missing));
+    } else if (http != nullptr) {
+      CheckProvider(*http, provider, clock, checks);
+    }
   }
 }
 
