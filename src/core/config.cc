@@ -278,6 +278,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
       ReadInt(env, "SUMMARY_MAX_TOKENS", 256, 32768, &c.summary_max_tokens),
       ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
+      ReadInt(env, "BITRIX24_REQUESTS_PER_SECOND", 1, 5, &c.bitrix24_requests_per_second),
       ReadUtcOffset(env, "DISPLAY_UTC_OFFSET", &c.display_utc_offset_minutes),
   };
   for (const Status& step : steps) {

@@ -28,6 +28,7 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedTable) {
   EXPECT_EQ(c->telegram_api_base_url, "https://api.telegram.org");
   EXPECT_EQ(c->log_format, LogFormat::kText);
   EXPECT_EQ(c->telegram_transcript, "auto");
+  EXPECT_EQ(c->bitrix24_requests_per_second, 2);
   EXPECT_EQ(c->transcribe_prices, "");
   EXPECT_FALSE(c->telegram_thread_id.has_value());
 }
@@ -94,6 +95,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
            {"SUMMARY_MAX_TOKENS", "100", "SUMMARY_MAX_TOKENS: must be a whole number from 256"},
            {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
+           {"BITRIX24_REQUESTS_PER_SECOND", "10", "BITRIX24_REQUESTS_PER_SECOND: must be a whole number from 1 to 5"},
            {"BITRIX24_ATTACH_TRANSCRIPT", "maybe", "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
            {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
