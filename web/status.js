@@ -23,7 +23,8 @@ function reportBlock(report) {
         return h('tr', { class: `check-${state}` },
           h('th', { scope: 'row' }, c.name || c.check || '—'),
           h('td', {}, h('span', { class: `badge badge-${ok ? 'done' : state === 'fail' ? 'failed' : 'skipped'}` },
-            state === 'ok' ? t('status.ok') : state === 'fail' ? t('status.fail') : state)),
+            state === 'ok' ? t('status.ok') : state === 'fail' ? t('status.fail')
+              : state === 'warning' ? t('status.warning') : state)),
           h('td', {}, c.message || c.detail || ''));
       })));
   }
@@ -66,9 +67,12 @@ export async function renderStatus(main) {
         h('input', { id: urlId, type: 'text', readonly: true, value: s.webhook_url }), copy),
       s.webhook_url_from_public_url ? null : h('p', { class: 'muted' }, t('status.webhookGuess')));
   webhook.classList.add('wide');
+  // The checks' messages say what to fix in a sentence or two: they get the whole width.
+  const checks = card(t('status.checks'), reportBlock(s.report));
+  checks.classList.add('wide');
   main.append(h('div', { class: 'status-grid' },
     webhook,
-    card(t('status.checks'), reportBlock(s.report)),
+    checks,
     card(t('status.queue'),
       s.queue.error ? h('p', { class: 'error-text' }, s.queue.error) : [
         h('p', {}, `${t('status.inProgress')}: `, h('strong', { 'data-queue': true }, formatNumber(s.queue.in_progress))),
