@@ -136,15 +136,13 @@ json DeliveryOf(const json& call, const std::string& channel) {
   return nullptr;
 }
 
-bool IsDone(const json& call) { return call.is_object() && call.value("stage", "") == "done"; }
-
 TEST_F(PipelineE2eTest, WithTheOptionTheTranscriptIsAttachedToTheCallCardWithItsSides) {
   ServiceProcess service(Env({{"BITRIX24_ATTACH_TRANSCRIPT", "true"}}));
   ASSERT_TRUE(service.Start());
   std::string call_id = AddCall(CallBuilder().Incoming());
   Announce(service, call_id);
-  json call = WaitFor(service, call_id, IsDone);
-  ASSERT_TRUE(IsDone(call)) << call.dump(2) << service.Log();
+  json call = WaitFor(service, call_id, Done);
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
 
   auto attached = portal_.AttachedTranscript(call_id);
   ASSERT_TRUE(attached.has_value()) << service.Log();
@@ -159,8 +157,8 @@ TEST_F(PipelineE2eTest, AMonoRecordingsTranscriptIsNotAttachedWithGuessedSides) 
   ASSERT_TRUE(service.Start());
   std::string call_id = AddCall(CallBuilder().Incoming(), "dialogue_mono.wav");
   Announce(service, call_id);
-  json call = WaitFor(service, call_id, IsDone);
-  ASSERT_TRUE(IsDone(call)) << call.dump(2) << service.Log();
+  json call = WaitFor(service, call_id, Done);
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
 
   EXPECT_FALSE(portal_.AttachedTranscript(call_id).has_value());
   json delivery = DeliveryOf(call, "bitrix_transcript");
@@ -173,7 +171,7 @@ TEST_F(PipelineE2eTest, WithoutTheOptionNothingIsAttached) {
   ASSERT_TRUE(service.Start());
   std::string call_id = AddCall(CallBuilder().Incoming());
   Announce(service, call_id);
-  ASSERT_TRUE(IsDone(WaitFor(service, call_id, IsDone))) << service.Log();
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
   EXPECT_FALSE(portal_.AttachedTranscript(call_id).has_value());
 }
 

@@ -21,6 +21,16 @@ inline constexpr std::int64_t kChatId = -1001234567890;
 // A recording synthesized by scripts/make-fixtures (CMake builds them before the tests).
 std::string FixtureBytes(const std::string& name);
 
+// A string field of the API's JSON, "" when absent or null.
+inline std::string Text(const nlohmann::json& object, const char* key) {
+  return object.is_object() && object.contains(key) && object[key].is_string()
+             ? object[key].get<std::string>()
+             : "";
+}
+
+// Whether the API's call JSON says the call is done.
+inline bool Done(const nlohmann::json& call) { return Text(call, "stage") == "done"; }
+
 class PipelineE2eTest : public ::testing::Test {
  protected:
   void SetUp() override;

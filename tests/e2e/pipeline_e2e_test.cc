@@ -15,14 +15,6 @@ namespace {
 using fakes::CallBuilder;
 using nlohmann::json;
 
-// A string field of the API's JSON, "" when absent or null.
-std::string Text(const json& object, const char* key) {
-  return object.is_object() && object.contains(key) && object[key].is_string()
-             ? object[key].get<std::string>()
-             : "";
-}
-
-bool Done(const json& call) { return Text(call, "stage") == "done"; }
 
 TEST_F(PipelineE2eTest, AnIncomingCallReachesTelegramTheTimelineAndTheApiOnce) {
   ServiceProcess service(Env());
