@@ -174,10 +174,11 @@ int RunProcess(const core::Config& config, const ProcessOptions& options) {
     if (runner.RunOne()) continue;
     // Waiting for a retry: sleep until it is due.
     const std::int64_t now_ms = core::ToUnixMillis(clock.Now());
-    const std::int64_t due_ms = call.next_attempt_at_ms.value_or(now_ms);
-    spdlog::info("retrying {} in {} ms: {}", store::StageName(call.stage),
-                 std::max<std::int64_t>(due_ms - now_ms, 0), call.last_error);
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::max<std::int64_t>(due_ms - now_ms, 0) + 10));
+    const std::int64_t wait_ms =
+        std::max<std::int64_t>(call.next_attempt_at_ms.value_or(now_ms) - now_ms, 0);
+    spdlog::info("retrying {} in {} ms: {}", store::StageName(call.stage), wait_ms,
+                 call.last_error);
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms + 10));
   }
 
   auto details = (*store)->FindCall(call_id);
