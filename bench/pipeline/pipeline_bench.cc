@@ -31,8 +31,8 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -156,9 +156,9 @@ long PeakRssKib(pid_t pid) {
 // Median time of a 4 KiB write + fdatasync in the temporary directory, where ServiceProcess puts
 // the service's SQLite database: what one durable commit costs at least on this disk.
 double MedianSyncMs() {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("pipeline-bench-sync-" + std::to_string(getpid())))
-                               .string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("pipeline-bench-sync-" + std::to_string(getpid())))
+          .string();
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) return 0;
   std::string block(4096, 'x');
@@ -237,9 +237,9 @@ class World {
   void Announce(const ServiceProcess& service, const std::string& call_id) {
     auto call = portal_.FindCall(call_id);
     if (!call) Fail("the portal lost call " + call_id);
-    auto res = fakes::PostCallEnd("http://127.0.0.1:" + std::to_string(service.port()) +
-                                      "/api/bitrix-webhook/call-finished",
-                                  *call, "");
+    auto res = fakes::PostCallEnd(
+        "http://127.0.0.1:" + std::to_string(service.port()) + "/api/bitrix-webhook/call-finished",
+        *call, "");
     if (!res || res->status != 200) Fail("the webhook was not accepted", &service);
   }
 
@@ -294,8 +294,8 @@ void StartService(ServiceProcess& service) {
 
 // --- 1. Overhead per call -------------------------------------------------------------------
 
-const char* const kStages[] = {"resolve", "download", "prepare", "transcribe", "summarize",
-                               "deliver"};
+const char* const kStages[] = {"resolve",    "download",  "prepare",
+                               "transcribe", "summarize", "deliver"};
 
 struct CallSample {
   std::int64_t wall_us = 0;
@@ -370,8 +370,8 @@ OverheadResult MeasureOverhead(World& world, const Options& options) {
     if (i == options.warmup) cpu_before = CpuSeconds(pid);
     next_start = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.pace_ms);
     CallSample sample = OneCall(world, service);
-    std::cerr << fmt::format("overhead: call {}/{}: wall {:.1f} ms, providers {:.1f} ms{}\n",
-                             i + 1, options.warmup + options.calls, Ms(sample.wall_us),
+    std::cerr << fmt::format("overhead: call {}/{}: wall {:.1f} ms, providers {:.1f} ms{}\n", i + 1,
+                             options.warmup + options.calls, Ms(sample.wall_us),
                              Ms(sample.provider_us), i < options.warmup ? " (warm-up)" : "");
     if (i >= options.warmup) result.samples.push_back(std::move(sample));
   }
@@ -445,8 +445,9 @@ void PrintOverhead(const OverheadResult& r, const Options& options) {
     return (a == s.stage_us.end() ? 0.0 : Ms(a->second)) -
            (b == s.stage_provider_us.end() ? 0.0 : Ms(b->second));
   };
-  auto without_prepare = column(
-      [&](const CallSample& s) { return Ms(s.wall_us - s.provider_us) - stage_ours(s, "prepare"); });
+  auto without_prepare = column([&](const CallSample& s) {
+    return Ms(s.wall_us - s.provider_us) - stage_ours(s, "prepare");
+  });
   const double median_ours = Median(ours);
   std::cout << fmt::format(
       "callbrief's CPU time over these calls: {:.0f} ms per call (utime + stime of the process, "
@@ -595,9 +596,9 @@ void PrintThroughput(const std::vector<ThroughputRun>& runs, const Options& opti
         "| {} | {} | {:.1f} s / {:.1f} s | **{:.1f}** | {:.1f} | {:.1f} ({:.2f} REST requests "
         "per call) | {:.1f} s | {:.1f} | {:.2f} s ({:.1f} % of one core) | {:.0f} ms | {} MiB |\n",
         r.workers, r.calls, r.first_done_s, r.makespan_s, r.calls_per_min,
-        ProviderBound(r, options), BitrixBound(r), r.bitrix_requests_per_call,
-        r.median_latency_s, r.openai_in_flight, r.cpu_s, 100 * r.cpu_s / r.makespan_s,
-        1000 * r.cpu_s / r.calls, r.peak_rss_kib / 1024);
+        ProviderBound(r, options), BitrixBound(r), r.bitrix_requests_per_call, r.median_latency_s,
+        r.openai_in_flight, r.cpu_s, 100 * r.cpu_s / r.makespan_s, 1000 * r.cpu_s / r.calls,
+        r.peak_rss_kib / 1024);
   }
   int refused = 0, failed = 0;
   for (const ThroughputRun& r : runs) {
@@ -634,8 +635,7 @@ int main(int argc, char** argv) {
   Options options;
   std::string workers = "4,16,64";
   CLI::App app{"callbrief pipeline benchmark: overhead per call and throughput (issue 7)"};
-  app.add_option("--recording", options.recording, "The call recording (two minutes)")
-      ->required();
+  app.add_option("--recording", options.recording, "The call recording (two minutes)")->required();
   app.add_option("--calls", options.calls, "Calls measured for the overhead (one at a time)");
   app.add_option("--warmup", options.warmup, "Warm-up calls before them, not counted");
   app.add_option("--pace-ms", options.pace_ms, "Milliseconds between the starts of those calls");

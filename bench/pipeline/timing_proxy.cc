@@ -43,7 +43,9 @@ std::int64_t NowMicros() {
 }
 
 TimingProxy::TimingProxy(std::string name, int upstream_port, bool rewrite_authority)
-    : name_(std::move(name)), upstream_port_(upstream_port), rewrite_authority_(rewrite_authority) {}
+    : name_(std::move(name)),
+      upstream_port_(upstream_port),
+      rewrite_authority_(rewrite_authority) {}
 
 TimingProxy::~TimingProxy() { Stop(); }
 
@@ -106,9 +108,8 @@ bool TimingProxy::WaitForEnd(const std::string& label, std::int64_t after_us,
                              std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   return ended_.wait_for(lock, timeout, [&] {
-    return std::any_of(intervals_.begin(), intervals_.end(), [&](const Interval& i) {
-      return i.label == label && i.end_us > after_us;
-    });
+    return std::any_of(intervals_.begin(), intervals_.end(),
+                       [&](const Interval& i) { return i.label == label && i.end_us > after_us; });
   });
 }
 
@@ -168,7 +169,8 @@ void TimingProxy::Forward(const httplib::Request& req, httplib::Response& res) {
                "127.0.0.1:" + std::to_string(port_));
   }
   std::string content_type = answer->get_header_value("Content-Type");
-  res.set_content(std::move(body), content_type.empty() ? "application/octet-stream" : content_type);
+  res.set_content(std::move(body),
+                  content_type.empty() ? "application/octet-stream" : content_type);
 }
 
 std::int64_t CoveredMicros(std::vector<Interval> intervals, std::int64_t from_us,

@@ -14,9 +14,9 @@ BitrixAccess MakeBitrixAccess(const core::Config& config) {
   access.limiter = std::make_unique<bitrix::RateLimiter>(
       static_cast<double>(config.bitrix24_requests_per_second), kPortalBurst,
       core::SystemClock::Instance());
-  access.rest = bitrix::MakeRestClient(*access.http, access.limiter.get(),
-                                       {.webhook_url = config.bitrix24_webhook_url,
-                                        .timeout = config.bitrix24_timeout});
+  access.rest = bitrix::MakeRestClient(
+      *access.http, access.limiter.get(),
+      {.webhook_url = config.bitrix24_webhook_url, .timeout = config.bitrix24_timeout});
   return access;
 }
 

@@ -134,8 +134,7 @@ int RunCallsShow(const core::Config& config, const std::string& id) {
 int RunCallsRetry(const core::Config& config, const std::string& id) {
   auto store = Open(config);
   if (!store) return Fail(store.error());
-  auto retried =
-      (*store)->RetryCall(id, core::ToUnixMillis(core::SystemClock::Instance().Now()));
+  auto retried = (*store)->RetryCall(id, core::ToUnixMillis(core::SystemClock::Instance().Now()));
   if (!retried) return Fail(retried.error());
   switch (*retried) {
     case store::RetryResult::kRetried:

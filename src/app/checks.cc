@@ -102,14 +102,14 @@ struct ProviderSettings {
 
 void CheckProvider(net::HttpClient& http, const ProviderSettings& provider,
                    const core::Clock& clock, Checks& checks) {
-  auto check = openai::CheckModel(http, provider.base_url, provider.api_key, provider.errors,
-                                  clock.Now());
+  auto check =
+      openai::CheckModel(http, provider.base_url, provider.api_key, provider.errors, clock.Now());
   if (!check) return checks.Fail(provider.name, check.error().message);
   if (!check->has_model_list) {
-    return checks.Warn(provider.name,
-                       provider.base_url + " answers but has no model list: " +
-                           provider.errors.api_key_setting + " and " +
-                           provider.errors.model_setting + " are checked by the first call");
+    return checks.Warn(
+        provider.name,
+        provider.base_url + " answers but has no model list: " + provider.errors.api_key_setting +
+            " and " + provider.errors.model_setting + " are checked by the first call");
   }
   if (!check->model_listed) {
     return checks.Warn(
@@ -190,8 +190,8 @@ nlohmann::json ChecksToJson(const std::vector<CheckResult>& checks, core::TimePo
   return {{"checks", std::move(rows)}, {"checked_at", core::ToUnixMillis(checked_at)}};
 }
 
-CachedChecks::CachedChecks(std::function<std::vector<CheckResult>()> run,
-                           const core::Clock& clock, std::chrono::seconds max_age)
+CachedChecks::CachedChecks(std::function<std::vector<CheckResult>()> run, const core::Clock& clock,
+                           std::chrono::seconds max_age)
     : run_(std::move(run)), clock_(clock), max_age_(max_age) {}
 
 nlohmann::json CachedChecks::Report() {

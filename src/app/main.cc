@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -14,8 +14,8 @@
 #include <CLI/CLI.hpp>
 
 #include "app/backfill.h"
-#include "app/calls_command.h"
 #include "app/bitrix_access.h"
+#include "app/calls_command.h"
 #include "app/checks.h"
 #include "app/instance_id.h"
 #include "app/process_command.h"
@@ -144,7 +144,8 @@ int Serve() {
 
   LogConfigurationGaps(*config);
   spdlog::info(
-      "callbrief {} listening on http://{}:{}: Bitrix24 events at /api/bitrix-webhook/call-finished, "
+      "callbrief {} listening on http://{}:{}: Bitrix24 events at "
+      "/api/bitrix-webhook/call-finished, "
       "the web UI and the API at / (database {}, {} workers)",
       CALLBRIEF_VERSION, config->host, server.port(),
       core::DatabaseUrlForDisplay(config->database_url), config->workers);
@@ -154,9 +155,7 @@ int Serve() {
   pipeline::Reconciler reconciler(*bitrix.rest, **store, clock);
   std::thread reconciler_thread;
   if (config->HasBitrix() && config->reconcile_interval.count() > 0) {
-    reconciler_thread = std::thread([&] {
-      reconciler.Run(config->reconcile_interval);
-    });
+    reconciler_thread = std::thread([&] { reconciler.Run(config->reconcile_interval); });
   } else if (config->HasBitrix()) {
     spdlog::info("RECONCILE_INTERVAL is 0: calls whose webhook is lost will not be found");
   }
@@ -244,13 +243,14 @@ int main(int argc, char** argv) {
   calls->require_subcommand(1);
   callbrief::app::CallsListOptions list_options;
   auto* calls_list = calls->add_subcommand("list", "The newest calls, one line each");
-  calls_list->add_option("--limit", list_options.limit, "How many calls")->check(CLI::Range(1, 1000));
+  calls_list->add_option("--limit", list_options.limit, "How many calls")
+      ->check(CLI::Range(1, 1000));
   calls_list->add_option("--stage", list_options.stage, "Only these stages, e.g. failed,skipped");
   std::string call_id;
   auto* calls_show = calls->add_subcommand("show", "Everything stored about one call");
   calls_show->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
-  auto* calls_retry =
-      calls->add_subcommand("retry", "Process a failed or skipped call again from where it stopped");
+  auto* calls_retry = calls->add_subcommand(
+      "retry", "Process a failed or skipped call again from where it stopped");
   calls_retry->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
   callbrief::app::ProcessOptions process_options;
   auto* process = app.add_subcommand(

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "app/bitrix_access.h"
 #include "app/processing.h"
@@ -165,7 +165,8 @@ int RunProcess(const core::Config& config, const ProcessOptions& options) {
   const store::Stage last = options.deliver ? store::Stage::kDone : store::Stage::kDeliver;
   while (true) {
     auto details = (*store)->FindCall(call_id);
-    if (!details || !details->has_value()) return Fail("the call disappeared from the scratch store");
+    if (!details || !details->has_value())
+      return Fail("the call disappeared from the scratch store");
     const store::CallRecord& call = (**details).call;
     if (call.stage == last || call.stage == store::Stage::kDone) break;
     if (call.stage == store::Stage::kFailed) return Fail(call.last_error);
@@ -195,8 +196,7 @@ int RunProcess(const core::Config& config, const ProcessOptions& options) {
     std::printf("%s\n", text.c_str());
   }
   if (plan.document && !options.html) {
-    std::printf("\n📎 %s\n%s\n", plan.document->file_name.c_str(),
-                plan.document->content.c_str());
+    std::printf("\n📎 %s\n%s\n", plan.document->file_name.c_str(), plan.document->content.c_str());
   }
   return 0;
 }

@@ -47,22 +47,22 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
 
   p.provider_http = MakeProviderHttpClient();
   if (config.HasTranscription()) {
-    p.transcriber = asr::MakeOpenAiTranscriber(
-        *p.provider_http, {.base_url = config.transcribe_base_url,
-                           .api_key = config.transcribe_api_key,
-                           .model = config.transcribe_model,
-                           .language = config.call_language,
-                           .vocabulary = config.transcribe_vocabulary,
-                           .prices = std::move(*transcription_prices)});
+    p.transcriber =
+        asr::MakeOpenAiTranscriber(*p.provider_http, {.base_url = config.transcribe_base_url,
+                                                      .api_key = config.transcribe_api_key,
+                                                      .model = config.transcribe_model,
+                                                      .language = config.call_language,
+                                                      .vocabulary = config.transcribe_vocabulary,
+                                                      .prices = std::move(*transcription_prices)});
   }
   if (config.HasSummary()) {
-    p.summarizer = llm::MakeOpenAiSummarizer(*p.provider_http,
-                                             {.base_url = config.openai_base_url,
-                                              .api_key = config.openai_api_key,
-                                              .model = config.summary_model,
-                                              .language = config.call_language,
-                                              .max_output_tokens = config.summary_max_tokens,
-                                              .prices = std::move(*summary_prices)});
+    p.summarizer =
+        llm::MakeOpenAiSummarizer(*p.provider_http, {.base_url = config.openai_base_url,
+                                                     .api_key = config.openai_api_key,
+                                                     .model = config.summary_model,
+                                                     .language = config.call_language,
+                                                     .max_output_tokens = config.summary_max_tokens,
+                                                     .prices = std::move(*summary_prices)});
   }
   if (config.HasTelegram()) {
     p.telegram = MakeTelegram(config, *p.provider_http);
@@ -72,27 +72,25 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
     p.handlers[stage] = handler.get();
     p.stages.push_back(std::move(handler));
   };
-  add(Stage::kResolve, std::make_unique<pipeline::ResolveStage>(
-                           rest, p.user_names.get(), clock,
-                           pipeline::ResolveSettings{
-                               .min_call_duration_seconds = config.min_call_duration_seconds,
-                               .recording_wait = config.recording_wait}));
-  add(Stage::kDownload,
-      std::make_unique<pipeline::DownloadStage>(
-          rest, has_bitrix ? bitrix.http.get() : nullptr,
-          pipeline::DownloadSettings{
-              .data_dir = config.data_dir,
-              .max_bytes = static_cast<std::uint64_t>(config.recording_max_bytes),
-              .portal_host = net::UrlHost(config.bitrix24_webhook_url),
-              .extra_hosts = config.recording_hosts}));
+  add(Stage::kResolve,
+      std::make_unique<pipeline::ResolveStage>(
+          rest, p.user_names.get(), clock,
+          pipeline::ResolveSettings{.min_call_duration_seconds = config.min_call_duration_seconds,
+                                    .recording_wait = config.recording_wait}));
+  add(Stage::kDownload, std::make_unique<pipeline::DownloadStage>(
+                            rest, has_bitrix ? bitrix.http.get() : nullptr,
+                            pipeline::DownloadSettings{
+                                .data_dir = config.data_dir,
+                                .max_bytes = static_cast<std::uint64_t>(config.recording_max_bytes),
+                                .portal_host = net::UrlHost(config.bitrix24_webhook_url),
+                                .extra_hosts = config.recording_hosts}));
   audio::PrepareOptions audio_options;
   audio_options.format =
       audio::ChunkFormatFromName(config.audio_chunk_format).value_or(audio::ChunkFormat::kMp3);
   add(Stage::kPrepare, std::make_unique<pipeline::PrepareStage>(pipeline::PrepareSettings{
                            .data_dir = config.data_dir, .audio = audio_options}));
-  add(Stage::kTranscribe,
-      std::make_unique<pipeline::TranscribeStage>(p.transcriber.get(), store, clock,
-                                                  config.transcribe_parallelism));
+  add(Stage::kTranscribe, std::make_unique<pipeline::TranscribeStage>(
+                              p.transcriber.get(), store, clock, config.transcribe_parallelism));
   add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(p.summarizer.get(), store,
                                                                     clock, config.call_language));
   pipeline::DeliverSettings deliver{

@@ -5,12 +5,12 @@
 
 #include "app/bitrix_access.h"
 #include "asr/transcriber.h"
-#include "llm/summarizer.h"
-#include "notify/telegram_client.h"
-#include "notify/telegram_delivery.h"
 #include "bitrix/user_names.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "llm/summarizer.h"
+#include "notify/telegram_client.h"
+#include "notify/telegram_delivery.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/stage.h"
 #include "store/call_store.h"
@@ -22,9 +22,9 @@ namespace callbrief::app {
 // configuration error, so its calls wait (parked) until the operator sets the variable.
 struct Processing {
   std::unique_ptr<bitrix::UserNames> user_names;
-  std::unique_ptr<net::HttpClient> provider_http;  // Speech-to-text, summary and Telegram.
-  std::unique_ptr<asr::Transcriber> transcriber;    // Null when not configured.
-  std::unique_ptr<llm::Summarizer> summarizer;      // Null when not configured.
+  std::unique_ptr<net::HttpClient> provider_http;    // Speech-to-text, summary and Telegram.
+  std::unique_ptr<asr::Transcriber> transcriber;     // Null when not configured.
+  std::unique_ptr<llm::Summarizer> summarizer;       // Null when not configured.
   std::unique_ptr<notify::TelegramClient> telegram;  // Null when not configured.
   std::vector<std::unique_ptr<pipeline::StageHandler>> stages;
   pipeline::StageHandlers handlers;

@@ -4,10 +4,10 @@
 
 #include <chrono>
 
-#include "openai/error.h"
 #include "asr/transcriber.h"
 #include "asr/transcription_response.h"
 #include "core/redact.h"
+#include "openai/error.h"
 
 namespace callbrief::asr {
 namespace {

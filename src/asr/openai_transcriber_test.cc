@@ -8,8 +8,8 @@
 namespace callbrief::asr {
 namespace {
 
-using net::testing::FakeHttpClient;
 using core::ErrorKind;
+using net::testing::FakeHttpClient;
 
 constexpr char kKey[] = "sk-test-secret-key-123";
 constexpr char kVerbose[] =

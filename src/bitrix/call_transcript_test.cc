@@ -65,7 +65,8 @@ TEST_F(AttachCallTranscriptTest, AnEmptyTranscriptIsRefusedWithoutARequest) {
 }
 
 TEST_F(AttachCallTranscriptTest, AnUnknownCallIsPermanentAndSaysWhatItWasDoing) {
-  http_.Reply(400, R"({"error":"ERROR_CORE","error_description":"Call X is not found. Is it finished?"})");
+  http_.Reply(
+      400, R"({"error":"ERROR_CORE","error_description":"Call X is not found. Is it finished?"})");
   auto id = AttachCallTranscript(*rest_, kCallId, lines_, std::nullopt);
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(id.error().kind, ErrorKind::kPermanent);

@@ -119,9 +119,9 @@ namespace callbrief::bitrix {
 namespace {
 
 TEST(ErrorFromReplyTest, KeepsBitrixErrorCodeAsAField) {
-  auto error = ErrorFromReply("disk.file.get", 400,
-                              nlohmann::json::parse(R"({"error":"ERROR_NOT_FOUND"})"),
-                              core::SystemClock::Instance().Now());
+  auto error =
+      ErrorFromReply("disk.file.get", 400, nlohmann::json::parse(R"({"error":"ERROR_NOT_FOUND"})"),
+                     core::SystemClock::Instance().Now());
   EXPECT_EQ(error.code, "ERROR_NOT_FOUND");
   EXPECT_EQ(error.WithContext("fetching").code, "ERROR_NOT_FOUND");
 }

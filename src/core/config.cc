@@ -252,10 +252,13 @@ std::string WebhookCode(std::string_view url) {
 }
 
 std::vector<std::string> Config::Secrets() const {
-  std::vector<std::string> secrets = {
-      bitrix24_application_token, telegram_bot_token, openai_api_key,
-      transcribe_api_key,         admin_password,     WebhookCode(bitrix24_webhook_url),
-      std::string(DatabasePassword(database_url))};
+  std::vector<std::string> secrets = {bitrix24_application_token,
+                                      telegram_bot_token,
+                                      openai_api_key,
+                                      transcribe_api_key,
+                                      admin_password,
+                                      WebhookCode(bitrix24_webhook_url),
+                                      std::string(DatabasePassword(database_url))};
   std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
   return secrets;
 }

@@ -21,7 +21,7 @@ struct Config {
   std::string bitrix24_webhook_url;  // Normalised to end with '/'; empty when not configured.
   std::string bitrix24_application_token;
   std::chrono::seconds bitrix24_timeout{60};  // One REST request; Bitrix24 cuts at 60 s anyway.
-  bool bitrix24_attach_transcript = false;  // Also put the transcript on the call's card.
+  bool bitrix24_attach_transcript = false;    // Also put the transcript on the call's card.
   // Our share of the portal's REST budget: cloud portals drain 2 requests/s, Enterprise plans 5.
   int bitrix24_requests_per_second = 2;
 

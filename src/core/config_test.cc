@@ -67,7 +67,8 @@ TEST(ConfigTest, TranscriptionFallsBackToTheOpenAiSettings) {
   ASSERT_TRUE(separate.ok());
   EXPECT_EQ(separate->transcribe_base_url, "http://127.0.0.1:8000/v1");
   EXPECT_EQ(separate->transcribe_api_key, "local");
-  auto keyless = Load({{"OPENAI_API_KEY", "sk-a"}, {"TRANSCRIBE_BASE_URL", "http://127.0.0.1:8000/v1"}});
+  auto keyless =
+      Load({{"OPENAI_API_KEY", "sk-a"}, {"TRANSCRIBE_BASE_URL", "http://127.0.0.1:8000/v1"}});
   ASSERT_TRUE(keyless.ok());
   EXPECT_EQ(keyless->transcribe_api_key, "") << "the OpenAI key must not go to another server";
   EXPECT_TRUE(keyless->HasTranscription());
@@ -95,8 +96,10 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
            {"SUMMARY_MAX_TOKENS", "100", "SUMMARY_MAX_TOKENS: must be a whole number from 256"},
            {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
-           {"BITRIX24_REQUESTS_PER_SECOND", "10", "BITRIX24_REQUESTS_PER_SECOND: must be a whole number from 1 to 5"},
-           {"BITRIX24_ATTACH_TRANSCRIPT", "maybe", "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
+           {"BITRIX24_REQUESTS_PER_SECOND", "10",
+            "BITRIX24_REQUESTS_PER_SECOND: must be a whole number from 1 to 5"},
+           {"BITRIX24_ATTACH_TRANSCRIPT", "maybe",
+            "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
            {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},

@@ -65,9 +65,9 @@ class LineFormatter final : public spdlog::formatter {
   LogFormat format_;
 };
 
-// Writes formatted lines to a stream (stdout). Formatting (redaction included) happens on the logging thread
-// outside the lock; only the write is serialized. spdlog's own sinks format inside their lock,
-// which made every request thread queue behind one mutex under load.
+// Writes formatted lines to a stream (stdout). Formatting (redaction included) happens on the
+// logging thread outside the lock; only the write is serialized. spdlog's own sinks format inside
+// their lock, which made every request thread queue behind one mutex under load.
 class LineSink final : public spdlog::sinks::sink {
  public:
   LineSink(LogFormat format, std::FILE* stream) : formatter_(format), stream_(stream) {}

@@ -10,7 +10,7 @@ namespace callbrief::core {
 // the pipeline stores one row per request (store table provider_usage).
 struct ProviderUsage {
   std::string provider{};   // "openai-transcribe", "openai-chat", "telegram", "bitrix24".
-  std::string model{};    // "whisper-1", "gpt-4o", … ; empty when not a model.
+  std::string model{};      // "whisper-1", "gpt-4o", … ; empty when not a model.
   std::string operation{};  // "transcribe chunk 2/3", "summarize", "summarize part 1/4", …
   double audio_seconds = 0;
   std::int64_t input_tokens = 0;

@@ -12,8 +12,8 @@ std::int64_t TimeMap::ToOriginal(std::int64_t chunk_ms) const {
       [](std::int64_t t, const TimeSpan& span) { return t < span.chunk_start_ms; });
   if (after == spans_.begin()) return spans_.front().original_start_ms;
   const TimeSpan& span = *std::prev(after);
-  const std::int64_t offset = std::clamp<std::int64_t>(chunk_ms - span.chunk_start_ms, 0,
-                                                       span.length_ms);
+  const std::int64_t offset =
+      std::clamp<std::int64_t>(chunk_ms - span.chunk_start_ms, 0, span.length_ms);
   return span.original_start_ms + offset;
 }
 

@@ -146,7 +146,6 @@ json CallToJson(const store::CallRecord& c) {
   };
 }
 
-
 json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url) {
   json out = CallToJson(d.call);
   out["crm"]["url"] =

@@ -102,7 +102,6 @@ TEST(ParseCallQueryTest, ReadsTheManagerAndToneFilters) {
   EXPECT_TRUE(ParseCallQuery({{"sentiment", "angry"}}).error().message.starts_with("sentiment:"));
 }
 
-
 TEST(CallJsonTest, DetailsCarryTheTimelineUsageAndCrmLink) {
   store::CallDetails d;
   d.call.crm_entity_type = "CONTACT";

@@ -31,8 +31,8 @@ struct ServerOptions {
   // Called after a call was sent back to the pipeline from the UI, so a worker picks it up now.
   std::function<void()> wake_pipeline{};
   // The configuration checks shown on the status page (the same as `callbrief doctor`), as JSON
-  // the page renders: {"checks":[{"name","ok","status","message"}…]} or any object. Called per request
-  // from a server thread; may be empty.
+  // the page renders: {"checks":[{"name","ok","status","message"}…]} or any object. Called per
+  // request from a server thread; may be empty.
   std::function<nlohmann::json()> status_report{};
 };
 

@@ -7,10 +7,10 @@
 #include <atomic>
 #include <chrono>
 
-#include "openai/error.h"
 #include "llm/prompt.h"
 #include "llm/summarizer.h"
 #include "net/http_error.h"
+#include "openai/error.h"
 
 namespace callbrief::llm {
 namespace {

@@ -1,14 +1,14 @@
 #include <gtest/gtest.h>
 
-#include "net/fake_http_client.h"
 #include "llm/prompt.h"
 #include "llm/summarizer.h"
+#include "net/fake_http_client.h"
 
 namespace callbrief::llm {
 namespace {
 
-using net::testing::FakeHttpClient;
 using core::ErrorKind;
+using net::testing::FakeHttpClient;
 using json = nlohmann::json;
 
 constexpr char kKey[] = "sk-summary-secret-777";
@@ -245,9 +245,10 @@ TEST_F(OpenAiSummarizerTest, AServerRefusingTheLimitsNameGetsTheOtherOneFromThen
 }
 
 TEST_F(OpenAiSummarizerTest, ANewerModelRefusingMaxTokensGetsMaxCompletionTokens) {
-  http_.Reply(400, R"({"error":{"message":"Unsupported parameter: 'max_tokens' is not supported )"
-                   R"(with this model. Use 'max_completion_tokens' instead.","type":)"
-                   R"("invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}})");
+  http_.Reply(400,
+              R"({"error":{"message":"Unsupported parameter: 'max_tokens' is not supported )"
+              R"(with this model. Use 'max_completion_tokens' instead.","type":)"
+              R"("invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}})");
   http_.Reply(200, Completion(ValidSummary().dump()));
   ASSERT_TRUE(Make({.max_tokens_field = "max_tokens"})->Summarize(Conversation()).ok());
   EXPECT_EQ(SentBody(1)["max_completion_tokens"], 2000);

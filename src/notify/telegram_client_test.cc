@@ -8,8 +8,8 @@
 namespace callbrief::notify {
 namespace {
 
-using net::testing::FakeHttpClient;
 using core::ErrorKind;
+using net::testing::FakeHttpClient;
 using json = nlohmann::json;
 
 constexpr char kToken[] = "123456:AAH-secret_token";

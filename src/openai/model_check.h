@@ -16,7 +16,7 @@ struct ModelCheck {
   // false: the server has no model list (whisper.cpp's server answers 404), so the key and the
   // model could not be checked without spending money.
   bool has_model_list = false;
-  std::size_t models = 0;    // How many models the key may use.
+  std::size_t models = 0;     // How many models the key may use.
   bool model_listed = false;  // The configured model is one of them.
 };
 

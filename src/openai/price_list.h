@@ -52,8 +52,8 @@ core::Result<Table> ParsePriceList(std::string_view text, Table base, ParseValue
         equals == std::string_view::npos ? "" : TrimSpace(entry.substr(0, equals));
     auto price = model.empty() ? std::nullopt : parse_value(entry.substr(equals + 1));
     if (!price) {
-      return core::Error::Config(std::string(what) + " \"" + std::string(entry) +
-                                 "\": expected " + std::string(expected));
+      return core::Error::Config(std::string(what) + " \"" + std::string(entry) + "\": expected " +
+                                 std::string(expected));
     }
     base[std::string(model)] = *price;
   }

@@ -23,12 +23,12 @@ core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& deta
   m.utc_offset_minutes = context.utc_offset_minutes;
   m.manager_name = call.manager_name;
   m.client_url = bitrix::CrmEntityUrl(context.portal_url, call.crm_entity_type, call.crm_entity_id);
-  if (!context.public_url.empty()) m.call_url = fmt::format("{}/calls/{}", context.public_url, call.id);
+  if (!context.public_url.empty())
+    m.call_url = fmt::format("{}/calls/{}", context.public_url, call.id);
 
   if (details.summary) {
-    auto summary =
-        llm::CallSummary::FromJson(nlohmann::json::parse(details.summary->summary_json, nullptr,
-                                                         false));
+    auto summary = llm::CallSummary::FromJson(
+        nlohmann::json::parse(details.summary->summary_json, nullptr, false));
     if (!summary.ok()) {
       return core::Error::Permanent("the stored summary is not readable: " +
                                     summary.error().message);

@@ -9,8 +9,8 @@
 namespace callbrief::pipeline {
 
 struct MessageContext {
-  std::string public_url{};     // PUBLIC_URL, no trailing '/'; empty: no link to our call page.
-  std::string portal_url{};     // "https://acme.bitrix24.ru", from BITRIX24_WEBHOOK_URL.
+  std::string public_url{};      // PUBLIC_URL, no trailing '/'; empty: no link to our call page.
+  std::string portal_url{};      // "https://acme.bitrix24.ru", from BITRIX24_WEBHOOK_URL.
   int utc_offset_minutes = 180;  // How the start time is shown.
 };
 

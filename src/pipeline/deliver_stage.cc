@@ -1,8 +1,8 @@
 #include "pipeline/deliver_stage.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "bitrix/call_facts.h"
 #include "bitrix/call_transcript.h"
@@ -61,7 +61,11 @@ std::string MigratedChatSetting(std::string_view chat_id) {
 DeliverStage::DeliverStage(notify::TelegramClient* telegram, bitrix::RestClient* rest,
                            store::CallStore& store, const core::Clock& clock,
                            DeliverSettings settings)
-    : telegram_(telegram), rest_(rest), store_(store), clock_(clock), settings_(std::move(settings)) {}
+    : telegram_(telegram),
+      rest_(rest),
+      store_(store),
+      clock_(clock),
+      settings_(std::move(settings)) {}
 
 core::Result<StageResult> DeliverStage::Run(const store::CallDetails& details) {
   auto message = CallMessageFrom(details, settings_.message);
@@ -127,14 +131,14 @@ core::Status DeliverStage::AttachTranscript(const store::CallDetails& details,
   delivery.attempts += 1;
   auto attached = bitrix::AttachCallTranscript(*rest_, call.bitrix_call_id, lines, cost);
   if (!attached.ok()) {
-    const bool retry = attached.error().IsRetryable() ||
-                       attached.error().kind == core::ErrorKind::kConfig;
+    const bool retry =
+        attached.error().IsRetryable() || attached.error().kind == core::ErrorKind::kConfig;
     delivery.status = retry ? "pending" : "failed";
     delivery.last_error = attached.error().message;
     if (auto saved = Save(details, delivery); !saved.ok()) return saved;
     if (retry) return attached.error();
-    spdlog::error("❌ Call {}: the transcript was not attached in Bitrix24: {}",
-                  call.bitrix_call_id, attached.error().message);
+    spdlog::error("❌ Call {}: the transcript was not attached in Bitrix24: {}", call.bitrix_call_id,
+                  attached.error().message);
     return core::Ok();
   }
   delivery.status = "done";
@@ -245,9 +249,9 @@ core::Status DeliverStage::DeliverTimeline(const store::CallDetails& details,
   delivery.attempts += 1;
   delivery.attempt_started_at_ms = now_ms;
   if (auto saved = Save(details, delivery); !saved.ok()) return saved;
-  auto comment = bitrix::AddCommentOnce(*rest_, **target, call.bitrix_call_id,
-                                        notify::FormatTimelineComment(message),
-                                        previous_attempt_unknown);
+  auto comment =
+      bitrix::AddCommentOnce(*rest_, **target, call.bitrix_call_id,
+                             notify::FormatTimelineComment(message), previous_attempt_unknown);
   if (!comment.ok()) {
     delivery.status = comment.error().IsRetryable() ? "pending" : "failed";
     delivery.last_error = comment.error().message;
@@ -260,8 +264,8 @@ core::Status DeliverStage::DeliverTimeline(const store::CallDetails& details,
   delivery.last_error.clear();
   delivery.external_id = std::to_string(*comment);
   delivery.delivered_at_ms = core::ToUnixMillis(clock_.Now());
-  spdlog::info("✅ Added to the Bitrix24 timeline: call {} ({} {}, comment {})",
-               call.bitrix_call_id, (*target)->entity_type, (*target)->entity_id, *comment);
+  spdlog::info("✅ Added to the Bitrix24 timeline: call {} ({} {}, comment {})", call.bitrix_call_id,
+               (*target)->entity_type, (*target)->entity_id, *comment);
   return Save(details, delivery);
 }
 

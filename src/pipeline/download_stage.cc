@@ -71,11 +71,11 @@ core::Result<StageResult> DownloadStage::Run(const store::CallDetails& details) 
 
   spdlog::info("✅ Got recording URL for call {}: {} bytes of {} ({})", call.bitrix_call_id,
                file->bytes, file->format, file->source);
-  return StageResult{.next = store::Stage::kPrepare,
-                     .recording = store::RecordingUpdate{.path = file->path,
-                                                         .bytes = static_cast<std::int64_t>(
-                                                             file->bytes),
-                                                         .sha256 = file->sha256_hex}};
+  return StageResult{
+      .next = store::Stage::kPrepare,
+      .recording = store::RecordingUpdate{.path = file->path,
+                                          .bytes = static_cast<std::int64_t>(file->bytes),
+                                          .sha256 = file->sha256_hex}};
 }
 
 }  // namespace callbrief::pipeline

@@ -59,8 +59,7 @@ int Pipeline::Stop(std::chrono::milliseconds grace) {
     if (heartbeat_.joinable()) heartbeat_.join();
   } else {
     // Their results would be refused anyway ("lease lost") once another worker takes the calls.
-    spdlog::warn("shutting down with {} stage(s) still running: releasing their leases",
-                 abandoned);
+    spdlog::warn("shutting down with {} stage(s) still running: releasing their leases", abandoned);
   }
   if (auto released = store_.ReleaseLeases(options_.owner); !released.ok()) {
     spdlog::warn("could not release leases: {}", released.error().message);
@@ -83,7 +82,8 @@ bool Pipeline::RunOne() {
   }
   core::CallLogScope log_scope(call.bitrix_call_id);
   const Stage ran = call.stage == Stage::kReceived ? Stage::kResolve : call.stage;
-  if (call.stage == Stage::kReceived) spdlog::info("🎙️ Processing Bitrix call {}", call.bitrix_call_id);
+  if (call.stage == Stage::kReceived)
+    spdlog::info("🎙️ Processing Bitrix call {}", call.bitrix_call_id);
 
   core::Result<StageResult> result = core::Error::Config(
       fmt::format("stage {} cannot run: it is not configured in this process", StageName(ran)));

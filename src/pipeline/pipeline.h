@@ -81,7 +81,7 @@ class Pipeline {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable idle_;       // Signalled when a running stage ends (for Stop).
+  std::condition_variable idle_;            // Signalled when a running stage ends (for Stop).
   std::condition_variable heartbeat_wake_;  // Signalled only to stop the heartbeat.
   bool stopping_ = false;
   std::set<std::int64_t> running_;  // Calls whose stage runs now (leases to renew).

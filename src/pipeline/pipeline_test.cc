@@ -174,10 +174,10 @@ TEST_F(PipelineTest, AStageWithoutAHandlerParksTheCall) {
 
 TEST_F(PipelineTest, AWaitingStageIsRunAgainWhenItAsked) {
   const std::int64_t later = core::ToUnixMillis(clock_.Now()) + 20'000;
-  ScriptedStage resolve({StageResult{.next = Stage::kResolve,
-                                     .wait_until_ms = later,
-                                     .note = "waiting for the recording"},
-                         Next(Stage::kSkipped)});
+  ScriptedStage resolve(
+      {StageResult{
+           .next = Stage::kResolve, .wait_until_ms = later, .note = "waiting for the recording"},
+       Next(Stage::kSkipped)});
   Pipeline pipeline = Make({{Stage::kResolve, &resolve}});
   std::int64_t id = Record("A");
   ASSERT_TRUE(pipeline.RunOne());

@@ -16,8 +16,9 @@ core::Result<StageResult> PrepareStage::Run(const store::CallDetails& details) {
   std::error_code ec;
   if (call.recording_path.empty() || !std::filesystem::exists(call.recording_path, ec)) {
     return StageResult{.next = store::Stage::kDownload,
-                       .note = "the recording file is gone (was DATA_DIR wiped?): downloading "
-                               "it again"};
+                       .note =
+                           "the recording file is gone (was DATA_DIR wiped?): downloading "
+                           "it again"};
   }
   audio::PrepareOptions options = settings_.audio;
   options.work_dir = std::filesystem::path(CallDirectory(settings_.data_dir, call.id)) / "chunks";
@@ -36,8 +37,9 @@ core::Result<StageResult> PrepareStage::Run(const store::CallDetails& details) {
   return StageResult{.next = has_speech ? store::Stage::kTranscribe : store::Stage::kSummarize,
                      .audio_report_json = report.ToJson(),
                      .chunks = std::move(chunks),
-                     .segments = has_speech ? std::nullopt
-                                            : std::optional(std::vector<store::TranscriptSegment>{})};
+                     .segments = has_speech
+                                     ? std::nullopt
+                                     : std::optional(std::vector<store::TranscriptSegment>{})};
 }
 
 }  // namespace callbrief::pipeline

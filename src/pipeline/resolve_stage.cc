@@ -38,7 +38,8 @@ std::int64_t NextLookAtMs(std::int64_t now_ms, std::int64_t received_at_ms,
   const std::int64_t waited = std::max<std::int64_t>(0, now_ms - received_at_ms);
   const std::int64_t step = std::clamp<std::int64_t>(waited / 4, 5'000, 60'000);
   const std::int64_t deadline =
-      received_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(recording_wait).count();
+      received_at_ms +
+      std::chrono::duration_cast<std::chrono::milliseconds>(recording_wait).count();
   return std::max(now_ms, std::min(now_ms + step, deadline));
 }
 
@@ -61,10 +62,10 @@ core::Result<StageResult> ResolveStage::Run(const store::CallDetails& details) {
   if (!facts.ok()) return facts.error();
   if (!facts->has_value()) {
     if (!wait_over) {
-      return StageResult{.next = Stage::kResolve,
-                         .wait_until_ms = NextLookAtMs(now_ms, call.received_at_ms,
-                                                       settings_.recording_wait),
-                         .note = "waiting for the call's record in voximplant.statistic.get"};
+      return StageResult{
+          .next = Stage::kResolve,
+          .wait_until_ms = NextLookAtMs(now_ms, call.received_at_ms, settings_.recording_wait),
+          .note = "waiting for the call's record in voximplant.statistic.get"};
     }
     return core::Error::Permanent(fmt::format(
         "Bitrix24 has no record of call {} in voximplant.statistic.get after {} s: the webhook's "

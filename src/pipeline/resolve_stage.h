@@ -11,8 +11,8 @@
 namespace callbrief::pipeline {
 
 struct ResolveSettings {
-  int min_call_duration_seconds = 10;             // MIN_CALL_DURATION
-  std::chrono::seconds recording_wait{600};       // RECORDING_WAIT
+  int min_call_duration_seconds = 10;        // MIN_CALL_DURATION
+  std::chrono::seconds recording_wait{600};  // RECORDING_WAIT
 };
 
 // The call's facts as the store keeps them, from a statistic row and the manager's name. Pure.

@@ -29,10 +29,17 @@ class Portal final : public bitrix::RestClient {
     }
     return reply;
   }
-  json row = {{"ID", "1042"},          {"CALL_ID", "CALL.1"},       {"PORTAL_USER_ID", "12"},
-              {"PHONE_NUMBER", "+79001234567"}, {"PORTAL_NUMBER", "+74950000000"},
-              {"CALL_TYPE", "2"},      {"CALL_DURATION", "135"},    {"CALL_FAILED_CODE", "200"},
-              {"CRM_ENTITY_TYPE", "CONTACT"}, {"CRM_ENTITY_ID", "77"}, {"RECORD_FILE_ID", "9043"}};
+  json row = {{"ID", "1042"},
+              {"CALL_ID", "CALL.1"},
+              {"PORTAL_USER_ID", "12"},
+              {"PHONE_NUMBER", "+79001234567"},
+              {"PORTAL_NUMBER", "+74950000000"},
+              {"CALL_TYPE", "2"},
+              {"CALL_DURATION", "135"},
+              {"CALL_FAILED_CODE", "200"},
+              {"CRM_ENTITY_TYPE", "CONTACT"},
+              {"CRM_ENTITY_ID", "77"},
+              {"RECORD_FILE_ID", "9043"}};
 };
 
 class ResolveStageTest : public ::testing::Test {
@@ -49,8 +56,11 @@ class ResolveStageTest : public ::testing::Test {
   Portal portal_;
   ManualClock clock_;
   bitrix::UserNames names_{portal_, clock_};
-  ResolveStage stage_{&portal_, &names_, clock_,
-                      {.min_call_duration_seconds = 10, .recording_wait = std::chrono::minutes(10)}};
+  ResolveStage stage_{
+      &portal_,
+      &names_,
+      clock_,
+      {.min_call_duration_seconds = 10, .recording_wait = std::chrono::minutes(10)}};
 };
 
 TEST_F(ResolveStageTest, ACompletedCallWithARecordingGoesToDownloadWithItsFacts) {

@@ -8,9 +8,9 @@ namespace {
 
 std::chrono::milliseconds Backoff(int attempt, const RetryPolicy& policy, double jitter) {
   const double exponent = std::min(attempt - 1, 30);
-  const double ceiling = std::min<double>(
-      static_cast<double>(policy.first_delay.count()) * std::pow(2.0, exponent),
-      static_cast<double>(policy.max_delay.count()));
+  const double ceiling =
+      std::min<double>(static_cast<double>(policy.first_delay.count()) * std::pow(2.0, exponent),
+                       static_cast<double>(policy.max_delay.count()));
   const double chosen = ceiling / 2 + ceiling / 2 * std::clamp(jitter, 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<std::int64_t>(chosen));
 }

@@ -42,8 +42,9 @@ core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details
     std::error_code ec;
     if (!std::filesystem::exists(chunk->path, ec)) {
       return StageResult{.next = store::Stage::kDownload,
-                         .note = "the audio chunks are gone (was DATA_DIR wiped?): downloading "
-                                 "the recording again"};
+                         .note =
+                             "the audio chunks are gone (was DATA_DIR wiped?): downloading "
+                             "the recording again"};
     }
     missing.push_back(std::move(*chunk));
   }

@@ -228,7 +228,7 @@ struct StageOutcome {
   std::optional<std::int64_t> next_attempt_at_ms{};
   std::string run_outcome = "ok";  // As in StageRun::outcome.
   bool count_attempt = false;      // A failed try: attempts + 1 (else attempts restart at 0).
-  std::string error{};               // Shown in the UI; empty clears the call's last error.
+  std::string error{};             // Shown in the UI; empty clears the call's last error.
   std::string error_kind{};
   std::string skip_reason{};
 

@@ -30,7 +30,6 @@ class CallIntake {
 // or unreachable, kConfig when it cannot be opened or is of a newer schema than this binary.
 class CallStore : public CallIntake {
  public:
-
   // Newest first, filtered, one page.
   virtual core::Result<CallPage> ListCalls(const CallQuery& query) = 0;
 
@@ -58,8 +57,8 @@ class CallStore : public CallIntake {
   // The due call that has waited longest, now leased to `owner` until now + lease; nullopt when
   // nothing is due.
   virtual core::Result<std::optional<CallRecord>> ClaimDueCall(std::string_view owner,
-                                                              std::int64_t now_ms,
-                                                              std::int64_t lease_ms) = 0;
+                                                               std::int64_t now_ms,
+                                                               std::int64_t lease_ms) = 0;
   // Pushes the expiry of the owner's leases on these calls to `expires_at_ms` (heartbeat).
   virtual core::Status RenewLeases(std::string_view owner, std::span<const std::int64_t> call_ids,
                                    std::int64_t expires_at_ms) = 0;

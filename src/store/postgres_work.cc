@@ -159,15 +159,14 @@ std::optional<CallRecord> ClaimDueCall(Connection& c, std::string_view owner, st
                                        std::int64_t lease_ms) {
   // SKIP LOCKED passes over a row another claimer is leasing this very moment; the lease test in
   // the subquery is checked again on the locked row, so an expired lease is taken over once.
-  Rows rows =
-      c.Exec(fmt::format("UPDATE calls SET lease_owner = $1, lease_expires_at = $2 "
-                         "WHERE id = (SELECT id FROM calls WHERE stage IN {} "
-                         "AND (next_attempt_at IS NULL OR next_attempt_at <= $3) "
-                         "AND (lease_expires_at IS NULL OR lease_expires_at < $3) "
-                         "ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                         "RETURNING {}",
-                         kActiveStages, kClaimOrder, kCallColumns),
-             Params(owner, now_ms + lease_ms, now_ms));
+  Rows rows = c.Exec(fmt::format("UPDATE calls SET lease_owner = $1, lease_expires_at = $2 "
+                                 "WHERE id = (SELECT id FROM calls WHERE stage IN {} "
+                                 "AND (next_attempt_at IS NULL OR next_attempt_at <= $3) "
+                                 "AND (lease_expires_at IS NULL OR lease_expires_at < $3) "
+                                 "ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                                 "RETURNING {}",
+                                 kActiveStages, kClaimOrder, kCallColumns),
+                     Params(owner, now_ms + lease_ms, now_ms));
   if (rows.empty()) return std::nullopt;
   return ReadCall(rows, 0);
 }

@@ -347,9 +347,9 @@ class SqliteStore final : public CallStore {
     });
     if (!written.ok()) return written.error();
     if (!*written) {
-      return Error::Transient(fmt::format(
-          "finishing stage {} of call {}: lease lost (another worker took the call)",
-          StageName(outcome.ran), outcome.call_id));
+      return Error::Transient(
+          fmt::format("finishing stage {} of call {}: lease lost (another worker took the call)",
+                      StageName(outcome.ran), outcome.call_id));
     }
     return core::Ok();
   }
@@ -408,7 +408,8 @@ class SqliteStore final : public CallStore {
  private:
   // Runs `fn` on a reader connection.
   template <typename Fn>
-  auto Read(std::string_view doing, Fn&& fn) -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
+  auto Read(std::string_view doing, Fn&& fn)
+      -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
     try {
       return readers_.With(std::forward<Fn>(fn));
     } catch (const SQLite::Exception& e) {
@@ -418,7 +419,8 @@ class SqliteStore final : public CallStore {
 
   // Runs `fn` on the writer connection under its lock and notes the commit for checkpoints.
   template <typename Fn>
-  auto Write(std::string_view doing, Fn&& fn) -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
+  auto Write(std::string_view doing, Fn&& fn)
+      -> Result<std::invoke_result_t<Fn, SQLite::Database&>> {
     std::lock_guard lock(writer_mutex_);
     try {
       auto value = fn(*writer_);
@@ -532,10 +534,11 @@ class SqliteStore final : public CallStore {
                            summary.getColumn(2).getString(), summary.getColumn(3).getString(),
                            summary.getColumn(4).getInt64()};
     }
-    SQLite::Statement deliveries(db,
-                                 "SELECT channel, status, attempts, external_id, last_error, "
-                                 "delivered_at, attempt_started_at FROM deliveries WHERE call_id = ? "
-                                 "ORDER BY channel");
+    SQLite::Statement deliveries(
+        db,
+        "SELECT channel, status, attempts, external_id, last_error, "
+        "delivered_at, attempt_started_at FROM deliveries WHERE call_id = ? "
+        "ORDER BY channel");
     deliveries.bind(1, id);
     while (deliveries.executeStep()) {
       d->deliveries.push_back(

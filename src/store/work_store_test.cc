@@ -43,7 +43,6 @@ class WorkStoreTest : public testing::StoreTest {
             .finished_at_ms = kNow + 50,
             .next = next};
   }
-
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkStoreTest, testing::AllBackends(), testing::BackendName);

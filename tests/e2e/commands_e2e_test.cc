@@ -29,10 +29,10 @@ TEST_F(CommandsE2eTest, DoctorChecksEveryProviderWithoutSpendingAnything) {
   ASSERT_EQ(service.RunToExit({"migrate"}), ExitedWith(0)) << service.Log();
   ASSERT_EQ(service.RunToExit({"doctor"}), ExitedWith(0)) << service.Log();
   const std::string out = service.Stdout();
-  for (const char* line :
-       {"✅ Database: sqlite://data/callbrief.db opens and answers", "✅ Bitrix24: the webhook answers as",
-        "✅ Telegram: the bot is @", "✅ Telegram: the bot may post to the supergroup \"Звонки\"",
-        "✅ Speech-to-text: ", "✅ Summary: "}) {
+  for (const char* line : {"✅ Database: sqlite://data/callbrief.db opens and answers",
+                           "✅ Bitrix24: the webhook answers as", "✅ Telegram: the bot is @",
+                           "✅ Telegram: the bot may post to the supergroup \"Звонки\"",
+                           "✅ Speech-to-text: ", "✅ Summary: "}) {
     EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
   }
   EXPECT_EQ(out.find("❌"), std::string::npos) << out;
@@ -64,7 +64,7 @@ TEST_F(CommandsE2eTest, TheStatusPageShowsTheDoctorsChecks) {
   std::map<std::string, bool> ok;
   for (const json& check : status["report"]["checks"]) {
     ok[check["name"]] = ok.contains(check["name"]) ? ok[check["name"]] && check["ok"].get<bool>()
-                                                    : check["ok"].get<bool>();
+                                                   : check["ok"].get<bool>();
   }
   for (const char* name : {"Database", "Telegram", "Speech-to-text", "Summary"}) {
     EXPECT_TRUE(ok[name]) << name << "\n" << status.dump(2);
@@ -81,8 +81,8 @@ TEST_F(CommandsE2eTest, ProcessPrintsTheTelegramMessageOfALocalRecordingAndStore
       << service.Log();
   const std::string out = service.Stdout();
   EXPECT_EQ(out.rfind("📞 Входящий звонок", 0), 0u) << out;
-  for (const char* block : {"• От: +79001234567", "• Кому: +74950000000", "📝 Саммари:",
-                            "📊 Тон разговора: "}) {
+  for (const char* block :
+       {"• От: +79001234567", "• Кому: +74950000000", "📝 Саммари:", "📊 Тон разговора: "}) {
     EXPECT_NE(out.find(block), std::string::npos) << block << "\n" << out;
   }
   EXPECT_EQ(out.find("<b>"), std::string::npos) << "plain text expected:\n" << out;

@@ -15,7 +15,6 @@ namespace {
 using fakes::CallBuilder;
 using nlohmann::json;
 
-
 TEST_F(PipelineE2eTest, AnIncomingCallReachesTelegramTheTimelineAndTheApiOnce) {
   ServiceProcess service(Env());
   ASSERT_TRUE(service.Start());
@@ -30,8 +29,8 @@ TEST_F(PipelineE2eTest, AnIncomingCallReachesTelegramTheTimelineAndTheApiOnce) {
   const std::string& text = messages[0].text;
   EXPECT_EQ(text.rfind("📞 Входящий звонок", 0), 0u) << text;
   for (const char* block : {"📋 Информация:", "• От: +79001234567", "• Длительность: 1м 15с",
-                            "📝 Саммари:", "🎯 Ключевые пункты:", "✅ Задачи:",
-                            "💬 Запрос клиента:", "➡️ Следующие шаги:", "📊 Тон разговора: "}) {
+                            "📝 Саммари:", "🎯 Ключевые пункты:", "✅ Задачи:", "💬 Запрос клиента:",
+                            "➡️ Следующие шаги:", "📊 Тон разговора: "}) {
     EXPECT_NE(text.find(block), std::string::npos) << block << "\n" << text;
   }
   EXPECT_EQ(Comments(call_id).size(), 1u);
@@ -52,16 +51,18 @@ TEST_F(PipelineE2eTest, AnIncomingCallReachesTelegramTheTimelineAndTheApiOnce) {
     log = service.Log();
   }
   std::size_t at = 0;
-  for (const char* line : {"📞 Received call webhook from Bitrix24", "🎙️ Processing Bitrix call",
-                           "✅ Got recording URL", "✅ Transcription completed",
-                           "✅ Sent to Telegram", "✅ Successfully processed call"}) {
+  for (const char* line :
+       {"📞 Received call webhook from Bitrix24", "🎙️ Processing Bitrix call",
+        "✅ Got recording URL", "✅ Transcription completed", "✅ Sent to Telegram",
+        "✅ Successfully processed call"}) {
     at = log.find(line, at);
     ASSERT_NE(at, std::string::npos) << line << "\n" << log;
   }
   // No secret in any log line.
   for (const std::string& secret :
-       {openai_.api_key(), telegram_.Token(), portal_.WebhookUrl().substr(
-                                                  portal_.WebhookUrl().rfind('/', portal_.WebhookUrl().size() - 2) + 1)}) {
+       {openai_.api_key(), telegram_.Token(),
+        portal_.WebhookUrl().substr(
+            portal_.WebhookUrl().rfind('/', portal_.WebhookUrl().size() - 2) + 1)}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "a secret leaked: " << secret;
   }
 }
@@ -89,8 +90,7 @@ TEST_F(PipelineE2eTest, ShortMissedAndUnrecordedCallsAreSkippedWithoutPayingAnyo
   EXPECT_NE(Text(WaitForStage(service, short_call, "skipped"), "skip_reason").find("too short"),
             std::string::npos);
   EXPECT_EQ(Text(WaitForStage(service, missed, "skipped"), "stage"), "skipped");
-  EXPECT_EQ(Text(WaitForStage(service, unrecorded, "skipped"), "skip_reason"),
-            "no recording");
+  EXPECT_EQ(Text(WaitForStage(service, unrecorded, "skipped"), "skip_reason"), "no recording");
   EXPECT_EQ(openai_.CountRequests(fakes::OpenAiEndpoint::kAny), 0);
   EXPECT_TRUE(TelegramMessages().empty());
 }
@@ -180,26 +180,24 @@ TEST_F(PipelineE2eTest, AWrongOpenAiKeyParksTheCallWithTheReasonVisible) {
   ASSERT_TRUE(service.Start());
   std::string call_id = AddCall(CallBuilder());
   Announce(service, call_id);
-  json call = WaitFor(service, call_id, [](const json& c) {
-    return Text(c, "last_error_kind") == "config";
-  });
+  json call = WaitFor(service, call_id,
+                      [](const json& c) { return Text(c, "last_error_kind") == "config"; });
   EXPECT_EQ(Text(call, "stage"), "transcribe") << call.dump(2);
-  EXPECT_NE(Text(call, "last_error").find("OPENAI_API_KEY"), std::string::npos)
-      << call.dump(2);
+  EXPECT_NE(Text(call, "last_error").find("OPENAI_API_KEY"), std::string::npos) << call.dump(2);
   EXPECT_EQ(call.dump().find("sk-wrong"), std::string::npos);
   EXPECT_EQ(service.Log().find("sk-wrong"), std::string::npos);
 }
 
 // kill -9 while each stage runs; the restarted service finishes the call with exactly one
 // message and one comment, and at most one extra provider request for the interrupted stage.
-class CrashE2eTest : public PipelineE2eTest,
-                     public ::testing::WithParamInterface<std::string> {};
+class CrashE2eTest : public PipelineE2eTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
   const std::string stage = GetParam();
   const auto hang = std::chrono::seconds(20);
   if (stage == "resolve") portal_.InjectFault("voximplant.statistic.get", fakes::Fault::Hang(hang));
-  if (stage == "download") portal_.InjectDownloadFault(fakes::DownloadFault::Slow(1024, std::chrono::milliseconds(500)));
+  if (stage == "download")
+    portal_.InjectDownloadFault(fakes::DownloadFault::Slow(1024, std::chrono::milliseconds(500)));
   if (stage == "transcribe") {
     openai_.InjectFault(fakes::OpenAiEndpoint::kTranscriptions, fakes::OpenAiFault::Slow(hang));
   }

@@ -19,8 +19,8 @@ core::Result<int> ListenInBackground(httplib::Server& server, int port, std::siz
     bound = -1;
   }
   if (bound <= 0) {
-    return core::Error::Transient(std::string(who) + ": cannot listen on 127.0.0.1:" +
-                                  std::to_string(port));
+    return core::Error::Transient(std::string(who) +
+                                  ": cannot listen on 127.0.0.1:" + std::to_string(port));
   }
   thread = std::thread([&server] {
     sigset_t pipe;

@@ -283,8 +283,8 @@ FakeBitrix24::FakeBitrix24(Options options) : impl_(std::make_unique<Impl>(std::
 FakeBitrix24::~FakeBitrix24() { Stop(); }
 
 core::Status FakeBitrix24::Start() {
-  auto port = ListenInBackground(impl_->server, impl_->options.port, 32, "fake Bitrix24",
-                                 impl_->thread);
+  auto port =
+      ListenInBackground(impl_->server, impl_->options.port, 32, "fake Bitrix24", impl_->thread);
   if (!port.ok()) return port.error();
   impl_->port = *port;
   // Download links are built from it; no client knows the port before Start() returns.

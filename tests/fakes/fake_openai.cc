@@ -224,8 +224,8 @@ FakeOpenAi::FakeOpenAi(FakeOpenAiOptions options)
 FakeOpenAi::~FakeOpenAi() { Stop(); }
 
 core::Status FakeOpenAi::Start() {
-  auto port = ListenInBackground(impl_->server, impl_->options.port, 16, "fake OpenAI",
-                                 impl_->thread);
+  auto port =
+      ListenInBackground(impl_->server, impl_->options.port, 16, "fake OpenAI", impl_->thread);
   if (!port.ok()) return port.error();
   impl_->port = *port;
   return core::Ok();

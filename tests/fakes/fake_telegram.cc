@@ -385,8 +385,8 @@ FakeTelegram::~FakeTelegram() { Stop(); }
 
 core::Status FakeTelegram::Start() {
   impl_->server.set_payload_max_length(kMaxUploadBytes + 1024 * 1024);
-  auto port = ListenInBackground(impl_->server, impl_->options.port, 16, "fake Telegram",
-                                 impl_->thread);
+  auto port =
+      ListenInBackground(impl_->server, impl_->options.port, 16, "fake Telegram", impl_->thread);
   if (!port.ok()) return port.error();
   impl_->port = *port;
   return core::Ok();

@@ -77,8 +77,7 @@ TEST_F(BitrixEmulatorTest, BackfillRecordsEveryCallOfThePeriodOnce) {
 TEST_F(BitrixEmulatorTest, BackfillRefusesAnUnreadableDate) {
   ServiceProcess service(Env());
   EXPECT_EQ(service.RunToExit({"backfill", "--since", "last week"}), ExitedWith(1));
-  EXPECT_NE(service.Stderr().find("--since: expected a date"), std::string::npos)
-      << service.Log();
+  EXPECT_NE(service.Stderr().find("--since: expected a date"), std::string::npos) << service.Log();
 }
 
 TEST_F(BitrixEmulatorTest, TheReconcilerRecordsACallWhoseWebhookNeverCame) {
