@@ -14,14 +14,14 @@ namespace callbrief::notify {
 // them is safe.
 inline constexpr std::size_t kTelegramMaxTextUtf16 = 4096;
 
-// The call as Telegram messages in HTML parse mode, in order: the seed's message (header by
-// direction, 📋 Информация with От/Кому/Длительность, 📝 Саммари, 🎯 Ключевые пункты, ✅ Задачи,
-// 💬 Запрос клиента, ➡️ Следующие шаги, 📊 Тон разговора), plus where known the
-// date, the manager, the CRM client as a link and a link to our call page, and, when the message
-// carries a transcript, a "📜 Расшифровка" section in an expandable quote. Sections with nothing to
-// show are left out. Every string from the message is cleaned (CleanText) and HTML-escaped. A text
-// over kTelegramMaxTextUtf16 visible UTF-16 units is split at line boundaries (a single longer line
-// at a space, or anywhere if it has none), closing the tags open at the cut and reopening them in
+// The call as Telegram messages in HTML parse mode, in order: the seed's message (a header by
+// direction, then the seed's sections with their emoji headings, see telegram_format.cc: От/Кому,
+// summary, key points, tasks, client request, next steps, tone), plus where known the date, the
+// manager, the CRM client as a link and a link to our call page, and, when the message carries a
+// transcript, a transcript section in an expandable quote. Sections with nothing to show are left
+// out. Every string from the message is cleaned (CleanText) and HTML-escaped. A text over
+// kTelegramMaxTextUtf16 visible UTF-16 units is split at line boundaries (a single longer line at
+// a space, or anywhere if it has none), closing the tags open at the cut and reopening them in
 // the next part. Never returns an empty vector. Pure.
 std::vector<std::string> FormatTelegramMessages(const CallMessage& message);
 
