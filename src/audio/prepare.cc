@@ -15,6 +15,7 @@
 #include "audio/internal/layout.h"
 #include "audio/internal/plan.h"
 #include "audio/internal/render.h"
+#include "audio/internal/spool.h"
 #include "audio/internal/vad.h"
 
 namespace callbrief::audio {
@@ -175,17 +176,25 @@ AudioReport BaseReport(const internal::SourceInfo& info, const Energies& e, cons
 
 core::Result<PreparedAudio> Prepare(const std::filesystem::path& recording,
                                     const PrepareOptions& o) {
-  auto decoder = internal::Decoder::Open(recording, /*output_rate=*/0);
+  // One decode: the 16 kHz samples feed speech detection and are kept in the spool, from which
+  // the chunks are encoded once the layout and the cuts are known.
+  auto decoder = internal::Decoder::Open(recording, kRate);
   if (!decoder) return decoder.error();
   const internal::SourceInfo info = (*decoder)->info();
-  internal::EnergyAnalyzer analyzer(info.output_channels, info.output_rate);
+  auto spool = internal::Spool::Create(o.work_dir, info.output_channels);
+  if (!spool) return spool.error();
+  internal::EnergyAnalyzer analyzer(info.output_channels, kRate);
+  core::Status spooled;
   core::Status decoded = (*decoder)->Run(
       [&](const float* const* planes, int count) {
         analyzer.Add(planes, count);
-        return true;
+        spooled = (*spool)->Append(planes, count);
+        return spooled.ok();
       },
       o.max_recording_seconds);
+  if (!spooled) return spooled.error();
   if (!decoded) return decoded.error();
+  if (core::Status flushed = (*spool)->Flush(); !flushed) return flushed.error();
   const int damaged = (*decoder)->damaged_packets();
   decoder->reset();
 
@@ -201,8 +210,7 @@ core::Result<PreparedAudio> Prepare(const std::filesystem::path& recording,
                     stream.speaker, internal::FileExtension(o.format));
     targets.push_back({o.work_dir / name, stream.source, planned[i].plan.spans});
   }
-  auto rendered =
-      internal::Render(recording, targets, o.format, o.bitrate, o.max_recording_seconds);
+  auto rendered = internal::Render(**spool, targets, o.format, o.bitrate);
   if (!rendered) return rendered.error();
 
   PreparedAudio result;

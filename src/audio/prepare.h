@@ -101,8 +101,10 @@ struct PreparedAudio {
 
 // Decodes `recording` (any container/codec FFmpeg reads from a local file: mp3, wav, ogg/opus,
 // m4a, flac, …; any rate; mono or stereo), finds speech per channel, decides the layout, cuts
-// silence, and writes the chunks into options.work_dir. Streams the recording twice (analysis,
-// then encoding) in bounded memory: about 1.2 kB per second of recording plus codec state.
+// silence, and writes the chunks into options.work_dir. Decodes the recording once, keeping the
+// 16 kHz samples in an unlinked temporary file in work_dir until the chunks are encoded: needs
+// 32 kB of disk per second and channel there (230 MB for a one-hour stereo call) and, in memory,
+// about 1.2 kB per second of recording plus codec state.
 //
 // Errors: kPermanent for input that is not usable audio (empty, damaged, truncated, not audio,
 // too long), with a message naming the file and what is wrong; kTransient when writing chunks

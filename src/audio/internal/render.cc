@@ -45,6 +45,19 @@ class Renderer {
     return !all_done;
   }
 
+  // The first sample any unfinished chunk still needs (at least the current position);
+  // `end` when none does.
+  std::int64_t NextNeeded(std::int64_t end) const {
+    std::int64_t next = end;
+    for (const Progress& p : progress_) {
+      if (p.done || p.span >= p.target->spans.size()) continue;
+      next = std::min(next, std::max(position_, p.target->spans[p.span].begin * kFrameSamples));
+    }
+    return next;
+  }
+  // Moves past audio no chunk needs (position <= NextNeeded()).
+  void SkipTo(std::int64_t position) { position_ = std::max(position_, position); }
+
   // After the last block: finishes chunks whose last span reached past the decoded end (by less
   // than a frame); a chunk that never started means the file changed since the analysis.
   core::Result<std::vector<RenderedChunk>> Finish() {
@@ -53,7 +66,7 @@ class Renderer {
     for (Progress& p : progress_) {
       if (!p.done) {
         if (p.writer == nullptr) {
-          return core::Error::Permanent("the recording decoded shorter the second time");
+          return core::Error::Permanent("a chunk begins after the end of the recording");
         }
         if (core::Status finished = Close(p); !finished) return finished.error();
       }
@@ -113,19 +126,27 @@ class Renderer {
 
 }  // namespace
 
-core::Result<std::vector<RenderedChunk>> Render(const std::filesystem::path& recording,
+core::Result<std::vector<RenderedChunk>> Render(Spool& spool,
                                                 const std::vector<RenderTarget>& targets,
-                                                ChunkFormat format, int bitrate,
-                                                std::int64_t max_seconds) {
+                                                ChunkFormat format, int bitrate) {
   if (targets.empty()) return std::vector<RenderedChunk>{};
-  auto decoder = Decoder::Open(recording);
-  if (!decoder) return decoder.error();
-  const int channels = (*decoder)->info().output_channels;
+  // One second per read: large enough that system calls do not matter, small enough to stay in
+  // the cache.
+  constexpr int kBlock = kRate;
+  const int channels = spool.channels();
+  std::vector<float> block[2];
+  for (int c = 0; c < channels; ++c) block[c].resize(kBlock);
+  float* planes[2] = {block[0].data(), channels == 2 ? block[1].data() : nullptr};
   Renderer renderer(targets, format, bitrate);
-  core::Status decoded = (*decoder)->Run(
-      [&](const float* const* planes, int count) { return renderer.Take(planes, channels, count); },
-      max_seconds);
-  if (!decoded) return decoded.error();
+  const std::int64_t end = spool.samples();
+  while (true) {
+    const std::int64_t from = renderer.NextNeeded(end);
+    if (from >= end) break;
+    renderer.SkipTo(from);
+    const int count = static_cast<int>(std::min<std::int64_t>(kBlock, end - from));
+    if (core::Status read = spool.Read(from, count, planes); !read) return read.error();
+    if (!renderer.Take(planes, channels, count)) break;
+  }
   return renderer.Finish();
 }
 

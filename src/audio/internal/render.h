@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "audio/internal/spool.h"
 #include "audio/internal/vad.h"
 #include "audio/prepare.h"
 #include "core/result.h"
@@ -28,12 +29,12 @@ struct RenderedChunk {
   std::int64_t samples = 0;
 };
 
-// Decodes `recording` once more and writes every target, each file open only while its spans
-// are being decoded, so memory and open files stay bounded. Stops decoding after the last span.
-// On error, the file being written is removed (finished ones are left to the caller).
-core::Result<std::vector<RenderedChunk>> Render(const std::filesystem::path& recording,
+// Reads the decoded recording back from `spool` in one forward sweep and writes every target,
+// each file open only while its spans are being read, so memory and open files stay bounded.
+// Audio no target needs (the cut silence) is skipped unread. On error, the file being written is
+// removed (finished ones are left to the caller).
+core::Result<std::vector<RenderedChunk>> Render(Spool& spool,
                                                 const std::vector<RenderTarget>& targets,
-                                                ChunkFormat format, int bitrate,
-                                                std::int64_t max_seconds);
+                                                ChunkFormat format, int bitrate);
 
 }  // namespace callbrief::audio::internal
