@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/json_bounded.h"
 #include "core/redact.h"
 #include "store/call_store.h"
 
@@ -50,7 +51,7 @@ core::Result<std::unique_ptr<store::CallStore>> Open(const core::Config& config)
 }
 
 void PrintSummary(const store::Summary& summary) {
-  auto body = nlohmann::json::parse(summary.summary_json, nullptr, false);
+  auto body = core::ParseBoundedJson(summary.summary_json);
   std::cout << fmt::format("\nSummary ({}, {}, {}):\n", summary.model, summary.call_kind,
                            summary.sentiment);
   if (body.is_object()) {

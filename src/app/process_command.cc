@@ -12,6 +12,7 @@
 
 #include "app/bitrix_access.h"
 #include "app/processing.h"
+#include "core/json_bounded.h"
 #include "core/redact.h"
 #include "notify/telegram_format.h"
 #include "pipeline/call_message.h"
@@ -70,7 +71,7 @@ class PrepareWithDuration final : public pipeline::StageHandler {
   core::Result<pipeline::StageResult> Run(const store::CallDetails& details) override {
     auto result = prepare_.Run(details);
     if (!result.ok() || !result->audio_report_json) return result;
-    auto report = nlohmann::json::parse(*result->audio_report_json, nullptr, false);
+    auto report = core::ParseBoundedJson(*result->audio_report_json);
     if (report.is_object() && report.contains("duration_seconds") &&
         report["duration_seconds"].is_number()) {
       result->facts = facts_;

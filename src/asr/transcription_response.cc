@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "asr/json_scan.h"
+#include "core/json_bounded.h"
 #include "net/http_error.h"
 
 namespace callbrief::asr {
@@ -52,7 +53,7 @@ bool IsSentenceEnd(std::string_view text, std::size_t at, std::size_t* length) {
 // The general (slow) reader, for answers the fast scanner does not take: same result, or nullopt
 // when the body is not a transcription object at all.
 std::optional<internal::ScannedResponse> ParseWithDom(std::string_view body) {
-  json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json parsed = core::ParseBoundedJson(body);
   if (!parsed.is_object()) return std::nullopt;
   internal::ScannedResponse out;
   if (parsed.contains("text") && parsed["text"].is_string()) out.text = String(parsed, "text");

@@ -8,6 +8,7 @@
 
 #include "bitrix/json_fields.h"
 #include "core/clock.h"
+#include "core/json_bounded.h"
 #include "core/php_form.h"
 
 namespace callbrief::bitrix {
@@ -37,7 +38,13 @@ Result<nlohmann::json> DecodeBody(std::string_view content_type, std::string_vie
   bool json = EqualsIgnoreCase(type, "application/json") ||
               (type.empty() && !body.empty() && body.front() == '{');
   if (json) {
-    auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    // Checked before parsing: a copy of a deeper value recurses once per level (a 240 KB body of
+    // nested arrays overflowed the stack before the token was even looked at).
+    if (core::JsonNestsDeeperThan(body)) {
+      return Error::InvalidInput(
+          fmt::format("JSON body nests deeper than {} levels", core::kMaxJsonDepth));
+    }
+    auto parsed = core::ParseBoundedJson(body);
     if (parsed.is_discarded()) return Error::InvalidInput("body is not valid JSON");
     if (!parsed.is_object()) return Error::InvalidInput("JSON body must be an object");
     return parsed;

@@ -74,6 +74,24 @@ TEST(DecodeWebhookTest, RefusesMalformedBodiesWithAReason) {
   }
 }
 
+TEST(DecodeWebhookTest, RefusesJsonNestedDeeperThan64LevelsWithoutCrashing) {
+  // The body that used to overflow the stack: 120,000 nested arrays (240 KB).
+  std::string body =
+      R"({"event":"x","data":)" + std::string(120'000, '[') + std::string(120'000, ']') + "}";
+  auto event = DecodeWebhook("application/json", body);
+  ASSERT_FALSE(event.ok());
+  EXPECT_EQ(event.error().kind, core::ErrorKind::kInvalidInput);
+  EXPECT_NE(event.error().message.find("deeper than 64 levels"), std::string::npos)
+      << event.error().message;
+}
+
+TEST(DecodeWebhookTest, AcceptsJsonNestedExactly64Levels) {
+  // The root object is level 1, "data" level 2, then 62 arrays.
+  std::string body =
+      R"({"event":"x","data":{"a":)" + std::string(62, '[') + std::string(62, ']') + "}}";
+  EXPECT_TRUE(DecodeWebhook("application/json", body).ok());
+}
+
 TEST(ParseCallEndedTest, ReadsEveryDocumentedField) {
   auto event = DecodeWebhook("application/x-www-form-urlencoded", kRealFormBody);
   ASSERT_TRUE(event.ok());

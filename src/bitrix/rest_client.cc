@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/json_bounded.h"
 #include "net/http_error.h"
 
 namespace callbrief::bitrix {
@@ -51,7 +52,7 @@ class WebhookRestClient final : public RestClient {
 
     auto response = http_.Send(request);
     if (!response) return response.error().WithContext(fmt::format("Bitrix24 {}", method));
-    auto body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    auto body = core::ParseBoundedJson(response->body);
     bool has_result = body.is_object() && body.contains("result") && !body.contains("error");
     if (response->IsSuccess() && has_result) {
       return RestResponse{std::move(body["result"]), OptionalInteger(body, "total"),

@@ -7,6 +7,7 @@
 
 #include "bitrix/crm_links.h"
 #include "core/clock.h"
+#include "core/json_bounded.h"
 #include "core/redact.h"
 
 namespace callbrief::http {
@@ -31,7 +32,7 @@ json EmptyAsNull(const std::string& s) { return s.empty() ? json(nullptr) : json
 // Stored JSON documents (audio report, summary, event) are embedded as objects, not as strings.
 json EmbeddedJson(const std::string& text) {
   if (text.empty()) return nullptr;
-  json parsed = json::parse(text, nullptr, false);
+  json parsed = core::ParseBoundedJson(text);
   return parsed.is_discarded() ? json(text) : parsed;
 }
 

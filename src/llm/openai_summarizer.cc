@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "core/json_bounded.h"
 #include "llm/prompt.h"
 #include "llm/summarizer.h"
 #include "net/http_error.h"
@@ -20,14 +21,14 @@ using json = nlohmann::json;
 // The JSON object inside a model's answer: as is, inside ```json fences, or between the first '{'
 // and the last '}' of surrounding prose.
 json ExtractJson(std::string_view content) {
-  json parsed = json::parse(content, nullptr, false);
+  json parsed = core::ParseBoundedJson(content);
   if (!parsed.is_discarded()) return parsed;
   std::size_t open = content.find('{');
   std::size_t close = content.rfind('}');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
     return json(json::value_t::discarded);
   }
-  return json::parse(content.substr(open, close - open + 1), nullptr, false);
+  return core::ParseBoundedJson(content.substr(open, close - open + 1));
 }
 
 // A 400 that says the server does not do structured outputs (or not this way).
@@ -174,7 +175,7 @@ class OpenAiSummarizer final : public Summarizer {
         return openai::ErrorFromResponse(*response, what, Settings(),
                                          core::SystemClock::Instance().Now());
       }
-      json body = json::parse(response->body, nullptr, false);
+      json body = core::ParseBoundedJson(response->body);
       const json* choice = body.is_object() && body.contains("choices") &&
                                    body["choices"].is_array() && !body["choices"].empty()
                                ? &body["choices"][0]

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.h"
 #include "core/redact.h"
 #include "net/http_error.h"
 
@@ -190,7 +191,7 @@ class HttpTelegramClient final : public TelegramClient {
     if (response->status != 200) {
       return Clean(ErrorFromTelegramReply(method, *response, std::chrono::system_clock::now()));
     }
-    json body = json::parse(response->body, nullptr, false);
+    json body = core::ParseBoundedJson(response->body);
     if (body.is_discarded() || !body.is_object() || body.value("ok", false) != true ||
         !body.contains("result")) {
       return Clean(
@@ -223,7 +224,7 @@ std::optional<std::string> MigratedChatId(const core::Error& error) {
 core::Error ErrorFromTelegramReply(std::string_view method, const net::HttpResponse& response,
                                    core::TimePoint now) {
   const std::string context = fmt::format("Telegram {}", method);
-  json body = json::parse(response.body, nullptr, false);
+  json body = core::ParseBoundedJson(response.body);
   if (body.is_discarded() || !body.is_object() || !body.contains("ok")) {
     Error error = net::ErrorForStatus(response, context, now);
     return response.status == 429 ? WithCode(std::move(error), "retry_after") : error;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/json_bounded.h"
 #include "core/redact.h"
 #include "net/http_error.h"
 
@@ -58,7 +59,7 @@ std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text) 
 
 ErrorBody ParseErrorBody(std::string_view body) {
   ErrorBody out;
-  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  auto json = core::ParseBoundedJson(body);
   if (!json.is_object()) return out;
   auto error = json.find("error");
   if (error == json.end()) return out;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.h"
+
 namespace callbrief::openai {
 
 core::Result<ModelCheck> CheckModel(net::HttpClient& http, const std::string& base_url,
@@ -27,7 +29,7 @@ core::Result<ModelCheck> CheckModel(net::HttpClient& http, const std::string& ba
     return ErrorFromResponse(*response, "GET " + base_url + "/models", settings, now);
   }
   ModelCheck check{.has_model_list = true};
-  auto body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+  auto body = core::ParseBoundedJson(response->body);
   if (body.is_object() && body.contains("data") && body["data"].is_array()) {
     for (const auto& model : body["data"]) {
       ++check.models;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "bitrix/crm_links.h"
+#include "core/json_bounded.h"
 #include "llm/summary.h"
 
 namespace callbrief::pipeline {
@@ -27,8 +28,8 @@ core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& deta
     m.call_url = fmt::format("{}/calls/{}", context.public_url, call.id);
 
   if (details.summary) {
-    auto summary = llm::CallSummary::FromJson(
-        nlohmann::json::parse(details.summary->summary_json, nullptr, false));
+    auto summary =
+        llm::CallSummary::FromJson(core::ParseBoundedJson(details.summary->summary_json));
     if (!summary.ok()) {
       return core::Error::Permanent("the stored summary is not readable: " +
                                     summary.error().message);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_bounded.h"
+
 namespace callbrief::pipeline {
 
 using nlohmann::json;
@@ -28,7 +30,7 @@ store::AudioChunk ChunkRecordFrom(const audio::Chunk& chunk) {
 }
 
 core::Result<asr::ChunkToTranscribe> ChunkToTranscribeFrom(const store::AudioChunk& record) {
-  json stored = json::parse(record.time_map_json, nullptr, false);
+  json stored = core::ParseBoundedJson(record.time_map_json);
   if (!stored.is_object() || !stored.contains("spans") || !stored["spans"].is_array()) {
     return core::Error::Permanent(
         fmt::format("chunk {} has no readable time map: prepare the call again", record.index));

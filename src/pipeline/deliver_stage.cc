@@ -7,6 +7,7 @@
 #include "bitrix/call_facts.h"
 #include "bitrix/call_transcript.h"
 #include "bitrix/timeline.h"
+#include "core/json_bounded.h"
 #include "notify/timeline_format.h"
 
 namespace callbrief::pipeline {
@@ -38,7 +39,7 @@ std::string ProgressJson(const notify::DeliveryProgress& p) {
 
 notify::DeliveryProgress ProgressFrom(const std::string& text) {
   notify::DeliveryProgress p;
-  json in = json::parse(text, nullptr, false);
+  json in = core::ParseBoundedJson(text);
   if (!in.is_object()) return p;
   p.chat_id = in.value("chat_id", "");
   if (in.contains("message_ids") && in["message_ids"].is_array()) {

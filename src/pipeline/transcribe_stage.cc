@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "asr/stitch.h"
+#include "core/json_bounded.h"
 #include "pipeline/chunk_record.h"
 #include "pipeline/usage.h"
 
@@ -30,8 +31,7 @@ core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details
     auto chunk = ChunkToTranscribeFrom(record);
     if (!chunk.ok()) return chunk.error();
     if (record.transcript_json) {
-      auto stored = asr::ChunkTranscript::FromJson(
-          nlohmann::json::parse(*record.transcript_json, nullptr, false));
+      auto stored = asr::ChunkTranscript::FromJson(core::ParseBoundedJson(*record.transcript_json));
       if (stored.ok()) {
         done.emplace_back(std::move(*chunk), std::move(*stored));
         continue;

@@ -81,6 +81,8 @@ class ServiceProcess {
   // Kill(SIGTERM): the way an operator or systemd stops the service.
   std::optional<ExitStatus> Terminate();
   bool running() const { return pid_ > 0; }
+  // The running child's process id (for reading /proc), or -1.
+  pid_t pid() const { return pid_; }
 
   // Writes `contents` to `relative_path` in the work directory (e.g. ".env").
   void WriteFile(const std::string& relative_path, std::string_view contents) const;
