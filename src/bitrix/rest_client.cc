@@ -25,6 +25,35 @@ std::optional<std::int64_t> OptionalInteger(const nlohmann::json& body, const ch
   return std::nullopt;
 }
 
+// A scalar as text: strings as they are, numbers in decimal, true/false; "" for null, absent
+// and containers (a container is no code and no description; its excerpt is not worth a line).
+std::string ScalarText(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      return value.get<std::string>();
+    case nlohmann::json::value_t::number_integer:
+      return std::to_string(value.get<std::int64_t>());
+    case nlohmann::json::value_t::number_unsigned:
+      return std::to_string(value.get<std::uint64_t>());
+    case nlohmann::json::value_t::number_float:
+      return fmt::format("{}", value.get<double>());
+    case nlohmann::json::value_t::boolean:
+      return value.get<bool>() ? "true" : "";
+    default:
+      return "";
+  }
+}
+
+// Whether the envelope says "error": a key `error` that is not null, false or "". The old CRM
+// proxy answers errors with an empty code and the text in error_description (crm.activity.get
+// docs), so a non-empty error_description beside `error` counts as well.
+bool HasErrorCode(const nlohmann::json& body) {
+  if (!body.contains("error")) return false;
+  if (!ErrorCodeOf(body).empty()) return true;
+  auto description = body.find("error_description");
+  return description != body.end() && !ScalarText(*description).empty();
+}
+
 class WebhookRestClient final : public RestClient {
  public:
   WebhookRestClient(net::HttpClient& http, RateLimiter* limiter, RestClientOptions options)
@@ -52,23 +81,40 @@ class WebhookRestClient final : public RestClient {
 
     auto response = http_.Send(request);
     if (!response) return response.error().WithContext(fmt::format("Bitrix24 {}", method));
-    auto body = core::ParseBoundedJson(response->body);
-    bool has_result = body.is_object() && body.contains("result") && !body.contains("error");
-    if (response->IsSuccess() && has_result) {
+    // The boundary: whatever JSON the portal answers, nothing thrown by nlohmann::json leaves
+    // here. Every reading below is written not to throw; this catch is the guarantee that a shape
+    // nobody foresaw (a D7 controller's numeric `error` once crashed the whole process) becomes
+    // an Error of this call instead.
+    try {
+      return Interpret(method, *response);
+    } catch (const nlohmann::json::exception& e) {
+      std::string what =
+          fmt::format("Bitrix24 {}: HTTP {}: the answer has an unexpected shape ({})", method,
+                      response->status, e.what());
+      if (response->IsSuccess()) return Error::Transient(what);
+      return net::ErrorForStatus(*response, what);
+    }
+  }
+
+ private:
+  static core::Result<RestResponse> Interpret(std::string_view method,
+                                              const net::HttpResponse& response) {
+    auto body = core::ParseBoundedJson(response.body);
+    bool has_result = body.is_object() && body.contains("result") && !HasErrorCode(body);
+    if (response.IsSuccess() && has_result) {
       return RestResponse{std::move(body["result"]), OptionalInteger(body, "total"),
                           OptionalInteger(body, "next")};
     }
     if (body.is_discarded()) {
-      if (response->IsSuccess()) {
+      if (response.IsSuccess()) {
         return Error::Transient(fmt::format("Bitrix24 {}: the answer is not JSON: {}", method,
-                                            net::BodyExcerpt(response->body)));
+                                            net::BodyExcerpt(response.body)));
       }
-      return net::ErrorForStatus(*response, fmt::format("Bitrix24 {}", method));
+      return net::ErrorForStatus(response, fmt::format("Bitrix24 {}", method));
     }
-    return ErrorFromReply(method, response->status, body, core::SystemClock::Instance().Now());
+    return ErrorFromReply(method, response.status, body, core::SystemClock::Instance().Now());
   }
 
- private:
   net::HttpClient& http_;
   RateLimiter* limiter_;
   RestClientOptions options_;
@@ -86,25 +132,36 @@ std::string_view ScopeOfMethod(std::string_view method) {
 
 namespace {
 
+// When OPERATION_TIME_LIMIT's budget resets: `time.operating_reset_at` (unix seconds, integer or
+// fractional; limits.md), as a wait from `now` of at least a second; nullopt when absent or not a
+// number.
+std::optional<std::chrono::milliseconds> WaitUntilReset(const nlohmann::json& body,
+                                                        core::TimePoint now) {
+  auto time = body.find("time");
+  if (time == body.end() || !time->is_object()) return std::nullopt;
+  auto reset = time->find("operating_reset_at");
+  if (reset == time->end() || !reset->is_number()) return std::nullopt;
+  double seconds = reset->get<double>();
+  if (!(seconds > 0) || seconds > 1e11) return std::nullopt;
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      core::FromUnixMillis(static_cast<std::int64_t>(seconds * 1000)) - now);
+  return std::max(wait, std::chrono::milliseconds(1000));
+}
+
 core::Error Classify(std::string_view method, int http_status, const nlohmann::json& body,
                      core::TimePoint now) {
-  std::string code = body.is_object() ? body.value("error", "") : "";
-  std::string description = body.is_object() ? body.value("error_description", "") : "";
-  std::string what = fmt::format("Bitrix24 {}: HTTP {} {}{}{}", method, http_status, code,
-                                 description.empty() ? "" : ": ", net::BodyExcerpt(description));
+  std::string code = ErrorCodeOf(body);
+  std::string description;
+  if (body.is_object()) {
+    if (auto it = body.find("error_description"); it != body.end()) description = ScalarText(*it);
+  }
+  std::string what =
+      fmt::format("Bitrix24 {}: HTTP {} {}{}{}", method, http_status, net::BodyExcerpt(code, 80),
+                  description.empty() ? "" : ": ", net::BodyExcerpt(description));
   if (code == "QUERY_LIMIT_EXCEEDED") {
     return Error::RateLimited(what + " (the portal's request budget)", std::chrono::seconds(1));
   }
-  if (code == "OPERATION_TIME_LIMIT") {
-    std::optional<std::chrono::milliseconds> after;
-    if (body.contains("time") && body["time"].is_object()) {
-      auto reset = body["time"].value("operating_reset_at", 0.0);
-      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-          core::FromUnixMillis(static_cast<std::int64_t>(reset * 1000)) - now);
-      if (reset > 0) after = std::max(wait, std::chrono::milliseconds(1000));
-    }
-    return Error::RateLimited(what, after);
-  }
+  if (code == "OPERATION_TIME_LIMIT") return Error::RateLimited(what, WaitUntilReset(body, now));
   if (code == "NO_AUTH_FOUND" || code == "expired_token") {
     return Error::Config(what +
                          " — the portal refused the webhook: check BITRIX24_WEBHOOK_URL "
@@ -131,10 +188,16 @@ core::Error Classify(std::string_view method, int http_status, const nlohmann::j
 
 }  // namespace
 
+std::string ErrorCodeOf(const nlohmann::json& body) {
+  if (!body.is_object()) return "";
+  auto it = body.find("error");
+  return it == body.end() ? "" : ScalarText(*it);
+}
+
 core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
                            core::TimePoint now) {
   core::Error error = Classify(method, http_status, body, now);
-  error.code = body.is_object() ? body.value("error", "") : "";
+  error.code = ErrorCodeOf(body);
   return error;
 }
 

@@ -41,7 +41,7 @@ struct RestClientOptions {
 std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* limiter,
                                            RestClientOptions options);
 
-// Interprets a reply of `method` that is not a success. Pure.
+// Interprets a reply of `method` that is not a success. Pure; never throws, whatever `body` is.
 //  - QUERY_LIMIT_EXCEEDED (503) → kRateLimited (the bucket drains 2/s: retry in a second);
 //    OPERATION_TIME_LIMIT (429) → kRateLimited until the method's time budget resets;
 //  - OVERLOAD_LIMIT, INTERNAL_SERVER_ERROR, any 5xx → kTransient;
@@ -50,6 +50,14 @@ std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* l
 //  - anything else (ERROR_NOT_FOUND, ERROR_CORE, ERROR_ARGUMENT, …) → kPermanent.
 core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
                            core::TimePoint now);
+
+// The `error` of an envelope as text; "" when absent, null, false or a container. Never throws.
+// Bitrix24 writes it three ways: a string code from CRestServer ("QUERY_LIMIT_EXCEEDED",
+// _includes/system-errors.md); a number from the newer D7 controllers, whose Main\Error codes are
+// integers passed through unchanged (rest/lib/engine/restmanager.php, createExceptionFromErrors:
+// `new RestException($firstError->getMessage(), $firstError->getCode())`; crm.timeline.comment.add
+// documents code 100); and "" or null from the old CRM proxy (crm.activity.get).
+std::string ErrorCodeOf(const nlohmann::json& body);
 
 // The webhook scope a method needs ("telephony", "disk", "crm", "user"), or "" when unknown.
 std::string_view ScopeOfMethod(std::string_view method);

@@ -61,6 +61,103 @@ TEST_F(RestClientTest, AnHtmlErrorPageIsClassifiedByStatus) {
   EXPECT_EQ(reply.error().kind, ErrorKind::kTransient);
 }
 
+// Every shape an answer can take, including ones no documentation promises. None may throw out
+// of Call (a numeric `error` once terminated the process, and the call crashed it again after each
+// restart); each becomes a result or an Error whose kind the retry policy understands.
+struct EnvelopeCase {
+  int status;
+  std::string body;
+  bool ok;           // A result; otherwise an Error of `kind`.
+  ErrorKind kind;    // Ignored when ok.
+  std::string says;  // In the error message ("" for ok).
+};
+
+TEST_F(RestClientTest, NoEnvelopeShapeThrowsOutOfCall) {
+  const auto kOk = ErrorKind::kPermanent;  // Placeholder kind for successful cases.
+  const std::vector<EnvelopeCase> cases{
+      // What the documentation shows.
+      {200, R"({"result":5,"time":{"start":1}})", true, kOk, ""},
+      {200, R"({"result":null})", true, kOk, ""},
+      {400, R"({"error":"ERROR_CORE","error_description":"x"})", false, ErrorKind::kPermanent,
+       "ERROR_CORE: x"},
+      // D7 controllers: the code is a number (crm.timeline.comment.add: 100).
+      {400, R"({"error":100,"error_description":"Required fields"})", false, ErrorKind::kPermanent,
+       "HTTP 400 100: Required fields"},
+      {400, R"({"error":0,"error_description":"Access denied"})", false, ErrorKind::kPermanent,
+       "Access denied"},
+      {400, R"({"error":-1.5})", false, ErrorKind::kPermanent, "-1.5"},
+      {400, R"({"error":18446744073709551615})", false, ErrorKind::kPermanent,
+       "18446744073709551615"},
+      // The old CRM proxy: an empty or null code, the text in error_description.
+      {400, R"({"error":"","error_description":"Activity is not found."})", false,
+       ErrorKind::kPermanent, "Activity is not found."},
+      {400, R"({"error":null,"error_description":"Not found"})", false, ErrorKind::kPermanent,
+       "Not found"},
+      {200, R"({"error":"","error_description":"ID is not defined or invalid."})", false,
+       ErrorKind::kPermanent, "ID is not defined"},
+      // Shapes nobody documents: every field of the wrong type.
+      {400, R"({"error":true})", false, ErrorKind::kPermanent, "HTTP 400"},
+      {400, R"({"error":["A","B"]})", false, ErrorKind::kPermanent, "HTTP 400"},
+      {400, R"({"error":{"code":"X"}})", false, ErrorKind::kPermanent, "HTTP 400"},
+      {400, R"({"error":"X","error_description":42})", false, ErrorKind::kPermanent, "X: 42"},
+      {400, R"({"error":"X","error_description":{"a":1}})", false, ErrorKind::kPermanent,
+       "HTTP 400 X"},
+      {400, R"({"error":"X","error_description":null})", false, ErrorKind::kPermanent, "X"},
+      {429, R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":"soon"}})", false,
+       ErrorKind::kRateLimited, "OPERATION_TIME_LIMIT"},
+      {429, R"({"error":"OPERATION_TIME_LIMIT","time":"now"})", false, ErrorKind::kRateLimited,
+       "OPERATION_TIME_LIMIT"},
+      {429, R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":1e300}})", false,
+       ErrorKind::kRateLimited, "OPERATION_TIME_LIMIT"},
+      {200, R"({"result":[],"total":"many","next":{"x":1}})", true, kOk, ""},
+      {200, R"({"result":[],"total":1e99,"next":-5})", true, kOk, ""},
+      // Not an object at all.
+      {200, R"([1,2,3])", false, ErrorKind::kPermanent, "HTTP 200"},
+      {200, R"("result")", false, ErrorKind::kPermanent, "HTTP 200"},
+      {200, R"(null)", false, ErrorKind::kPermanent, "HTTP 200"},
+      {500, R"(42)", false, ErrorKind::kTransient, "HTTP 500"},
+      {200, R"({})", false, ErrorKind::kPermanent, "HTTP 200"},
+      {200, "", false, ErrorKind::kTransient, "not JSON"},
+      {200, R"({"result":)", false, ErrorKind::kTransient, "not JSON"},
+      {503, "\xff\xfe garbage", false, ErrorKind::kTransient, "HTTP 503"},
+  };
+  for (const EnvelopeCase& c : cases) {
+    http_.Reply(c.status, c.body);
+    core::Result<RestResponse> reply = [&] {
+      try {
+        return client_->Call("crm.timeline.comment.add", nlohmann::json::object());
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << c.body << " threw " << e.what();
+        return core::Result<RestResponse>(core::Error::Permanent("threw"));
+      }
+    }();
+    if (c.ok) {
+      EXPECT_TRUE(reply.ok()) << c.body << ": " << reply.error().message;
+      continue;
+    }
+    ASSERT_FALSE(reply.ok()) << c.body;
+    EXPECT_EQ(reply.error().kind, c.kind) << c.body << ": " << reply.error().message;
+    EXPECT_NE(reply.error().message.find(c.says), std::string::npos)
+        << c.body << ": " << reply.error().message;
+  }
+}
+
+TEST(ErrorCodeOfTest, ReadsStringNumericAndNullCodesAsText) {
+  EXPECT_EQ(ErrorCodeOf(nlohmann::json::parse(R"({"error":"NOT_FOUND"})")), "NOT_FOUND");
+  EXPECT_EQ(ErrorCodeOf(nlohmann::json::parse(R"({"error":100})")), "100");
+  EXPECT_EQ(ErrorCodeOf(nlohmann::json::parse(R"({"error":null})")), "");
+  EXPECT_EQ(ErrorCodeOf(nlohmann::json::parse(R"({"error":[1]})")), "");
+  EXPECT_EQ(ErrorCodeOf(nlohmann::json::parse(R"([1])")), "");
+}
+
+TEST(ErrorFromReplyTest, KeepsANumericCodeAsTextInTheCodeField) {
+  auto error =
+      ErrorFromReply("crm.timeline.comment.add", 400, nlohmann::json::parse(R"({"error":100})"),
+                     core::SystemClock::Instance().Now());
+  EXPECT_EQ(error.code, "100");
+  EXPECT_EQ(error.kind, ErrorKind::kPermanent);
+}
+
 struct ErrorCase {
   int status;
   std::string body;
