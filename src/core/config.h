@@ -68,7 +68,7 @@ struct Config {
   int port = 8080;
   std::string public_url;  // No trailing slash; empty when unknown.
   std::string admin_password;
-  int http_threads = 128;  // cpp-httplib holds one thread per keep-alive connection.
+  int http_threads = 128;  // Requests handled at once (a webhook waiting for its commit holds one).
 
   // Pipeline.
   int workers = 4;

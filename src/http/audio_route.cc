@@ -1,12 +1,11 @@
 #include "http/audio_route.h"
 
-#include <httplib.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <memory>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -82,48 +81,43 @@ bool IsInsideDirectory(const std::filesystem::path& path, const std::filesystem:
   return dir_end == dir.end() && file_it != file.end() && !file_it->empty();
 }
 
-void ServeRecording(const httplib::Request& req, httplib::Response& res,
-                    const std::filesystem::path& path) {
-  auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
-  std::error_code ec;
-  const std::uint64_t size = std::filesystem::file_size(path, ec);
-  if (!*file || ec) {
+void ServeRecording(const Request& req, Response& res, const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     res.status = 404;
     return;
   }
+  FileBody file(fd, 0, 0);  // Closes the descriptor on every way out.
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    res.status = 404;
+    return;
+  }
+  const auto size = static_cast<std::uint64_t>(info.st_size);
   char head[16] = {};
-  file->read(head, sizeof(head));
-  const std::string type = SniffAudioType(std::string_view(head, file->gcount()));
-  file->clear();
+  const ssize_t got = ::pread(fd, head, sizeof(head), 0);
+  const std::string type = SniffAudioType(std::string_view(head, got > 0 ? got : 0));
 
   res.set_header("Accept-Ranges", "bytes");
   res.set_header("Cache-Control", "private, max-age=3600");
   RangeRequest range = ParseRangeHeader(req.get_header_value("Range"), size);
-  // cpp-httplib applies req.ranges to the answer itself, but (in 0.11) neither clamps a range to
-  // the file nor refuses one past its end. Hand it the range we validated, or none.
-  auto& ranges = const_cast<httplib::Request&>(req).ranges;
-  ranges.clear();
   if (range.kind == RangeRequest::Kind::kUnsatisfiable) {
     res.status = 416;
     res.set_header("Content-Range", fmt::format("bytes */{}", size));
     res.set_content("", "text/plain");
     return;
   }
+  std::uint64_t first = 0, length = size;
   if (range.kind == RangeRequest::Kind::kPart) {
-    ranges.emplace_back(static_cast<ssize_t>(range.first), static_cast<ssize_t>(range.last));
+    first = range.first;
+    length = range.last - range.first + 1;
     res.status = 206;
+    res.set_header("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last, size));
   } else {
     res.status = 200;
   }
-  res.set_content_provider(static_cast<size_t>(size), type,
-                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
-                             std::vector<char> buffer(std::min<size_t>(length, 64 * 1024));
-                             file->seekg(static_cast<std::streamoff>(offset));
-                             file->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-                             std::streamsize got = file->gcount();
-                             if (got <= 0) return false;
-                             return sink.write(buffer.data(), static_cast<size_t>(got));
-                           });
+  res.set_header("Content-Type", type);
+  res.file.emplace(file.release(), first, length);
 }
 
 }  // namespace callbrief::http

@@ -5,10 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "http/http_message.h"
 
 namespace callbrief::http {
 
@@ -31,9 +28,8 @@ RangeRequest ParseRangeHeader(std::string_view header, std::uint64_t size);
 bool IsInsideDirectory(const std::filesystem::path& path, const std::filesystem::path& directory);
 
 // Answers GET/HEAD for a recording file: 200 or 206 with Accept-Ranges, Content-Range and a
-// streamed body, 416 for a range past the end. The caller has checked access and that `path` is
-// allowed; a file that cannot be opened is 404.
-void ServeRecording(const httplib::Request& req, httplib::Response& res,
-                    const std::filesystem::path& path);
+// body streamed from the file (sendfile), 416 for a range past the end. The caller has checked
+// access and that `path` is allowed; a file that cannot be opened is 404.
+void ServeRecording(const Request& req, Response& res, const std::filesystem::path& path);
 
 }  // namespace callbrief::http

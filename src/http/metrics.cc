@@ -41,6 +41,11 @@ struct ServiceMetrics::Families {
           .Help("Most events committed in one transaction since start")
           .Register(*registry)
           .Add({});
+  prometheus::Family<prometheus::Counter>& refused =
+      prometheus::BuildCounter()
+          .Name("callbrief_http_refused_total")
+          .Help("Requests the HTTP edge refused or dropped before a handler saw them, by reason")
+          .Register(*registry);
   std::mutex render_mutex;  // Gauges are set then serialized as one consistent picture.
 
   // The answers intake gives all day, resolved once: Family::Add builds a label map and takes the
@@ -78,6 +83,11 @@ void ServiceMetrics::CountWebhook(int status, std::string_view result, double se
   }
   counter->Increment();
   f_->webhook_seconds.Observe(seconds);
+}
+
+void ServiceMetrics::CountRefusal(std::string_view reason) {
+  // Family::Add is idempotent and locks the family; refusals are rare next to answers.
+  f_->refused.Add({{"reason", std::string(reason)}}).Increment();
 }
 
 std::string ServiceMetrics::Render(

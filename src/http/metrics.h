@@ -21,6 +21,9 @@ class ServiceMetrics {
   // ("ok", "duplicate", "ignored", "error").
   void CountWebhook(int status, std::string_view result, double seconds);
 
+  // One request refused by the HTTP edge (see edge_limits.h), by reason ("body_too_large"…).
+  void CountRefusal(std::string_view reason);
+
   // The text exposition, with the gauges refreshed from the current stage counts and intake
   // batching statistics.
   std::string Render(const std::vector<std::pair<store::Stage, std::int64_t>>& calls_by_stage,

@@ -19,6 +19,19 @@ TEST(ServiceMetricsTest, CountsWebhooksByStatusAndResult) {
   EXPECT_NE(text.find("callbrief_webhook_ack_seconds_count 3"), std::string::npos);
 }
 
+TEST(ServiceMetricsTest, CountsRefusalsByReason) {
+  ServiceMetrics metrics;
+  metrics.CountRefusal("body_too_large");
+  metrics.CountRefusal("body_too_large");
+  metrics.CountRefusal("content_encoding");
+  std::string text = metrics.Render({}, {});
+  EXPECT_NE(text.find(R"(callbrief_http_refused_total{reason="body_too_large"} 2)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(callbrief_http_refused_total{reason="content_encoding"} 1)"),
+            std::string::npos);
+}
+
 TEST(ServiceMetricsTest, ReportsEveryStageEvenWhenEmpty) {
   ServiceMetrics metrics;
   std::string text = metrics.Render({{store::Stage::kReceived, 5}},

@@ -1,8 +1,5 @@
 #include "http/server.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -28,9 +25,6 @@ constexpr std::string_view kContentSecurityPolicy =
 
 constexpr std::string_view kSessionSecretSetting = "ui_session_secret";
 
-// When the request being served on this thread was routed (each request runs on one thread).
-thread_local std::chrono::steady_clock::time_point request_started;
-
 int StatusFor(const core::Error& error) {
   switch (error.kind) {
     case core::ErrorKind::kInvalidInput:
@@ -43,19 +37,29 @@ int StatusFor(const core::Error& error) {
   }
 }
 
+void AddCommonHeaders(Response& res) {
+  for (auto [name, value] :
+       {std::pair<std::string_view, std::string_view>{"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Content-Security-Policy", kContentSecurityPolicy}}) {
+    if (!res.has_header(name)) res.set_header(name, value);
+  }
+}
+
 }  // namespace
 
-void SendJson(httplib::Response& res, int status, const json& body) {
+void SendJson(Response& res, int status, const json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-void SendError(httplib::Response& res, int status, std::string_view reason) {
+void SendError(Response& res, int status, std::string_view reason) {
   SendJson(res, status, {{"status", "error"}, {"error", core::Redact(reason)}});
 }
 
-bool IsProxied(const httplib::Request& req) {
+bool IsProxied(const Request& req) {
   for (const char* header : {"X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host",
                              "X-Forwarded-Proto", "Via"}) {
     if (req.has_header(header)) return true;
@@ -63,7 +67,7 @@ bool IsProxied(const httplib::Request& req) {
   return false;
 }
 
-bool CameOverHttps(const httplib::Request& req) {
+bool CameOverHttps(const Request& req) {
   std::string proto = req.get_header_value("X-Forwarded-Proto");
   proto = proto.substr(0, proto.find(','));
   return proto == "https" ||
@@ -75,33 +79,59 @@ Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStor
       intake_(intake),
       store_(store),
       login_throttle_(core::SystemClock::Instance()) {
-  const int threads = options_.threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Without TCP_NODELAY, Nagle's algorithm meets delayed ACKs and every answer waits ~40 ms.
-  server_.set_tcp_nodelay(true);
-  server_.set_keep_alive_max_count(10000);
-  // An idle keep-alive connection holds its worker until this timeout, also at shutdown.
-  server_.set_keep_alive_timeout(5);
-  server_.set_read_timeout(10, 0);
-  server_.set_write_timeout(10, 0);
-  server_.set_payload_max_length(options_.max_body_bytes);
-  server_.set_socket_options([this](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    listen_socket_ = sock;
-  });
-  server_.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                               {"X-Frame-Options", "DENY"},
-                               {"Referrer-Policy", "no-referrer"},
-                               {"Content-Security-Policy", std::string(kContentSecurityPolicy)}});
+  edge_ = std::make_unique<HttpEdge>(
+      EdgeOptions{.host = options_.host,
+                  .port = options_.port,
+                  .handler_threads = options_.threads,
+                  .limits = {.max_body_bytes = options_.max_body_bytes}},
+      [this](Request& req, Response& res) { Serve(req, res); },
+      [this](Refusal refusal, const Request& req) { return Refuse(refusal, req); });
   Routes();
 }
 
-// cpp-httplib 0.11 listens with a backlog of 5: when dozens of clients connect at once, the rest
-// of their SYNs are dropped and retried a second later. Listening again on the same socket raises
-// the backlog (Linux allows it).
-void Server::Impl::WidenListenBacklog() {
-  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
+void Server::Impl::Serve(Request& req, Response& res) {
+  const auto started = std::chrono::steady_clock::now();
+  if (req.method == "POST" &&
+      req.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    ParseUrlEncoded(req.body, req.params);
+  }
+  try {
+    if (!router_.Dispatch(req, res)) res.status = 404;
+  } catch (const std::exception& e) {
+    spdlog::error("❌ Internal error serving {} {}: {}", req.method, req.path, e.what());
+    res = Response{};
+    SendError(res, 500, "internal error; see the service log");
+  } catch (...) {
+    spdlog::error("❌ Internal error serving {} {}: unknown exception", req.method, req.path);
+    res = Response{};
+    SendError(res, 500, "internal error; see the service log");
+  }
+  if (res.status >= 400 && res.body.empty() && !res.file) {  // No handler explained the error.
+    SendError(res, res.status,
+              res.status == 404 ? "no such endpoint" : fmt::format("HTTP {}", res.status));
+  }
+  // Server-Timing on the JSON API: the time from routing to the answer, database included, so
+  // the UI's cost can be read in the browser's network panel and by bench/ui.
+  if (req.path.starts_with("/api/")) {
+    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+    res.set_header("Server-Timing", fmt::format("app;dur={:.2f}", took.count()));
+  }
+  AddCommonHeaders(res);
+}
+
+Response Server::Impl::Refuse(Refusal refusal, const Request& req) {
+  metrics_.CountRefusal(ReasonLabel(refusal));
+  Response res;
+  if (refusal == Refusal::kIncomplete) return res;  // Nobody to answer.
+  if (req.method.empty()) {
+    spdlog::warn("❌ Refused a request: {}", Explanation(refusal));
+  } else {
+    spdlog::warn("❌ Refused {} {} from {}: {}", req.method, req.path, req.remote_addr,
+                 Explanation(refusal));
+  }
+  SendError(res, StatusOf(refusal), Explanation(refusal));
+  AddCommonHeaders(res);
+  return res;
 }
 
 void Server::Impl::PrepareSessions() {
@@ -125,11 +155,10 @@ void Server::Impl::PrepareSessions() {
 }
 
 void Server::Impl::Routes() {
-  server_.Get("/api/bitrix-webhook/test", [](const httplib::Request&, httplib::Response& res) {
+  router_.Get("/api/bitrix-webhook/test", [](const Request&, Response& res) {
     res.set_content(std::string(kWebhookTestBody), "application/json");
   });
-  server_.Post("/api/bitrix-webhook/call-finished", [this](const httplib::Request& req,
-                                                           httplib::Response& res) {
+  router_.Post("/api/bitrix-webhook/call-finished", [this](const Request& req, Response& res) {
     auto started = std::chrono::steady_clock::now();
     auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
                                   .body = req.body,
@@ -141,10 +170,10 @@ void Server::Impl::Routes() {
         answer.status, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });
-  server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+  router_.Get("/healthz", [](const Request&, Response& res) {
     SendJson(res, 200, {{"status", "ok"}});
   });
-  server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+  router_.Get("/readyz", [this](const Request&, Response& res) {
     auto ping = store_.Ping();
     if (ping) {
       SendJson(res, 200, {{"status", "ok"}, {"database", "ok"}});
@@ -154,7 +183,7 @@ void Server::Impl::Routes() {
                {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
     }
   });
-  server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+  router_.Get("/metrics", [this](const Request&, Response& res) {
     auto counts = store_.CountByStage();
     if (!counts) return SendStoreError(res, counts.error());
     res.set_content(metrics_.Render(*counts, intake_.committer_stats()),
@@ -163,23 +192,10 @@ void Server::Impl::Routes() {
   CallsApiRoutes();
   UiApiRoutes();
   UiPageRoutes();
-  ErrorHandlers();
-  // Server-Timing on the JSON API: the time from routing to the answer, database included, so
-  // the UI's cost can be read in the browser's network panel and by bench/ui.
-  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    request_started = std::chrono::steady_clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!req.path.starts_with("/api/")) return;
-    std::chrono::duration<double, std::milli> took =
-        std::chrono::steady_clock::now() - request_started;
-    res.set_header("Server-Timing", fmt::format("app;dur={:.2f}", took.count()));
-  });
 }
 
 void Server::Impl::CallsApiRoutes() {
-  server_.Get("/api/calls", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get("/api/calls", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
     auto query = ParseCallQuery(QueryParams(req.params.begin(), req.params.end()));
     if (!query) return SendError(res, 400, query.error().message);
@@ -191,70 +207,44 @@ void Server::Impl::CallsApiRoutes() {
     if (!briefs) return SendStoreError(res, briefs.error());
     SendJson(res, 200, CallPageToJson(*page, *briefs));
   });
-  server_.Get(R"(/api/calls/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get(R"(/api/calls/([^/]+))", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
     auto details = store_.FindCall(req.matches[1].str());
     if (!details) return SendStoreError(res, details.error());
     if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
     SendJson(res, 200, CallDetailsToJson(**details, options_.bitrix_portal_url));
   });
-  server_.Post(
-      R"(/api/calls/([^/]+)/retry)", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
-        const std::string key = req.matches[1].str();
-        auto now = core::ToUnixMillis(core::SystemClock::Instance().Now());
-        auto retried = store_.RetryCall(key, now);
-        if (!retried) return SendStoreError(res, retried.error());
-        switch (*retried) {
-          case store::RetryResult::kNotFound:
-            return SendError(res, 404, "no call with this id or CALL_ID");
-          case store::RetryResult::kNotRetryable:
-            return SendError(res, 409, "only failed or skipped calls can be processed again");
-          case store::RetryResult::kRetried:
-            break;
-        }
-        if (options_.wake_pipeline) options_.wake_pipeline();
-        auto details = store_.FindCall(key);
-        if (!details || !*details) return SendJson(res, 200, {{"status", "ok"}});
-        const auto& call = (*details)->call;
-        spdlog::info("🔁 Call {} ({}) sent back to {} by {}", call.id, call.bitrix_call_id,
-                     store::StageName(call.stage), req.remote_addr);
-        SendJson(res, 200, {{"status", "ok"}, {"call", CallToJson(call)}});
-      });
-}
-
-void Server::Impl::ErrorHandlers() {
-  server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;  // A handler already explained the error.
-    if (res.status == 413) {
-      spdlog::warn("❌ Rejected {} {} from {}: body larger than the limit", req.method, req.path,
-                   req.remote_addr);
-      return SendError(res, 413, "request body is too large");
+  router_.Post(R"(/api/calls/([^/]+)/retry)", [this](const Request& req, Response& res) {
+    if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
+    const std::string key = req.matches[1].str();
+    auto now = core::ToUnixMillis(core::SystemClock::Instance().Now());
+    auto retried = store_.RetryCall(key, now);
+    if (!retried) return SendStoreError(res, retried.error());
+    switch (*retried) {
+      case store::RetryResult::kNotFound:
+        return SendError(res, 404, "no call with this id or CALL_ID");
+      case store::RetryResult::kNotRetryable:
+        return SendError(res, 409, "only failed or skipped calls can be processed again");
+      case store::RetryResult::kRetried:
+        break;
     }
-    if (res.status == 404) return SendError(res, 404, "no such endpoint");
-    SendError(res, res.status, fmt::format("HTTP {}", res.status));
+    if (options_.wake_pipeline) options_.wake_pipeline();
+    auto details = store_.FindCall(key);
+    if (!details || !*details) return SendJson(res, 200, {{"status", "ok"}});
+    const auto& call = (*details)->call;
+    spdlog::info("🔁 Call {} ({}) sent back to {} by {}", call.id, call.bitrix_call_id,
+                 store::StageName(call.stage), req.remote_addr);
+    SendJson(res, 200, {{"status", "ok"}, {"call", CallToJson(call)}});
   });
-  server_.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        spdlog::error("❌ Internal error serving {} {}: {}", req.method, req.path, what);
-        SendError(res, 500, "internal error; see the service log");
-      });
 }
 
-bool Server::Impl::HasValidSession(const httplib::Request& req) const {
+bool Server::Impl::HasValidSession(const Request& req) const {
   if (!sessions_) return false;
   auto token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
   return token && sessions_->Verify(*token, core::SystemClock::Instance().Now());
 }
 
-bool Server::Impl::Authorize(const httplib::Request& req, httplib::Response& res, Asker asker) {
+bool Server::Impl::Authorize(const Request& req, Response& res, Asker asker) {
   Access access =
       CheckAccess(req.remote_addr, IsProxied(req), req.get_header_value("Authorization"),
                   HasValidSession(req), options_.admin_password);
@@ -291,7 +281,7 @@ bool Server::Impl::Authorize(const httplib::Request& req, httplib::Response& res
   return false;
 }
 
-bool Server::Impl::SameSite(const httplib::Request& req, httplib::Response& res) {
+bool Server::Impl::SameSite(const Request& req, Response& res) {
   if (!IsCrossSiteRequest(req.get_header_value("Sec-Fetch-Site"), req.get_header_value("Origin"),
                           req.get_header_value("Host"), req.get_header_value("X-Forwarded-Host"))) {
     return true;
@@ -301,7 +291,7 @@ bool Server::Impl::SameSite(const httplib::Request& req, httplib::Response& res)
   return false;
 }
 
-void Server::Impl::SendStoreError(httplib::Response& res, const core::Error& error) {
+void Server::Impl::SendStoreError(Response& res, const core::Error& error) {
   if (error.kind != core::ErrorKind::kInvalidInput) {
     spdlog::error("❌ Database error: {}", error.message);
   }
@@ -314,26 +304,17 @@ Server::Server(ServerOptions options, WebhookIntake& intake, store::CallStore& s
 Server::~Server() = default;
 
 core::Status Server::Bind() {
-  const ServerOptions& o = impl_->options();
-  if (o.port == 0) {
-    port_ = impl_->server().bind_to_any_port(o.host);
-  } else if (impl_->server().bind_to_port(o.host, o.port)) {
-    port_ = o.port;
-  } else {
+  if (auto bound = impl_->edge().Bind(); !bound) {
     port_ = -1;
+    return bound;
   }
-  if (port_ > 0) impl_->WidenListenBacklog();
-  if (port_ <= 0) {
-    return core::Error::Config(fmt::format(
-        "cannot listen on {}:{} (in use, or not an address of this machine): check HOST and PORT",
-        o.host, o.port));
-  }
+  port_ = impl_->edge().port();
   impl_->PrepareSessions();
   return core::Ok();
 }
 
-void Server::Run() { impl_->server().listen_after_bind(); }
+void Server::Run() { impl_->edge().Run(); }
 
-void Server::Stop() { impl_->server().stop(); }
+void Server::Stop() { impl_->edge().Stop(); }
 
 }  // namespace callbrief::http

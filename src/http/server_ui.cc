@@ -1,6 +1,5 @@
 // The web UI's side of the server: login and logout, the pages and their embedded assets, and the
 // JSON endpoints only the UI needs (audio, stats, status, managers, session).
-#include <httplib.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -20,7 +19,7 @@ using nlohmann::json;
 
 constexpr std::string_view kPageRoutes = R"(/|/dashboard|/status|/calls/[^/]+)";
 
-void SendAsset(const httplib::Request& req, httplib::Response& res, const UiAsset& asset) {
+void SendAsset(const Request& req, Response& res, const UiAsset& asset) {
   res.set_header("ETag", std::string(asset.etag));
   // Revalidated on every use (a 304 costs nothing), so a new binary's files are seen at once.
   res.set_header("Cache-Control", "no-cache");
@@ -32,7 +31,7 @@ void SendAsset(const httplib::Request& req, httplib::Response& res, const UiAsse
   res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type));
 }
 
-void Redirect(httplib::Response& res, const std::string& location) {
+void Redirect(Response& res, const std::string& location) {
   res.status = 303;
   res.set_header("Location", location);
   res.set_header("Cache-Control", "no-store");
@@ -42,7 +41,7 @@ std::int64_t NowMs() { return core::ToUnixMillis(core::SystemClock::Instance().N
 
 }  // namespace
 
-std::string Server::Impl::ThrottleKey(const httplib::Request& req) {
+std::string Server::Impl::ThrottleKey(const Request& req) {
   std::string key = req.remote_addr;
   std::string forwarded = req.get_header_value("X-Forwarded-For");
   if (!forwarded.empty()) {
@@ -52,7 +51,7 @@ std::string Server::Impl::ThrottleKey(const httplib::Request& req) {
   return key;
 }
 
-void Server::Impl::Login(const httplib::Request& req, httplib::Response& res) {
+void Server::Impl::Login(const Request& req, Response& res) {
   if (options_.admin_password.empty()) return Redirect(res, "/");
   if (!SameSite(req, res)) return;
   const std::string next = SafeNextPath(req.get_param_value("next"));
@@ -78,25 +77,24 @@ void Server::Impl::Login(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Server::Impl::UiPageRoutes() {
-  auto page = [this](const httplib::Request& req, httplib::Response& res) {
+  auto page = [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kPage)) return;
     SendAsset(req, res, *FindUiAsset("index.html"));
   };
-  server_.Get(std::string(kPageRoutes), page);
-  server_.Get("/login", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get(std::string(kPageRoutes), page);
+  router_.Get("/login", [this](const Request& req, Response& res) {
     if (options_.admin_password.empty() || HasValidSession(req)) {
       return Redirect(res, SafeNextPath(req.get_param_value("next")));
     }
     SendAsset(req, res, *FindUiAsset("login.html"));
   });
-  server_.Post("/login",
-               [this](const httplib::Request& req, httplib::Response& res) { Login(req, res); });
-  server_.Post("/logout", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Post("/login", [this](const Request& req, Response& res) { Login(req, res); });
+  router_.Post("/logout", [this](const Request& req, Response& res) {
     if (!SameSite(req, res)) return;
     res.set_header("Set-Cookie", SessionCookieHeader("", CameOverHttps(req)));
     Redirect(res, options_.admin_password.empty() ? "/" : "/login");
   });
-  server_.Get(R"(/static/(.+))", [](const httplib::Request& req, httplib::Response& res) {
+  router_.Get(R"(/static/(.+))", [](const Request& req, Response& res) {
     const UiAsset* asset = FindUiAsset(req.matches[1].str());
     if (!asset || asset->name.ends_with(".html")) {
       res.status = 404;
@@ -106,7 +104,7 @@ void Server::Impl::UiPageRoutes() {
   });
 }
 
-std::string Server::Impl::WebhookUrl(const httplib::Request& req) const {
+std::string Server::Impl::WebhookUrl(const Request& req) const {
   std::string base = options_.public_url;
   if (base.empty()) {
     std::string host = req.get_header_value("X-Forwarded-Host");
@@ -118,7 +116,7 @@ std::string Server::Impl::WebhookUrl(const httplib::Request& req) const {
   return base + "/api/bitrix-webhook/call-finished";
 }
 
-json Server::Impl::StatusJson(const httplib::Request& req) {
+json Server::Impl::StatusJson(const Request& req) {
   json out = {
       {"webhook_url", WebhookUrl(req)},
       {"webhook_url_from_public_url", !options_.public_url.empty()},
@@ -156,20 +154,20 @@ json Server::Impl::StatusJson(const httplib::Request& req) {
 }
 
 void Server::Impl::UiApiRoutes() {
-  server_.Get("/api/session", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get("/api/session", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
     std::string how = options_.admin_password.empty() ? "loopback"
                       : HasValidSession(req)          ? "session"
                                                       : "basic";
     SendJson(res, 200, {{"auth", how}});
   });
-  server_.Get("/api/managers", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get("/api/managers", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
     auto managers = store_.ListManagers();
     if (!managers) return SendStoreError(res, managers.error());
     SendJson(res, 200, {{"managers", ManagersToJson(*managers)}});
   });
-  server_.Get("/api/stats", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get("/api/stats", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
     auto query = ParseStatsQuery(QueryParams(req.params.begin(), req.params.end()), NowMs());
     if (!query) return SendError(res, 400, query.error().message);
@@ -177,26 +175,25 @@ void Server::Impl::UiApiRoutes() {
     if (!days) return SendStoreError(res, days.error());
     SendJson(res, 200, StatsToJson(*query, *days));
   });
-  server_.Get("/api/status", [this](const httplib::Request& req, httplib::Response& res) {
+  router_.Get("/api/status", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
     SendJson(res, 200, StatusJson(req));
   });
-  server_.Get(R"(/api/calls/([^/]+)/audio)",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                if (!Authorize(req, res, Asker::kApi)) return;
-                auto details = store_.FindCall(req.matches[1].str());
-                if (!details) return SendStoreError(res, details.error());
-                if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
-                const std::string& path = (*details)->call.recording_path;
-                if (path.empty()) return SendError(res, 404, "this call has no stored recording");
-                if (!IsInsideDirectory(path, options_.data_dir)) {
-                  spdlog::warn("❌ Not serving the recording of call {}: {} is outside DATA_DIR",
-                               (*details)->call.id, path);
-                  return SendError(res, 404, "the recording is not inside DATA_DIR");
-                }
-                ServeRecording(req, res, path);
-                if (res.status == 404) SendError(res, 404, "the recording file is missing");
-              });
+  router_.Get(R"(/api/calls/([^/]+)/audio)", [this](const Request& req, Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    auto details = store_.FindCall(req.matches[1].str());
+    if (!details) return SendStoreError(res, details.error());
+    if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
+    const std::string& path = (*details)->call.recording_path;
+    if (path.empty()) return SendError(res, 404, "this call has no stored recording");
+    if (!IsInsideDirectory(path, options_.data_dir)) {
+      spdlog::warn("❌ Not serving the recording of call {}: {} is outside DATA_DIR",
+                   (*details)->call.id, path);
+      return SendError(res, 404, "the recording is not inside DATA_DIR");
+    }
+    ServeRecording(req, res, path);
+    if (res.status == 404) SendError(res, 404, "the recording file is missing");
+  });
 }
 
 }  // namespace callbrief::http
