@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <limits>
 #include <vector>
 
 #include "audio/fixtures.h"
@@ -55,21 +57,29 @@ TEST(Spool, GivesBackWhatWasAppendedAnywhereInIt) {
   }
 }
 
-TEST(Spool, ClipsWhatIsBeyondFullScale) {
-  TempDir dir;
-  auto spool = Spool::Create(dir.path(), 1);
-  ASSERT_TRUE(spool.ok());
-  const float loud[] = {1.5F, -1.5F, 1.0F, -1.0F};
-  const float* planes[] = {loud};
-  ASSERT_TRUE((*spool)->Append(planes, 4).ok());
-  ASSERT_TRUE((*spool)->Flush().ok());
-  float back[4] = {};
-  float* out[] = {back};
-  ASSERT_TRUE((*spool)->Read(0, 4, out).ok());
-  EXPECT_EQ(back[0], 32767.0F / 32768.0F);
-  EXPECT_EQ(back[1], -1.0F);
-  EXPECT_EQ(back[2], 32767.0F / 32768.0F);
-  EXPECT_EQ(back[3], -1.0F);
+TEST(Spool, ClipsBeyondFullScaleAndPutsNanAtTheBottom) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  constexpr float kTop = 32767.0F / 32768.0F;
+  // Twelve values: eight go through the vector conversion, four through the scalar one.
+  const std::vector<float> in = {1.5F,  -1.5F, 1.0F, -1.0F, std::nanf(""), kInf,
+                                 -kInf, 0.5F,  1.5F, -1.5F, std::nanf(""), kInf};
+  const std::vector<float> expected = {kTop,  -1.0F, kTop, -1.0F, -1.0F, kTop,
+                                       -1.0F, 0.5F,  kTop, -1.0F, -1.0F, kTop};
+  for (int channels : {1, 2}) {
+    TempDir dir;
+    auto spool = Spool::Create(dir.path(), channels);
+    ASSERT_TRUE(spool.ok());
+    const float* planes[2] = {in.data(), in.data()};
+    ASSERT_TRUE((*spool)->Append(planes, static_cast<int>(in.size())).ok());
+    ASSERT_TRUE((*spool)->Flush().ok());
+    std::vector<float> left(in.size()), right(in.size());
+    float* out[2] = {left.data(), right.data()};
+    ASSERT_TRUE((*spool)->Read(0, static_cast<int>(in.size()), out).ok());
+    EXPECT_EQ(left, expected) << channels << " channel(s)";
+    if (channels == 2) {
+      EXPECT_EQ(right, expected);
+    }
+  }
 }
 
 TEST(Spool, LeavesNoFileBehindEvenWhileOpen) {

@@ -11,6 +11,10 @@
 
 #include <fmt/format.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace callbrief::audio::internal {
 namespace {
 
@@ -41,19 +45,56 @@ int OpenUnlinked(const std::filesystem::path& dir, int& error) {
   return fd2;
 }
 
+// Full scale is clipped; NaN becomes -32768, as in the vector path below.
 std::int16_t ToPcm(float x) {
-  return static_cast<std::int16_t>(std::clamp(std::lrintf(x * 32768.0F), -32768L, 32767L));
+  const float y = x * 32768.0F;
+  if (!(y > -32768.0F)) return -32768;
+  if (y >= 32767.0F) return 32767;
+  return static_cast<std::int16_t>(std::lrintf(y));
+}
+
+// Converts samples [from, to) of `planes` into interleaved 16-bit values at `out`. Eight at a
+// time with SSE2 where there is one: the scalar loop took 3 % of the whole preparation (lrintf is
+// a library call), the vector one is a rounding conversion and a saturating pack.
+void Interleave(const float* const* planes, int channels, int from, int to, std::int16_t* out) {
+  int k = from;
+#ifdef __SSE2__
+  const __m128 scale = _mm_set1_ps(32768.0F);
+  const __m128 low = _mm_set1_ps(-32768.0F);
+  const __m128 high = _mm_set1_ps(32767.0F);
+  // max(v, low) is `low` for NaN; packs saturates to 16 bits.
+  auto pcm8 = [&](const float* p) {
+    const __m128 a = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(p), scale), low), high);
+    const __m128 b = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(p + 4), scale), low), high);
+    return _mm_packs_epi32(_mm_cvtps_epi32(a), _mm_cvtps_epi32(b));
+  };
+  for (; k + 8 <= to; k += 8) {
+    const __m128i left = pcm8(planes[0] + k);
+    auto* dst = reinterpret_cast<__m128i*>(out + static_cast<std::ptrdiff_t>(k - from) * channels);
+    if (channels == 1) {
+      _mm_storeu_si128(dst, left);
+    } else {
+      const __m128i right = pcm8(planes[1] + k);
+      _mm_storeu_si128(dst, _mm_unpacklo_epi16(left, right));
+      _mm_storeu_si128(dst + 1, _mm_unpackhi_epi16(left, right));
+    }
+  }
+#endif
+  for (; k < to; ++k) {
+    for (int c = 0; c < channels; ++c) {
+      out[static_cast<std::ptrdiff_t>(k - from) * channels + c] = ToPcm(planes[c][k]);
+    }
+  }
 }
 
 }  // namespace
 
-core::Result<std::unique_ptr<Spool>> Spool::Create(const std::filesystem::path& dir,
-                                                   int channels) {
+core::Result<std::unique_ptr<Spool>> Spool::Create(const std::filesystem::path& dir, int channels) {
   int error = 0;
   const int fd = OpenUnlinked(dir, error);
   if (fd < 0) {
-    return core::Error::Transient(fmt::format("cannot create a temporary file in {}: {}",
-                                              dir.string(), ErrnoText(error)));
+    return core::Error::Transient(
+        fmt::format("cannot create a temporary file in {}: {}", dir.string(), ErrnoText(error)));
   }
   return std::unique_ptr<Spool>(new Spool(fd, std::clamp(channels, 1, 2), dir));
 }
@@ -70,15 +111,7 @@ core::Status Spool::Append(const float* const* planes, int count) {
   while (i < count) {
     const int room = static_cast<int>((buffer_.size() - buffered_) / channels_);
     const int take = std::min(room, count - i);
-    std::int16_t* out = buffer_.data() + buffered_;
-    if (channels_ == 1) {
-      for (int k = 0; k < take; ++k) out[k] = ToPcm(planes[0][i + k]);
-    } else {
-      for (int k = 0; k < take; ++k) {
-        out[2 * k] = ToPcm(planes[0][i + k]);
-        out[2 * k + 1] = ToPcm(planes[1][i + k]);
-      }
-    }
+    Interleave(planes, channels_, i, i + take, buffer_.data() + buffered_);
     buffered_ += static_cast<std::size_t>(take) * channels_;
     i += take;
     if (buffered_ + channels_ > buffer_.size()) {
@@ -112,8 +145,8 @@ core::Status Spool::Flush() { return WriteOut(); }
 core::Status Spool::Read(std::int64_t from, int count, float* const* planes) {
   if (count <= 0) return core::Ok();
   if (from < 0 || from + count > samples_) {
-    return core::Error::Transient(fmt::format("reading decoded audio past its end ({} + {} of {})",
-                                              from, count, samples_));
+    return core::Error::Transient(
+        fmt::format("reading decoded audio past its end ({} + {} of {})", from, count, samples_));
   }
   const std::size_t values = static_cast<std::size_t>(count) * channels_;
   if (read_buffer_.size() < values) read_buffer_.resize(values);
