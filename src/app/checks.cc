@@ -84,10 +84,7 @@ void CheckTelegram(const core::Config& config, notify::TelegramClient* telegram,
   std::string chat = fmt::format("{} \"{}\"", access->type, access->title);
   if (!access->can_post) return checks.Fail(kName, chat + ": " + access->problem);
   checks.Ok(kName, "the bot may post to the " + chat);
-  if (config.telegram_thread_id && !access->is_forum) {
-    checks.Fail(kName, "TELEGRAM_THREAD_ID is set but the " + chat +
-                           " has no topics: remove TELEGRAM_THREAD_ID or enable topics");
-  }
+  if (!access->warning.empty()) checks.Warn(kName, chat + ": " + access->warning);
 }
 
 // One OpenAI-compatible server as the operator configured it.

@@ -56,13 +56,14 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                                                       .prices = std::move(*transcription_prices)});
   }
   if (config.HasSummary()) {
-    p.summarizer =
-        llm::MakeOpenAiSummarizer(*p.provider_http, {.base_url = config.openai_base_url,
-                                                     .api_key = config.openai_api_key,
-                                                     .model = config.summary_model,
-                                                     .language = config.call_language,
-                                                     .max_output_tokens = config.summary_max_tokens,
-                                                     .prices = std::move(*summary_prices)});
+    p.summarizer = llm::MakeOpenAiSummarizer(*p.provider_http,
+                                             {.base_url = config.openai_base_url,
+                                              .api_key = config.openai_api_key,
+                                              .model = config.summary_model,
+                                              .language = config.call_language,
+                                              .max_output_tokens = config.summary_max_tokens,
+                                              .reasoning_effort = config.summary_reasoning_effort,
+                                              .prices = std::move(*summary_prices)});
   }
   if (config.HasTelegram()) {
     p.telegram = MakeTelegram(config, *p.provider_http);

@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -323,6 +324,18 @@ Result<Config> LoadConfig(const Environment& env) {
   if (auto words = env.Get("TRANSCRIBE_VOCABULARY")) c.transcribe_vocabulary = SplitList(*words);
   ReadString(env, "TRANSCRIBE_PRICES", &c.transcribe_prices);
   ReadString(env, "SUMMARY_PRICES", &c.summary_prices);
+  if (auto effort = env.Get("SUMMARY_REASONING_EFFORT")) {
+    // openai-python src/openai/types/shared/reasoning_effort.py; "" leaves it to the model.
+    static const std::string_view kEfforts[] = {"",       "none", "minimal", "low",
+                                                "medium", "high", "xhigh",   "max"};
+    if (std::find(std::begin(kEfforts), std::end(kEfforts), *effort) == std::end(kEfforts)) {
+      return Invalid("SUMMARY_REASONING_EFFORT",
+                     fmt::format("must be none, minimal, low, medium, high, xhigh, max or empty, "
+                                 "got \"{}\"",
+                                 effort->substr(0, 16)));
+    }
+    c.summary_reasoning_effort = *effort;
+  }
   ReadString(env, "TELEGRAM_TRANSCRIPT", &c.telegram_transcript);
   if (c.telegram_transcript != "off" && c.telegram_transcript != "inline" &&
       c.telegram_transcript != "document" && c.telegram_transcript != "auto") {

@@ -41,6 +41,8 @@ struct Config {
   std::string transcribe_model = "whisper-1";
   std::string summary_model = "gpt-4o";
   int summary_max_tokens = 2000;  // Longest summary answer the model may write.
+  // reasoning_effort for reasoning models (o1/o3/o4-mini, gpt-5…); "" sends none.
+  std::string summary_reasoning_effort = "low";
   std::string call_language = "ru";
   // DISPLAY_UTC_OFFSET: the time zone of dates in Telegram and timeline messages, in minutes east
   // of UTC (Moscow by default; the web UI shows the browser's time zone).

@@ -95,6 +95,8 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"RECORDING_MAX_MB", "0", "RECORDING_MAX_MB: must be a whole number from 1 to 4096"},
            {"TRANSCRIBE_PARALLELISM", "0", "TRANSCRIBE_PARALLELISM: must be a whole number from 1"},
            {"SUMMARY_MAX_TOKENS", "100", "SUMMARY_MAX_TOKENS: must be a whole number from 256"},
+           {"SUMMARY_REASONING_EFFORT", "lowest",
+            "SUMMARY_REASONING_EFFORT: must be none, minimal, low, medium, high"},
            {"AUDIO_CHUNK_FORMAT", "aac", "AUDIO_CHUNK_FORMAT: must be mp3, opus, flac or wav"},
            {"BITRIX24_REQUESTS_PER_SECOND", "10",
             "BITRIX24_REQUESTS_PER_SECOND: must be a whole number from 1 to 5"},

@@ -50,6 +50,15 @@ bool RefusesTokenField(const net::HttpResponse& response, std::string_view field
          body.message.find("\"" + std::string(field) + "\"") != std::string::npos;
 }
 
+// A 400 naming `param` as a parameter this model does not take at all or not with our value
+// ({"param": "temperature", "code": "unsupported_value"} from reasoning models).
+bool RefusesParameter(const net::HttpResponse& response, std::string_view param) {
+  if (response.status != 400) return false;
+  openai::ErrorBody body = openai::ParseErrorBody(response.body);
+  return body.param == param ||
+         body.message.find("'" + std::string(param) + "'") != std::string::npos;
+}
+
 constexpr std::string_view kMaxCompletionTokens = "max_completion_tokens";
 constexpr std::string_view kMaxTokens = "max_tokens";
 
@@ -62,6 +71,10 @@ class OpenAiSummarizer final : public Summarizer {
     }
     json_object_ = options_.structured_output == StructuredOutput::kJsonObject;
     legacy_max_tokens_ = options_.max_tokens_field == kMaxTokens;
+    reasoning_ = IsReasoningModel(options_.model);
+    // Reasoning models answer 400 to any temperature but their default, 1.
+    send_temperature_ = !reasoning_;
+    send_reasoning_effort_ = reasoning_ && !options_.reasoning_effort.empty();
   }
 
   core::Result<SummaryResult> Summarize(const SummaryInput& input) override {
@@ -146,7 +159,7 @@ class OpenAiSummarizer final : public Summarizer {
                        {{"role", "user"}, {"content", user}}});
       for (const json& turn : history) messages.push_back(turn);
       auto started = std::chrono::steady_clock::now();
-      auto response = http_.Send(Request(messages, json_object, max_tokens));
+      auto response = http_.Send(Request(messages, json_object, RequestLimit(max_tokens)));
       auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
       if (!response) {
@@ -162,6 +175,22 @@ class OpenAiSummarizer final : public Summarizer {
               "validation from now on",
               options_.base_url);
           json_object_ = true;
+          continue;
+        }
+        // A model we do not know by name as a reasoning model (a proxy's alias, a newer family)
+        // refusing the temperature: it is one; resend without it, and never send it again.
+        if (send_temperature_.load() && RefusesParameter(*response, "temperature")) {
+          send_temperature_ = false;
+          spdlog::warn("{} does not accept temperature for {}; not sending it from now on",
+                       options_.base_url, options_.model);
+          continue;
+        }
+        if (send_reasoning_effort_.load() && RefusesParameter(*response, "reasoning_effort")) {
+          send_reasoning_effort_ = false;
+          spdlog::warn(
+              "{} does not accept reasoning_effort \"{}\" for {}; using the model's "
+              "default from now on (check SUMMARY_REASONING_EFFORT)",
+              options_.base_url, options_.reasoning_effort, options_.model);
           continue;
         }
         if (const std::string_view field = MaxTokensField();
@@ -194,20 +223,27 @@ class OpenAiSummarizer final : public Summarizer {
         return error;
       }
       const std::string finish = choice->value("finish_reason", "");
+      const json content = message.value("content", json());
+      const std::string text = content.is_string() ? content.get<std::string>() : "";
       if (finish == "length") {
         if (repairs++ < options_.max_repair_attempts) {
           max_tokens *= 2;
           continue;
         }
+        const std::int64_t reasoning = ReasoningTokens(body);
         core::Error error = core::Error::Config(
-            fmt::format("{}: the answer was cut off at {} tokens (finish_reason length); raise "
-                        "SUMMARY_MAX_TOKENS or use a model with a larger output limit",
-                        what, max_tokens));
+            text.empty() && reasoning > 0
+                ? fmt::format("{}: the model spent the whole limit of {} tokens on reasoning ({} "
+                              "reasoning tokens) and wrote no answer (finish_reason length, empty "
+                              "content); lower SUMMARY_REASONING_EFFORT or raise "
+                              "SUMMARY_MAX_TOKENS",
+                              what, RequestLimit(max_tokens), reasoning)
+                : fmt::format("{}: the answer was cut off at {} tokens (finish_reason length); "
+                              "raise SUMMARY_MAX_TOKENS or use a model with a larger output limit",
+                              what, RequestLimit(max_tokens)));
         error.code = "length";
         return error;
       }
-      const json content = message.value("content", json());
-      const std::string text = content.is_string() ? content.get<std::string>() : "";
       json parsed = ExtractJson(text);
       std::string problem;
       if (parsed.is_discarded()) {
@@ -230,11 +266,30 @@ class OpenAiSummarizer final : public Summarizer {
     }
   }
 
+  // The output limit to send for a visible answer of `max_tokens`: reasoning models count their
+  // reasoning against it too (openai-python types/chat/completion_create_params.py,
+  // max_completion_tokens "including visible output tokens and reasoning tokens"), so they get
+  // headroom on top; OpenAI's reasoning guide suggests reserving about 25,000 tokens. Only the
+  // tokens used are billed, so the headroom costs nothing unless the model reasons that long.
+  int RequestLimit(int max_tokens) const {
+    return reasoning_ ? max_tokens + options_.reasoning_headroom_tokens : max_tokens;
+  }
+
+  static std::int64_t ReasoningTokens(const json& body) {
+    const json usage = body.value("usage", json::object());
+    if (!usage.is_object()) return 0;
+    const json details = usage.value("completion_tokens_details", json::object());
+    if (!details.is_object()) return 0;
+    const json tokens = details.value("reasoning_tokens", json());
+    return tokens.is_number_integer() ? tokens.get<std::int64_t>() : 0;
+  }
+
   net::HttpRequest Request(const json& messages, bool json_object, int max_tokens) const {
     json body = {{"model", options_.model},
                  {"messages", messages},
-                 {"temperature", options_.temperature},
                  {std::string(MaxTokensField()), max_tokens}};
+    if (send_temperature_.load()) body["temperature"] = options_.temperature;
+    if (send_reasoning_effort_.load()) body["reasoning_effort"] = options_.reasoning_effort;
     if (json_object) {
       body["response_format"] = {{"type", "json_object"}};
     } else {
@@ -292,9 +347,29 @@ class OpenAiSummarizer final : public Summarizer {
   SummarizerOptions options_;
   std::atomic<bool> json_object_{false};
   std::atomic<bool> legacy_max_tokens_{false};
+  bool reasoning_ = false;
+  std::atomic<bool> send_temperature_{true};
+  std::atomic<bool> send_reasoning_effort_{false};
 };
 
 }  // namespace
+
+bool IsReasoningModel(std::string_view model) {
+  auto family = [model](std::string_view prefix) {
+    return model.substr(0, prefix.size()) == prefix &&
+           (model.size() == prefix.size() || model[prefix.size()] == '-' ||
+            model[prefix.size()] == '.');
+  };
+  if (family("o1") || family("o3") || family("o4")) return true;
+  return family("gpt-5") && model.find("-chat") == std::string_view::npos;
+}
+
+bool IsKnownReasoningEffort(std::string_view effort) {
+  for (std::string_view known : {"none", "minimal", "low", "medium", "high", "xhigh", "max"}) {
+    if (effort == known) return true;
+  }
+  return false;
+}
 
 std::unique_ptr<Summarizer> MakeOpenAiSummarizer(net::HttpClient& http, SummarizerOptions options) {
   return std::make_unique<OpenAiSummarizer>(http, std::move(options));

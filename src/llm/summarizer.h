@@ -76,14 +76,27 @@ std::optional<double> EstimateChatCost(const ChatPriceTable& table, std::string_
 // of the summarizer's life.
 enum class StructuredOutput { kAuto, kJsonSchema, kJsonObject };
 
+// OpenAI's reasoning models by name: o1, o3, o4-mini (the o-series) and the gpt-5 family except
+// its "-chat" variants. They take no temperature, count reasoning tokens against
+// max_completion_tokens and accept reasoning_effort.
+bool IsReasoningModel(std::string_view model);
+
+// Reasoning efforts the Chat Completions API knows (openai-python
+// src/openai/types/shared/reasoning_effort.py); not every model accepts every value.
+bool IsKnownReasoningEffort(std::string_view effort);
+
 struct SummarizerOptions {
   std::string base_url = "https://api.openai.com/v1";  // Without a trailing '/'.
   std::string api_key{};  // Sent as a Bearer token; empty sends no Authorization header.
   std::string model = "gpt-4o";
   std::string language = "ru";  // Used when SummaryInput::language is empty.
   StructuredOutput structured_output = StructuredOutput::kAuto;
-  double temperature = 0.2;
+  double temperature = 0.2;  // Not sent to reasoning models (nor after a server refused it).
   int max_output_tokens = 2000;
+  // Reasoning models only (IsReasoningModel): sent as reasoning_effort ("" sends none, the
+  // model's default), and added to max_completion_tokens, which also counts the reasoning.
+  std::string reasoning_effort = "low";
+  int reasoning_headroom_tokens = 25000;
   // "max_completion_tokens" (OpenAI) or "max_tokens" (older servers, YandexGPT, llama.cpp).
   std::string max_tokens_field = "max_completion_tokens";
   // Estimated tokens of transcript one request may carry; longer transcripts are summarized in

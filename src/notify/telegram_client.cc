@@ -65,7 +65,7 @@ class HttpTelegramClient final : public TelegramClient {
                    {"text", html},
                    {"parse_mode", "HTML"},
                    {"link_preview_options", {{"is_disabled", true}}}};
-    if (chat.thread_id) params["message_thread_id"] = *chat.thread_id;
+    if (auto thread = ThreadToSend(chat)) params["message_thread_id"] = *thread;
     net::HttpRequest request{.method = "POST",
                              .url = Url("sendMessage"),
                              .headers = {{"Content-Type", kJsonType}},
@@ -79,9 +79,8 @@ class HttpTelegramClient final : public TelegramClient {
   core::Result<std::int64_t> SendDocument(const ChatTarget& chat,
                                           const TelegramDocument& document) override {
     std::vector<net::MultipartPart> parts = {net::MultipartPart::Field("chat_id", chat.chat_id)};
-    if (chat.thread_id) {
-      parts.push_back(
-          net::MultipartPart::Field("message_thread_id", std::to_string(*chat.thread_id)));
+    if (auto thread = ThreadToSend(chat)) {
+      parts.push_back(net::MultipartPart::Field("message_thread_id", std::to_string(*thread)));
     }
     if (!document.caption_html.empty()) {
       parts.push_back(net::MultipartPart::Field("caption", document.caption_html));
@@ -129,15 +128,25 @@ class HttpTelegramClient final : public TelegramClient {
       access.bot_status = member->value("status", std::string());
       JudgeMembership(*member, access);
     }
-    if (access.can_post && chat.thread_id && !access.is_forum) {
-      access.can_post = false;
-      access.problem =
-          "TELEGRAM_THREAD_ID is set but the chat has no topics (it is not a forum); unset it";
+    // tdlib/telegram-bot-api Client.cpp check_message_topic: outside a forum the thread id is
+    // ignored and the message lands in the chat, so this does not stop delivery.
+    if (chat.thread_id && !access.is_forum) {
+      access.warning =
+          "TELEGRAM_THREAD_ID is set but the chat has no topics (it is not a forum): Telegram "
+          "ignores it and posts to the chat itself; unset it, or enable topics in the chat";
     }
     return access;
   }
 
  private:
+  // The message_thread_id to send: none for the General topic, which the Bot API refuses by id
+  // (tdlib/telegram-bot-api Client.cpp check_message_topic: forum_topic_id ==
+  // GENERAL_FORUM_TOPIC_ID → "message thread not found").
+  static std::optional<std::int64_t> ThreadToSend(const ChatTarget& chat) {
+    if (!chat.thread_id || *chat.thread_id == kGeneralTopicId) return std::nullopt;
+    return chat.thread_id;
+  }
+
   static void JudgeMembership(const json& member, ChatAccess& access) {
     const std::string& status = access.bot_status;
     if (status == "creator") {

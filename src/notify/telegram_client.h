@@ -42,7 +42,12 @@ struct ChatAccess {
                              // kicked; "" for a private chat (not asked).
   bool can_post = false;
   std::string problem{};  // Why the bot cannot post (naming the variable to fix); "" if it can.
+  std::string warning{};  // Something to fix that does not stop posting (an ignored thread id).
 };
+
+// TELEGRAM_THREAD_ID of a forum's General topic. The Bot API refuses it as a message_thread_id
+// ("message thread not found"); a message without one lands in the General topic.
+inline constexpr std::int64_t kGeneralTopicId = 1;
 
 // The Telegram Bot API, the methods callbrief needs. Every failure is an Error whose kind the
 // retry policy understands (ErrorFromTelegramReply); messages never contain the bot token.
@@ -51,16 +56,17 @@ class TelegramClient {
  public:
   virtual ~TelegramClient() = default;
 
-  // sendMessage in HTML parse mode with link previews off; returns the message_id.
+  // sendMessage in HTML parse mode with link previews off; returns the message_id. A thread id
+  // of kGeneralTopicId is not sent (that is how the General topic is addressed).
   virtual core::Result<std::int64_t> SendMessage(const ChatTarget& chat, std::string_view html) = 0;
   // sendDocument (multipart upload); returns the message_id.
   virtual core::Result<std::int64_t> SendDocument(const ChatTarget& chat,
                                                   const TelegramDocument& document) = 0;
   virtual core::Result<BotIdentity> GetMe() = 0;
   // getMe, getChat and, except for private chats, getChatMember of the bot: whether the bot can
-  // post to `chat` (and, with a thread id, whether the chat is a forum). An unreachable chat is an
-  // error (chat not found: kConfig); a reachable one the bot may not write to is a ChatAccess with
-  // can_post false and the reason.
+  // post to `chat`. An unreachable chat is an error (chat not found: kConfig); a reachable one the
+  // bot may not write to is a ChatAccess with can_post false and the reason. A thread id in a
+  // chat without topics is only a warning: Telegram ignores it and posts to the chat.
   virtual core::Result<ChatAccess> CheckChat(const ChatTarget& chat) = 0;
 };
 

@@ -50,6 +50,19 @@ TEST_F(TelegramClientTest, ChannelUsernameIsSentAsAString) {
   EXPECT_FALSE(SentJson(0).contains("message_thread_id"));
 }
 
+TEST_F(TelegramClientTest, TheGeneralTopicIsAddressedWithoutAThreadId) {
+  http_.Reply(200, Ok({{"message_id", 1}}));
+  http_.Reply(200, Ok({{"message_id", 2}}));
+  ASSERT_TRUE(client_->SendMessage({.chat_id = "-1001", .thread_id = kGeneralTopicId}, "x").ok());
+  EXPECT_FALSE(SentJson(0).contains("message_thread_id"));
+  ASSERT_TRUE(client_
+                  ->SendDocument({.chat_id = "-1001", .thread_id = kGeneralTopicId},
+                                 {.file_name = "t.txt", .content = "t"})
+                  .ok());
+  const net::HttpRequest document = http_.requests().at(1);
+  for (const auto& part : document.multipart) EXPECT_NE(part.name, "message_thread_id");
+}
+
 TEST_F(TelegramClientTest, SendDocumentUploadsMultipart) {
   http_.Reply(200, Ok({{"message_id", 9}}));
   auto id = client_->SendDocument(
@@ -210,6 +223,9 @@ TEST_P(CheckChatTest, JudgesWhetherTheBotCanPost) {
   EXPECT_EQ(access->can_post, c.can_post);
   EXPECT_NE(access->problem.find(c.problem_part), std::string::npos) << access->problem;
   EXPECT_EQ(access->problem.empty(), c.can_post);
+  const bool ignored_thread = c.thread_id && !c.chat.value("is_forum", false);
+  EXPECT_EQ(access->warning.find("TELEGRAM_THREAD_ID") != std::string::npos, ignored_thread)
+      << access->warning;
   auto requests = http.requests();
   ASSERT_EQ(requests.size(), c.member.is_null() ? 2u : 3u);
   EXPECT_EQ(json::parse(requests[1].body)["chat_id"], -100900);
@@ -248,8 +264,8 @@ INSTANTIATE_TEST_SUITE_P(
                    true,
                    ""},
         AccessCase{"ThreadInForum", kForum, {{"status", "member"}}, 7, true, ""},
-        AccessCase{
-            "ThreadOutsideForum", kGroup, {{"status", "member"}}, 7, false, "TELEGRAM_THREAD_ID"},
+        // Telegram ignores the thread id there: a warning (ChatAccess::warning), not a problem.
+        AccessCase{"ThreadOutsideForum", kGroup, {{"status", "member"}}, 7, true, ""},
         AccessCase{"PrivateChat",
                    {{"id", 42}, {"type", "private"}, {"first_name", "Анна"}},
                    nullptr,

@@ -109,6 +109,10 @@ struct LoggedOpenAiRequest {
 //    instance of the schema; json_object needs the word "json" in the messages and answers an
 //    instance of the first ```json fenced schema found in them (else {}); finish_reason "length"
 //    when max_completion_tokens / max_tokens is too small; refusals and truncation on request.
+//    Reasoning models (o1/o3/o4*, gpt-5* but "-chat") refuse a temperature other than 1 and
+//    max_tokens (400, param named), take reasoning_effort, and spend reasoning tokens (by effort)
+//    out of max_completion_tokens before the answer — empty content with "length" when they
+//    use it all up; other models refuse reasoning_effort.
 //  - GET /v1/models.
 // Errors use OpenAI's body {"error":{"message","type","param","code"}}; a missing or wrong
 // Bearer key is 401 invalid_api_key. Thread-safe; serves in its own threads from Start() to Stop().

@@ -62,6 +62,30 @@ std::string CutToTokens(const std::string& text, std::int64_t tokens) {
   return text.substr(0, size);
 }
 
+// OpenAI's reasoning models: the o-series (o1, o3, o4-mini, …) and the gpt-5 family, except the
+// non-reasoning "gpt-5…-chat…" variants.
+bool IsReasoningModel(const std::string& model) {
+  auto family = [&model](std::string_view prefix) {
+    return model.rfind(prefix, 0) == 0 &&
+           (model.size() == prefix.size() || model[prefix.size()] == '-' ||
+            model[prefix.size()] == '.');
+  };
+  if (family("o1") || family("o3") || family("o4")) return true;
+  return family("gpt-5") && model.find("-chat") == std::string::npos;
+}
+
+// Reasoning tokens the emulated model spends before it writes, by reasoning_effort (the API's
+// default is medium). The real numbers vary per request; these are in the range the usage of real
+// answers shows and large enough that a limit meant for the visible answer alone (2000) runs out.
+std::int64_t ReasoningTokens(const std::string& effort) {
+  if (effort == "none") return 0;
+  if (effort == "minimal") return 200;
+  if (effort == "low") return 1000;
+  if (effort == "high") return 8000;
+  if (effort == "xhigh" || effort == "max") return 16000;
+  return 3000;  // medium
+}
+
 }  // namespace
 
 OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenAiRequest& entry) {
@@ -80,6 +104,49 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
   if (!messages.is_array() || messages.empty()) {
     return ErrorAnswer(400, "invalid_request_error", "", "[] is too short - 'messages'",
                        "messages");
+  }
+  // Reasoning models refuse sampling parameters other than their default:
+  //   {"message": "Unsupported value: 'temperature' does not support 0.2 with this model. Only the
+  //    default (1) value is supported.", "type": "invalid_request_error", "param": "temperature",
+  //    "code": "unsupported_value"}
+  // (quoted from OpenAI's answers for o1-mini in OpenHands/OpenHands#4131 and for gpt-5 in
+  // gabrii/Cursor-Azure-GPT-5#33), and the old output limit ("Unsupported parameter: 'max_tokens'
+  // is not supported with this model. Use 'max_completion_tokens' instead.").
+  const bool reasoning = IsReasoningModel(entry.model);
+  std::int64_t reasoning_tokens = 0;
+  if (reasoning) {
+    if (const json t = body.value("temperature", json()); t.is_number() && t.get<double>() != 1.0) {
+      std::string shown = t.dump();
+      return ErrorAnswer(400, "invalid_request_error", "unsupported_value",
+                         "Unsupported value: 'temperature' does not support " + shown +
+                             " with this model. Only the default (1) value is supported.",
+                         "temperature");
+    }
+    if (body.contains("max_tokens")) {
+      return ErrorAnswer(400, "invalid_request_error", "unsupported_parameter",
+                         "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                         "Use 'max_completion_tokens' instead.",
+                         "max_tokens");
+    }
+    // openai-python src/openai/types/shared/reasoning_effort.py: none, minimal, low, medium,
+    // high, xhigh, max.
+    const json effort = body.value("reasoning_effort", json("medium"));
+    static const std::string_view kEfforts[] = {"none", "minimal", "low", "medium",
+                                                "high", "xhigh",   "max"};
+    if (!effort.is_string() || std::find(std::begin(kEfforts), std::end(kEfforts),
+                                         effort.get<std::string>()) == std::end(kEfforts)) {
+      return ErrorAnswer(400, "invalid_request_error", "invalid_value",
+                         "Invalid value: " + effort.dump() +
+                             ". Supported values are: 'none', 'minimal', 'low', 'medium', "
+                             "'high', 'xhigh' and 'max'.",
+                         "reasoning_effort");
+    }
+    reasoning_tokens = ReasoningTokens(effort.get<std::string>());
+  } else if (body.contains("reasoning_effort")) {
+    return ErrorAnswer(400, "invalid_request_error", "unsupported_parameter",
+                       "Unsupported parameter: 'reasoning_effort' is not supported with this "
+                       "model.",
+                       "reasoning_effort");
   }
   const std::string prompt = AllContent(messages);
   const json format = body.value("response_format", json::object());
@@ -161,15 +228,29 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
     }
     json limit = body.contains("max_completion_tokens") ? body["max_completion_tokens"]
                                                         : body.value("max_tokens", json());
-    if (limit.is_number_integer() && FakeTokens(content.size()) > limit.get<std::int64_t>()) {
-      content = CutToTokens(content, limit.get<std::int64_t>());
-      finish = "length";
+    // openai-python src/openai/types/chat/completion_create_params.py: max_completion_tokens is
+    // "an upper bound for the number of tokens that can be generated for a completion, including
+    // visible output tokens and reasoning tokens". Reasoning comes first, so a small limit can be
+    // used up before the answer starts: finish_reason "length" with empty content.
+    if (limit.is_number_integer()) {
+      const std::int64_t max = std::max<std::int64_t>(limit.get<std::int64_t>(), 0);
+      if (reasoning_tokens >= max) {
+        reasoning_tokens = max;
+        content.clear();
+        finish = "length";
+      } else if (FakeTokens(content.size()) > max - reasoning_tokens) {
+        content = CutToTokens(content, max - reasoning_tokens);
+        finish = "length";
+      }
     }
     message_content = content;
   }
   std::int64_t prompt_tokens = FakeTokens(prompt.size()) + 7;
+  // openai-python src/openai/types/completion_usage.py: completion_tokens counts the reasoning
+  // tokens too; completion_tokens_details.reasoning_tokens says how many of them there were.
   std::int64_t completion_tokens =
-      FakeTokens(refusal.is_string() ? refusal.get<std::string>().size() : content.size());
+      FakeTokens(refusal.is_string() ? refusal.get<std::string>().size() : content.size()) +
+      reasoning_tokens;
   json answer = {
       {"id", "chatcmpl-fake-" + std::to_string(number)},
       {"object", "chat.completion"},
@@ -186,7 +267,7 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
         {"completion_tokens", completion_tokens},
         {"total_tokens", prompt_tokens + completion_tokens},
         {"prompt_tokens_details", {{"cached_tokens", 0}}},
-        {"completion_tokens_details", {{"reasoning_tokens", 0}}}}},
+        {"completion_tokens_details", {{"reasoning_tokens", reasoning_tokens}}}}},
   };
   return {200, answer, {}};
 }

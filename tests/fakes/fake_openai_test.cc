@@ -289,6 +289,50 @@ TEST_F(FakeOpenAiTest, TooFewMaxTokensCutTheAnswerWithFinishReasonLength) {
   EXPECT_TRUE(json::parse(content, nullptr, false).is_discarded()) << content;
 }
 
+TEST_F(FakeOpenAiTest, ReasoningModelsRefuseTemperatureAndMaxTokensAsOpenAiDoes) {
+  json body = ChatBody(StrictFormat(Schema()));
+  body["model"] = "o4-mini";
+  body["temperature"] = 0.2;
+  Reply reply = Chat(body);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["error"]["param"], "temperature");
+  EXPECT_EQ(reply.body["error"]["code"], "unsupported_value");
+
+  body.erase("temperature");
+  body["max_tokens"] = 30000;
+  reply = Chat(body);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["error"]["param"], "max_tokens");
+
+  body.erase("max_tokens");
+  body["model"] = "gpt-4o";
+  body["reasoning_effort"] = "low";
+  EXPECT_EQ(Chat(body).status, 400) << "gpt-4o is no reasoning model";
+}
+
+TEST_F(FakeOpenAiTest, ReasoningTokensCountAgainstMaxCompletionTokens) {
+  json body = ChatBody(StrictFormat(Schema()));
+  body["model"] = "gpt-5-mini";
+  body["reasoning_effort"] = "medium";
+  body["max_completion_tokens"] = 2000;  // Enough for the answer alone, not for the reasoning.
+  Reply reply = Chat(body);
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["choices"][0]["finish_reason"], "length");
+  EXPECT_EQ(reply.body["choices"][0]["message"]["content"], "");
+  EXPECT_EQ(reply.body["usage"]["completion_tokens_details"]["reasoning_tokens"], 2000);
+
+  body["reasoning_effort"] = "low";
+  body["max_completion_tokens"] = 27000;
+  reply = Chat(body);
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["choices"][0]["finish_reason"], "stop");
+  EXPECT_TRUE(json::parse(reply.body["choices"][0]["message"]["content"].get<std::string>())
+                  .contains("summary"));
+  const json usage = reply.body["usage"];
+  EXPECT_GT(usage["completion_tokens"].get<int>(),
+            usage["completion_tokens_details"]["reasoning_tokens"].get<int>());
+}
+
 TEST_F(FakeOpenAiTest, QueuedRepliesRefuseTruncateOrReplaceTheAnswer) {
   fake_.QueueChatReply(ChatReply::Refusal("I'm sorry, I can't help with that."));
   fake_.QueueChatReply(ChatReply::Truncated());

@@ -47,6 +47,9 @@ Reply Failure(int status, std::string description, json parameters = nullptr) {
   return {status, std::move(body)};
 }
 
+// tdlib/telegram-bot-api telegram-bot-api/Client.h: GENERAL_FORUM_TOPIC_ID.
+constexpr std::int64_t kGeneralForumTopicId = 1;
+
 std::optional<std::int64_t> IntParam(const json& params, const char* name) {
   auto it = params.find(name);
   if (it == params.end()) return std::nullopt;
@@ -300,12 +303,18 @@ Reply FakeTelegram::Impl::Send(const json& params, const std::optional<UploadedF
   const FakeChat* chat = FindChat(params, refusal);
   if (chat == nullptr) return refusal;
   if (auto refused = RefuseSending(*chat)) return *refused;
+  // tdlib/telegram-bot-api telegram-bot-api/Client.cpp (01a3679c), get_forum_topic_id and
+  // check_message_topic: a message_thread_id that is no positive number counts as none; in a
+  // forum supergroup the General topic (GENERAL_FORUM_TOPIC_ID = 1, Client.h) is refused with
+  // "message thread not found", as is a topic getForumTopic does not find; in any other chat
+  // (a supergroup without topics, a basic group, a channel) the thread id is silently ignored
+  // and the message lands in the chat itself.
   std::optional<std::int64_t> thread = IntParam(params, "message_thread_id");
-  if (params.contains("message_thread_id") && !thread) {
-    return Failure(400, "Bad Request: invalid message_thread_id");
-  }
-  if (thread && (!chat->is_forum || std::find(chat->topics.begin(), chat->topics.end(), *thread) ==
-                                        chat->topics.end())) {
+  if (thread && *thread <= 0) thread.reset();
+  if (thread && !(chat->type == "supergroup" && chat->is_forum)) thread.reset();
+  if (thread &&
+      (*thread == kGeneralForumTopicId ||
+       std::find(chat->topics.begin(), chat->topics.end(), *thread) == chat->topics.end())) {
     return Failure(400, "Bad Request: message thread not found");
   }
   SentTelegramMessage sent{.chat_id = chat->id, .thread_id = thread, .is_document = document};

@@ -77,8 +77,9 @@ struct LoggedTelegramRequest {
 // multipart body; answers {"ok":true,"result":…} or {"ok":false,"error_code":…,"description":…,
 // "parameters":{…}}. A wrong token: 401 Unauthorized; a path that is no token or an unknown
 // method: 404 Not Found. sendMessage checks the chat (400 chat not found; 403 when the bot left,
-// was kicked or blocked; 400 for a channel it may not post to), the topic (400 message thread not
-// found), parses HTML as Telegram does (400 can't parse entities: …) and counts the parsed text
+// was kicked or blocked; 400 for a channel it may not post to), the topic (in a forum: 400 message
+// thread not found for an unknown topic and for the General topic's id 1; elsewhere the thread id
+// is ignored), parses HTML as Telegram does (400 can't parse entities: …) and counts the parsed text
 // in UTF-16 units (400 message is too long above 4096; message text is empty). A group upgraded
 // with UpgradeToSupergroup answers every call 400 with parameters.migrate_to_chat_id.
 // Thread-safe; serves on 127.0.0.1 in its own threads between Start() and Stop().

@@ -127,14 +127,26 @@ TEST_F(FakeTelegramTest, LengthIsCountedInUtf16AfterParsing) {
 
 TEST_F(FakeTelegramTest, UnknownChatAndThreads) {
   EXPECT_EQ(Send({{"chat_id", -42}}).body["description"], "Bad Request: chat not found");
-  EXPECT_EQ(Send({{"message_thread_id", 5}}).body["description"],
-            "Bad Request: message thread not found");
   telegram_.AddChat({.id = -1009, .is_forum = true, .topics = {5}});
   Reply ok = Send({{"chat_id", -1009}, {"message_thread_id", 5}});
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.body["result"]["message_thread_id"], 5);
   EXPECT_EQ(telegram_.Messages(-1009).at(0).thread_id, 5);
   EXPECT_EQ(Send({{"chat_id", -1009}, {"message_thread_id", 6}}).status, 400);
+  // The General topic cannot be addressed by its id 1, only by sending without a thread id.
+  EXPECT_EQ(Send({{"chat_id", -1009}, {"message_thread_id", 1}}).body["description"],
+            "Bad Request: message thread not found");
+  EXPECT_EQ(Send({{"chat_id", -1009}}).status, 200);
+}
+
+TEST_F(FakeTelegramTest, AThreadIdOutsideAForumIsIgnored) {
+  Reply reply = Send({{"message_thread_id", 5}});  // The default chat has no topics.
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_FALSE(reply.body["result"].contains("message_thread_id"));
+  auto sent = telegram_.Messages();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].thread_id.has_value());
+  EXPECT_EQ(Send({{"message_thread_id", "-3"}}).status, 200);
 }
 
 TEST_F(FakeTelegramTest, BotThatCannotPostIsRefused) {

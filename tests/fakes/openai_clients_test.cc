@@ -296,6 +296,58 @@ TEST_F(OpenAiClientsTest, ATooSmallTokenLimitIsRetriedWithMore) {
   EXPECT_EQ(requests[1].body["max_completion_tokens"], 120);
 }
 
+TEST_F(OpenAiClientsTest, AReasoningModelGetsNoTemperatureAndRoomToReason) {
+  for (const char* model : {"o4-mini", "gpt-5-mini", "o3"}) {
+    fake_.ClearRequests();
+    auto result = Summarizer({.model = model})->Summarize(Conversation());
+    ASSERT_TRUE(result.ok()) << model << ": " << result.error().message;
+    auto requests = fake_.Requests();
+    ASSERT_EQ(requests.size(), 1u) << model;
+    const auto& body = requests[0].body;
+    EXPECT_FALSE(body.contains("temperature")) << model;
+    EXPECT_EQ(body["reasoning_effort"], "low") << model;
+    EXPECT_GE(body["max_completion_tokens"].get<int>(), 2000 + 25000) << model;
+  }
+  fake_.ClearRequests();
+  ASSERT_TRUE(Summarizer({.model = "gpt-4o"})->Summarize(Conversation()).ok());
+  EXPECT_TRUE(fake_.Requests()[0].body.contains("temperature"));
+  EXPECT_FALSE(fake_.Requests()[0].body.contains("reasoning_effort"));
+}
+
+TEST_F(OpenAiClientsTest, AServerRefusingTheTemperatureGetsTheRequestAgainWithoutIt) {
+  OpenAiFault refusal{.status = 400,
+                      .type = "invalid_request_error",
+                      .code = "unsupported_value",
+                      .message =
+                          "Unsupported value: 'temperature' does not support 0.2 with this "
+                          "model. Only the default (1) value is supported.",
+                      .param = "temperature"};
+  fake_.InjectFault(OpenAiEndpoint::kChatCompletions, refusal);
+  auto summarizer = Summarizer({.model = "azure-deployment-of-a-reasoner"});
+  auto result = summarizer->Summarize(Conversation());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  auto requests = fake_.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].status, 400);  // Faults answer before the body is logged.
+  EXPECT_FALSE(requests[1].body.contains("temperature"));
+  ASSERT_TRUE(summarizer->Summarize(Conversation()).ok());
+  EXPECT_FALSE(fake_.Requests().back().body.contains("temperature")) << "remembered";
+}
+
+TEST_F(OpenAiClientsTest, ReasoningThatUsesUpTheLimitIsExplainedAsSuch) {
+  auto result = Summarizer({.model = "gpt-5",
+                            .reasoning_effort = "medium",
+                            .reasoning_headroom_tokens = 0,
+                            .max_repair_attempts = 0})
+                    ->Summarize(Conversation());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "length");
+  EXPECT_EQ(result.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(result.error().message.find("on reasoning"), std::string::npos)
+      << result.error().message;
+  EXPECT_NE(result.error().message.find("SUMMARY_REASONING_EFFORT"), std::string::npos);
+}
+
 TEST_F(OpenAiClientsTest, SummaryErrorPathsMapToKinds) {
   struct Case {
     OpenAiFault fault;

@@ -191,6 +191,28 @@ TEST_F(TelegramEmulatorTest, UnknownChatOrThreadNamesTheVariable) {
   EXPECT_NE(thread.error().message.find("TELEGRAM_THREAD_ID"), std::string::npos);
 }
 
+TEST_F(TelegramEmulatorTest, TheGeneralTopicAndAChatWithoutTopicsGetTheMessage) {
+  auto client = Client();
+  // TELEGRAM_THREAD_ID=1: a forum's General topic.
+  auto general = client->SendMessage({.chat_id = std::to_string(kChat), .thread_id = 1}, "x");
+  ASSERT_TRUE(general.ok()) << general.error().message;
+  auto document = client->SendDocument({.chat_id = std::to_string(kChat), .thread_id = 1},
+                                       {.file_name = "t.txt", .content = "text"});
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  telegram_.AddChat({.id = -1003, .is_forum = false});
+  auto plain = client->SendMessage({.chat_id = "-1003", .thread_id = 42}, "x");
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(telegram_.Messages(-1003).size(), 1u);
+
+  auto access = client->CheckChat({.chat_id = "-1003", .thread_id = 42});
+  ASSERT_TRUE(access.ok()) << access.error().message;
+  EXPECT_TRUE(access->can_post) << access->problem;
+  EXPECT_NE(access->warning.find("TELEGRAM_THREAD_ID"), std::string::npos);
+  auto forum = client->CheckChat({.chat_id = std::to_string(kChat), .thread_id = 1});
+  ASSERT_TRUE(forum.ok());
+  EXPECT_TRUE(forum->warning.empty()) << forum->warning;
+}
+
 TEST_F(TelegramEmulatorTest, CheckChatForDoctor) {
   auto client = Client();
   auto me = client->GetMe();
