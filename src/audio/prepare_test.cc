@@ -1,9 +1,11 @@
 #include "audio/prepare.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -230,6 +232,27 @@ TEST(PrepareRecording, DamagedInputIsAPermanentErrorNamingTheFile) {
     EXPECT_NE(prepared.error().message.find(path.filename().string()), std::string::npos)
         << prepared.error().message;
   }
+}
+
+// The decoded samples wait on disk in the work directory (16 kHz, 16-bit) until the chunks are
+// encoded: a disk that fills up there is a temporary trouble, and nothing of the call is left.
+// The full disk is played by the file size limit (writes fail with EFBIG instead of ENOSPC).
+TEST(PrepareRecording, AFullDiskWhileDecodingIsATransientErrorAndLeavesNothing) {
+  TempDir dir;
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = saved;
+  small.rlim_cur = 512 * 1024;  // the 46 s stereo call needs 2.9 MB
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto prepared = Prepare("dialogue_stereo.mp3", dir);
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous_handler);
+  ASSERT_FALSE(prepared.ok());
+  EXPECT_EQ(prepared.error().kind, core::ErrorKind::kTransient) << prepared.error().message;
+  EXPECT_NE(prepared.error().message.find(dir.path().string()), std::string::npos)
+      << prepared.error().message;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 TEST(PrepareRecording, ShortChunkLimitsSplitAtPausesAndStillMapBack) {
