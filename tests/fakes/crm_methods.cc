@@ -121,11 +121,16 @@ MethodReply ActivityGet(Portal& portal, const MethodCall& call) {
   return Success(ActivityFields(it->second));
 }
 
+// api-reference/crm/timeline/activities/binding/crm-activity-binding-list.md: every binding as
+// {"entityTypeId": int, "entityId": int}, the activity's owner among them; a missing activityId is
+// code 100 (a JSON number, see NumericFailure), an unknown activity NOT_FOUND "Element not found".
 MethodReply ActivityBindingList(Portal& portal, const MethodCall& call) {
   const json* id = Param(call.params, "activityId");
-  if (id == nullptr) return Failure(400, "", "Could not find value for parameter {activityId}");
+  if (id == nullptr) {
+    return NumericFailure(400, 100, "Could not find value for parameter {activityId}");
+  }
   auto it = portal.activities.find(PhpIntval(*id));
-  if (it == portal.activities.end()) return Failure(400, "NOT_FOUND", "Activity not found");
+  if (it == portal.activities.end()) return Failure(400, "NOT_FOUND", "Element not found");
   OrderedJson rows = OrderedJson::array();
   for (const auto& [type, entity] : it->second.bindings) {
     rows.push_back({{"entityTypeId", static_cast<int>(type)}, {"entityId", entity}});
@@ -137,13 +142,15 @@ MethodReply TimelineCommentAdd(Portal& portal, const MethodCall& call) {
   // Since crm 23.100.0 only the lowercase key is read; FIELDS/Fields/arFields are not.
   const json* fields = Param(call.params, "fields");
   if (fields == nullptr || !fields->is_object()) {
-    return Failure(400, "100", "Required parameter \"fields\" is not set.");
+    // Code 100 (api-reference/crm/timeline/comments/crm-timeline-comment-add.md, "Possible Error
+    // Codes") is a number on the wire: see NumericFailure.
+    return NumericFailure(400, 100, "Required parameter \"fields\" is not set.");
   }
   const json* type = Param(*fields, "ENTITY_TYPE");
   const json* id = Param(*fields, "ENTITY_ID");
   std::int64_t entity_id = id != nullptr ? PhpIntval(*id) : 0;
   if (PhpEmptyString(type) || entity_id <= 0) {
-    return Failure(400, "100", "Required fields ENTITY_ID and ENTITY_TYPE are not set.");
+    return NumericFailure(400, 100, "Required fields ENTITY_ID and ENTITY_TYPE are not set.");
   }
   std::optional<CrmOwnerType> owner = ParseCrmTypeName(PhpString(*type).value_or(""));
   if (!owner || !portal.EntityExists(*owner, entity_id)) {

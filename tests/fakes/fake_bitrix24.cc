@@ -123,7 +123,7 @@ void FakeBitrix24::Impl::Log(LoggedRequest entry) {
 void FakeBitrix24::Impl::AddRoutes() {
   auto rest = [this](const httplib::Request& q, httplib::Response& r) { HandleRest(q, r); };
   auto oauth = [this](const httplib::Request& q, httplib::Response& r) { AnswerOAuth(q, r); };
-  server.Get(R"(/rest/download\.json)",
+  server.Get(R"(/rest/([^/]+)/([^/]+)/download/?)",
              [this](const httplib::Request& q, httplib::Response& r) { HandleDownload(q, r); });
   server.Get(R"(/rest/([^/]+)/([^/]+)/([^/]+))", rest);
   server.Post(R"(/rest/([^/]+)/([^/]+)/([^/]+))", rest);
@@ -158,8 +158,13 @@ void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Re
   std::optional<Fault> fault;
   {
     std::lock_guard lock(mu);
-    if (request.matches[1] != std::to_string(portal.webhook_user_id) ||
-        request.matches[2] != portal.code) {
+    if (portal.cloud) {
+      // "Methods are called over the HTTPS protocol only" (b24restdocs
+      // _includes/system-errors.md: 401 INVALID_REQUEST "Https required"; older versions of the
+      // page say 400).
+      refusal = Failure(401, "INVALID_REQUEST", "Https required");
+    } else if (request.matches[1] != std::to_string(portal.webhook_user_id) ||
+               request.matches[2] != portal.code) {
       refusal = Failure(401, "NO_AUTH_FOUND", "Wrong authorization data");
     } else if (bucket && !bucket->TryAdd(MonotonicNow())) {
       refusal = Failure(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
@@ -178,6 +183,13 @@ void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Re
     return;
   }
 
+  if (fault && !fault->raw_body.empty() && !refusal) {
+    response.status = fault->http_status;
+    response.set_content(fault->raw_body, kJsonType);
+    entry.status = fault->http_status;
+    Log(std::move(entry));
+    return;
+  }
   MethodReply reply;
   if (refusal) {
     reply = std::move(*refusal);
@@ -207,7 +219,6 @@ void FakeBitrix24::Impl::HandleDownload(const httplib::Request& request,
                       request.get_header_value("Content-Type"),
                       404,
                       Now()};
-  entry.params["auth"] = request.get_param_value("auth");
   entry.params["token"] = request.get_param_value("token");
   auto not_found = [&] {
     response.status = 404;
@@ -222,8 +233,9 @@ void FakeBitrix24::Impl::HandleDownload(const httplib::Request& request,
   bool found = false;
   {
     std::lock_guard lock(mu);
-    const DownloadGrant* grant =
-        portal.FindGrant(request.get_param_value("token"), request.get_param_value("auth"), Now());
+    const DownloadGrant* grant = portal.FindGrant(
+        request.get_param_value("token"),
+        std::string(request.matches[1]) + "/" + std::string(request.matches[2]), Now());
     StoredCall* call = grant != nullptr ? portal.FindCallByDiskId(grant->disk_id) : nullptr;
     if (call != nullptr) {
       found = true;

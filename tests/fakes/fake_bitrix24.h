@@ -93,7 +93,10 @@ class FakeBitrix24 {
   void InjectFault(std::string_view method, Fault fault);
   void InjectDownloadFault(DownloadFault fault);
   void SetGrantedScopes(std::vector<std::string> scopes);  // Default crm, disk, telephony, user.
-  void SetAdmin(bool admin);                      // false: the webhook user is a plain employee.
+  void SetAdmin(bool admin);  // false: the webhook user is a plain employee.
+  // true: a cloud portal (*.bitrix24.*), which answers every REST call over plain HTTP — and this
+  // emulator only speaks plain HTTP — with 401 INVALID_REQUEST "Https required".
+  void SetCloud(bool cloud);
   void SetDownloadTtl(std::chrono::seconds ttl);  // Lifetime of new DOWNLOAD_URLs; default 1 h.
   void EnableRateLimit(RateLimit limit = {});     // Off by default; starts with an empty bucket.
   void DisableRateLimit();

@@ -108,6 +108,11 @@ void FakeBitrix24::SetAdmin(bool admin) {
   impl_->portal.admin = admin;
 }
 
+void FakeBitrix24::SetCloud(bool cloud) {
+  std::lock_guard lock(impl_->mu);
+  impl_->portal.cloud = cloud;
+}
+
 void FakeBitrix24::SetDownloadTtl(std::chrono::seconds ttl) {
   std::lock_guard lock(impl_->mu);
   impl_->portal.download_ttl = ttl;

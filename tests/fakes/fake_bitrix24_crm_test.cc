@@ -74,7 +74,15 @@ TEST_F(CrmTest, BindingListReachesTheDealAsNumbers) {
 }
 
 TEST_F(CrmTest, BindingListNeedsActivityId) {
-  EXPECT_EQ(Call("crm.activity.binding.list", {{"id", 5}}).status, 400);
+  Reply reply = Call("crm.activity.binding.list", {{"id", 5}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["error"], 100);  // Documented code 100, a JSON number.
+}
+
+TEST_F(CrmTest, BindingListOfAnUnknownActivityIsNotFound) {
+  Reply reply = Call("crm.activity.binding.list", {{"activityId", 987654}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["error"], "NOT_FOUND");
 }
 
 TEST_F(CrmTest, CommentAddReturnsTheNewIdAsANumber) {
@@ -109,12 +117,12 @@ TEST_F(CrmTest, UppercaseFieldsKeyIsRefused) {
   Reply reply = Call("crm.timeline.comment.add",
                      {{"FIELDS", {{"ENTITY_ID", 77}, {"ENTITY_TYPE", "deal"}, {"COMMENT", "x"}}}});
   EXPECT_EQ(reply.status, 400);
-  EXPECT_EQ(reply.body["error"], "100");
+  EXPECT_EQ(reply.body["error"], 100);  // A JSON number, as D7 controllers answer.
   EXPECT_TRUE(portal_.TimelineComments("deal", 77).empty());
 }
 
 TEST_F(CrmTest, CommentAddWithoutEntityIsError100) {
-  EXPECT_EQ(AddComment({{"ENTITY_TYPE", "deal"}, {"COMMENT", "x"}})["error"], "100");
+  EXPECT_EQ(AddComment({{"ENTITY_TYPE", "deal"}, {"COMMENT", "x"}})["error"], 100);
 }
 
 TEST_F(CrmTest, EmptyCommentIsInvalidArgValue) {

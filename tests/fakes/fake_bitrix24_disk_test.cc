@@ -58,8 +58,9 @@ TEST_F(DiskTest, FileGetReturnsTheDocumentedShape) {
 }
 
 TEST_F(DiskTest, DownloadUrlIsASignedLinkOnThePortal) {
-  std::regex signed_link(R"(http://127\.0\.0\.1:\d+/rest/download\.json\?)"
-                         R"(auth=[0-9a-f]{64}&token=disk%7C[a-z0-9]{48})");
+  // An inbound webhook's link: the webhook's path, a `token`, no `auth` (rest_util.php).
+  std::regex signed_link(R"(http://127\.0\.0\.1:\d+/rest/1/[a-z0-9]{16}/download/\?)"
+                         R"(token=disk%7C[a-z0-9]{48}%7C[0-9a-f]{64})");
   EXPECT_TRUE(std::regex_match(DownloadUrl(), signed_link)) << DownloadUrl();
 }
 
@@ -115,9 +116,9 @@ TEST_F(DiskTest, DownloadWithoutUserAgentIsNotFound) {
 
 TEST_F(DiskTest, TamperedLinkIsNotFound) {
   std::string url = DownloadUrl();
-  std::string wrong_auth = std::regex_replace(url, std::regex("auth=[0-9a-f]"), "auth=g");
+  std::string wrong_webhook = std::regex_replace(url, std::regex("/rest/1/"), "/rest/2/");
   std::string wrong_token = url.substr(0, url.size() - 1) + "_";
-  EXPECT_EQ(DownloadStatus(wrong_auth), 404);
+  EXPECT_EQ(DownloadStatus(wrong_webhook), 404);
   EXPECT_EQ(DownloadStatus(wrong_token), 404);
 }
 

@@ -33,6 +33,13 @@ TEST_F(FakeBitrix24Test, FaultsQueueInOrder) {
   EXPECT_EQ(Call("profile").status, 200);
 }
 
+TEST_F(FakeBitrix24Test, ARawFaultAnswersItsBodyVerbatim) {
+  portal_.InjectFault("crm.timeline.comment.add", Fault::Raw(400, R"({"error":100})"));
+  Reply reply = Call("crm.timeline.comment.add");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body, json::parse(R"({"error":100})"));
+}
+
 TEST_F(FakeBitrix24Test, FaultsDoNotApplyToRefusedWebhooks) {
   portal_.InjectFault("profile", Fault::InternalError());
   EXPECT_EQ(ToReply(Client().Post("/rest/1/wrong/profile", "{}", "application/json")).status, 401);

@@ -34,6 +34,14 @@ TEST_F(FakeBitrix24Test, AnswersPostWithJsonBody) {
   EXPECT_EQ(reply.body["result"]["ID"], "1");
 }
 
+TEST_F(FakeBitrix24Test, ACloudPortalRefusesPlainHttp) {
+  portal_.SetCloud(true);
+  Reply reply = Call("profile");
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.body,
+            json::parse(R"({"error":"INVALID_REQUEST","error_description":"Https required"})"));
+}
+
 TEST_F(FakeBitrix24Test, AnswersGet) { EXPECT_EQ(Get("profile").status, 200); }
 
 TEST_F(FakeBitrix24Test, MethodNameMayEndInDotJson) {

@@ -175,16 +175,19 @@ std::int64_t Portal::AddTranscript(Transcript transcript) {
 }
 
 std::string Portal::IssueDownloadUrl(std::int64_t disk_id, core::TimePoint now) {
-  std::string auth = RandomHex(64, false);
-  std::string token_tail = RandomAlnum(48);
-  grants_["disk|" + token_tail] = DownloadGrant{auth, disk_id, now + download_ttl};
-  return base_url + "/rest/download.json?auth=" + auth + "&token=disk%7C" + token_tail;
+  std::string webhook = std::to_string(webhook_user_id) + "/" + code;
+  std::string query = RandomAlnum(48);  // base64 of the download query, in the real portal.
+  std::string signature = RandomHex(64, false);
+  grants_["disk|" + query + "|" + signature] = DownloadGrant{webhook, disk_id, now + download_ttl};
+  return base_url + "/rest/" + webhook + "/download/?token=disk%7C" + query + "%7C" + signature;
 }
 
-const DownloadGrant* Portal::FindGrant(const std::string& token, const std::string& auth,
+const DownloadGrant* Portal::FindGrant(const std::string& token, const std::string& webhook,
                                        core::TimePoint now) const {
   auto it = grants_.find(token);
-  if (it == grants_.end() || it->second.auth != auth || now >= it->second.expires) return nullptr;
+  if (it == grants_.end() || it->second.webhook != webhook || now >= it->second.expires) {
+    return nullptr;
+  }
   return &it->second;
 }
 

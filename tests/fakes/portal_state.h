@@ -65,7 +65,7 @@ struct Transcript {
 };
 
 struct DownloadGrant {
-  std::string auth;
+  std::string webhook;  // "<user>/<code>" of the webhook that asked: the link's path.
   std::int64_t disk_id = 0;
   core::TimePoint expires;
 };
@@ -81,6 +81,8 @@ class Portal {
   std::string base_url;  // "http://127.0.0.1:<port>" once started.
   std::string member_id;
   bool admin = true;
+  bool cloud =
+      false;  // A cloud portal: plain-HTTP REST calls are refused (FakeBitrix24::SetCloud).
   std::set<std::string> scopes{"crm", "disk", "telephony", "user"};
   std::chrono::seconds download_ttl{3600};
 
@@ -107,10 +109,15 @@ class Portal {
   std::map<std::int64_t, Transcript> transcripts;
   std::int64_t AddTranscript(Transcript transcript);
 
-  // Signed Disk download links: a new one per disk.file.get, valid for download_ttl.
+  // Signed Disk download links: a new one per disk.file.get, valid for download_ttl. The form is
+  // the one an inbound webhook gets, https://PORTAL/rest/<user>/<code>/download/?token=<scope>|
+  // <base64 query>|<signature> (URL-encoded): rest module, classes/general/rest_util.php,
+  // CRestUtil::getSpecialUrl, the `password_id` (webhook) branch via getWebhookEndpoint. The
+  // webhook's secret code is in the path and no `auth=` parameter is added.
   std::string IssueDownloadUrl(std::int64_t disk_id, core::TimePoint now);
-  // The grant for `token`/`auth`, or nullptr when unknown, mismatched or expired.
-  const DownloadGrant* FindGrant(const std::string& token, const std::string& auth,
+  // The grant for `token` reached under /rest/<webhook>/download/, or nullptr when unknown,
+  // under another webhook path or expired.
+  const DownloadGrant* FindGrant(const std::string& token, const std::string& webhook,
                                  core::TimePoint now) const;
 
   // Faults, consumed one call at a time. Methods are keyed in lowercase.

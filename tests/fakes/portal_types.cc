@@ -133,6 +133,13 @@ Fault Fault::QueryLimitExceeded() { return Http(503, "QUERY_LIMIT_EXCEEDED", "To
 
 Fault Fault::InternalError() { return Http(500, "INTERNAL_SERVER_ERROR", "Internal server error"); }
 
+Fault Fault::Raw(int status, std::string body) {
+  Fault fault;
+  fault.http_status = status;
+  fault.raw_body = std::move(body);
+  return fault;
+}
+
 Fault Fault::Hang(std::chrono::milliseconds duration) {
   Fault fault;
   fault.hang = duration;

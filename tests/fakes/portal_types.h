@@ -139,12 +139,16 @@ struct Fault {
   int count = 1;
   std::chrono::milliseconds hang{0};  // Wait this long first (Stop() cuts the wait short).
   bool close_connection = false;      // Drop the connection without sending a byte.
+  std::string raw_body;  // Non-empty: answered verbatim (with http_status) instead of an
+                         // envelope, for shapes only some methods or no documentation show.
 
   static Fault Http(int status, std::string error, std::string description);
   static Fault QueryLimitExceeded();  // 503 QUERY_LIMIT_EXCEEDED, as the leaky bucket answers.
   static Fault InternalError();       // 500 INTERNAL_SERVER_ERROR.
   static Fault Hang(std::chrono::milliseconds duration);  // Then the normal answer.
   static Fault CloseConnection();
+  // `body` as it is, e.g. R"({"error":100,"error_description":"…"})" as D7 controllers answer.
+  static Fault Raw(int status, std::string body);
   Fault& Times(int n) {
     count = n;
     return *this;

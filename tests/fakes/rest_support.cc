@@ -54,6 +54,14 @@ MethodReply Failure(int status, std::string error, std::string description) {
   return reply;
 }
 
+MethodReply NumericFailure(int status, std::int64_t error, std::string description) {
+  MethodReply reply;
+  reply.status = status;
+  reply.body["error"] = error;
+  reply.body["error_description"] = std::move(description);
+  return reply;
+}
+
 MethodReply CoreError(std::string description) {
   return Failure(400, "ERROR_CORE", std::move(description));
 }

@@ -35,6 +35,10 @@ struct MethodReply {
 
 MethodReply Success(OrderedJson result);
 MethodReply Failure(int status, std::string error, std::string description);
+// A D7 controller's failure: the code is whatever Main\Error::getCode() held, an integer for most
+// (rest/lib/engine/restmanager.php, createExceptionFromErrors, passes it to RestException
+// unchanged and CRestServer prints it as it is), so `{"error":100,...}` with a JSON number.
+MethodReply NumericFailure(int status, std::int64_t error, std::string description);
 // The catch-all of Bitrix's core modules: HTTP 400 ERROR_CORE.
 MethodReply CoreError(std::string description);
 

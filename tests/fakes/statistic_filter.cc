@@ -74,11 +74,6 @@ bool IsKnownColumn(const std::string& field) {
   return Contains(kFilterable, field) || field == "INCOMING" || field == "CALL_WEBDAV_ID";
 }
 
-core::Error UnknownField(const std::string& field) {
-  return core::Error::Permanent("Unknown field definition `" + field + "` (" + field +
-                                ") for Statistic Entity.");
-}
-
 std::optional<std::string> Text(const json& value) { return PhpString(value); }
 
 // Three-way comparison of a row value with a filter value; nullopt when either side is null or
@@ -142,6 +137,7 @@ bool Satisfies(const FilterCondition& condition, const OrderedJson& row) {
   std::optional<std::string> value;
   auto it = row.find(field);
   if (it != row.end() && it->is_string()) value = it->get<std::string>();
+  if (it != row.end() && it->is_number_integer()) value = std::to_string(it->get<std::int64_t>());
   const std::string& op = condition.op;
   if (op == "=") return Equal(field, value, condition.value);
   if (op == "!" || op == "!=") return !Equal(field, value, condition.value);
@@ -200,7 +196,10 @@ core::Result<std::vector<FilterCondition>> ParseStatisticFilter(const json& filt
     condition.op = key.substr(0, letters);
     condition.field = key.substr(letters);
     if (!Contains(kOperators, condition.op)) continue;  // Dropped silently, as the portal does.
-    if (!IsKnownColumn(condition.field)) return UnknownField(condition.field);
+    // A field the table lacks is dropped too: vi_rest.php checkStatisticFilter unsets every key
+    // whose field StatisticTable::getEntity()->hasField() denies, so a misspelt field filters
+    // nothing rather than failing.
+    if (!IsKnownColumn(condition.field)) continue;
     if (condition.op.empty()) condition.op.push_back('=');
     condition.value = item.value();
     if (core::Status dates = CheckDates(condition); !dates.ok()) return dates.error();
@@ -219,17 +218,26 @@ bool MatchesFilter(const std::vector<FilterCondition>& conditions, const Ordered
 }
 
 core::Result<StatisticOrder> ParseStatisticOrder(const json* sort, const json* order) {
-  auto truthy = [](const json* value) {
-    std::optional<std::string> text = value ? PhpString(*value) : std::nullopt;
-    return text && !text->empty() && *text != "0";
-  };
+  // vi_rest.php statisticGet: a SORT or ORDER that is not a string is unset; SORT passes
+  // filterSortParam only when StatisticTable has that field (as spelt, after trim), ORDER passes
+  // filterOrderParam only when it is exactly "ASC" or "DESC"; anything else means no ORDER BY,
+  // and the rows come in table order (ID ascending). Nothing here is an error.
   StatisticOrder result;
-  if (!truthy(sort) || !truthy(order)) return result;
-  std::string field = AsciiUpper(*PhpString(*sort));
-  if (field == "CALL_TYPE" || !IsKnownColumn(field)) return UnknownField(field);
-  std::string direction = AsciiUpper(*PhpString(*order));
-  if (direction != "ASC" && direction != "DESC") {
-    return core::Error::Permanent("Invalid order direction `" + direction + "`");
+  if (sort == nullptr || order == nullptr || !sort->is_string() || !order->is_string()) {
+    return result;
+  }
+  auto trim = [](std::string text) {
+    const char* space = " \t\n\r\v";
+    text.erase(0, text.find_first_not_of(space));
+    text.erase(text.find_last_not_of(space) + 1);
+    return text;
+  };
+  std::string field = trim(sort->get<std::string>());
+  std::string direction = trim(order->get<std::string>());
+  // CALL_TYPE is a filter alias of the INCOMING column only; the table has no such field.
+  if (field == "CALL_TYPE" || !IsKnownColumn(field) ||
+      (direction != "ASC" && direction != "DESC")) {
+    return result;
   }
   result.field = RowField(field);
   result.descending = direction == "DESC";
@@ -239,6 +247,7 @@ core::Result<StatisticOrder> ParseStatisticOrder(const json* sort, const json* o
 bool RowBefore(const OrderedJson& a, const OrderedJson& b, const StatisticOrder& order) {
   auto text = [&](const OrderedJson& row) -> std::optional<std::string> {
     auto it = row.find(order.field);
+    if (it != row.end() && it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
     if (it == row.end() || !it->is_string()) return std::nullopt;
     return it->get<std::string>();
   };

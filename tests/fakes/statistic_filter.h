@@ -22,9 +22,10 @@ struct FilterCondition {
 
 // Keys are uppercased; the operator is the leading run of non-letters and a key whose operator
 // is not one of Bitrix's is dropped without a word (so a typo means "no filter"); no operator
-// means "=". A nested object that is not a plain list is a sub-filter (with optional LOGIC).
-// Errors, as the ORM raises them: a field the statistic table does not have (RECORD_FILE_ID is
-// returned but not filterable), and a CALL_START_DATE value that is not a datetime.
+// means "=". A nested object that is not a plain list is a sub-filter (with optional LOGIC). A
+// field the statistic table does not have (RECORD_FILE_ID is returned but not filterable) is
+// dropped silently too (vi_rest.php checkStatisticFilter). The one error, as the ORM raises it:
+// a CALL_START_DATE value that is not a datetime.
 core::Result<std::vector<FilterCondition>> ParseStatisticFilter(const nlohmann::json& filter);
 
 // Whether a formatted statistic row (values strings or null) satisfies every condition (or, for an
@@ -41,7 +42,8 @@ struct StatisticOrder {
 
 // SORT and ORDER apply only together (vi_rest.php: `if ($sort && $order)`); otherwise rows come
 // in table order, which is ID ascending. A SORT field the table lacks (including CALL_TYPE, which
-// is INCOMING inside) and an ORDER other than ASC/DESC are ORM errors.
+// is INCOMING inside) or in another letter case, and an ORDER other than exactly "ASC" or "DESC",
+// are dropped (filterSortParam, filterOrderParam): no error, no sort. Never fails today.
 core::Result<StatisticOrder> ParseStatisticOrder(const nlohmann::json* sort,
                                                  const nlohmann::json* order);
 

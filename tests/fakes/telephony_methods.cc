@@ -20,11 +20,13 @@ OrderedJson PositiveId(std::int64_t id) {
   return id > 0 ? OrderedJson(std::to_string(id)) : OrderedJson(nullptr);
 }
 
-// The Voximplant-side URLs the portal stores. They point at the fake itself but are never served:
-// like a real Voximplant storage link seen from outside, they answer 404.
-std::string VoximplantUrl(const Portal& portal, std::string_view kind, const std::string& name,
+// The Voximplant-side URLs the portal stores: CALL_RECORD_URL and CALL_LOG are where Voximplant
+// keeps the record and the log, never the portal (vi_history.php stores the URLs Voximplant
+// reports; CALL_LOG reads storage-gw-<region>-<n>.voximplant.com, reference §3). A foreign host,
+// so a client that downloads CALL_RECORD_URL must allow it (RECORDING_HOSTS); never served here.
+std::string VoximplantUrl(const Portal&, std::string_view kind, const std::string& name,
                           std::string_view extension) {
-  return portal.base_url + "/voximplant/" + std::string(kind) + "/" + name + "." +
+  return "https://storage-gw-ru-03.voximplant.com/" + std::string(kind) + "/" + name + "." +
          std::string(extension);
 }
 
@@ -80,8 +82,10 @@ OrderedJson StatisticRow(const Portal& portal, const StoredCall& call, bool reco
   row["CALL_RECORD_URL"] =
       recording ? OrderedJson(VoximplantUrl(portal, "records", recording->storage_name, "mp3"))
                 : OrderedJson(nullptr);
-  // The real portal sometimes sends RECORD_FILE_ID as an int; we keep to the string convention.
-  row["RECORD_FILE_ID"] = recording ? PositiveId(recording->disk_id) : OrderedJson(nullptr);
+  // An integer or null, unlike the other ids: vi_rest.php statisticGet sets
+  // `$arData['RECORD_FILE_ID'] = (int)$arData['CALL_WEBDAV_ID'] ?: null;` after the ORM read.
+  row["RECORD_FILE_ID"] =
+      recording && recording->disk_id > 0 ? OrderedJson(recording->disk_id) : OrderedJson(nullptr);
   row["RECORD_DURATION"] =
       recording ? OrderedJson(std::to_string(recording->duration)) : OrderedJson(nullptr);
   row["CALL_VOTE"] = std::to_string(c.call_vote);
