@@ -1,6 +1,5 @@
 #include "bitrix/timeline.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -79,52 +78,6 @@ core::Result<std::optional<std::int64_t>> FindComment(RestClient& rest,
 }
 
 }  // namespace
-
-std::optional<std::string> TimelineEntityTypeFromCode(std::string_view code) {
-  std::string lower(code);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "lead" || lower == "deal" || lower == "contact" || lower == "company") return lower;
-  return std::nullopt;
-}
-
-std::optional<std::string> TimelineEntityTypeFromOwnerTypeId(std::int64_t owner_type_id) {
-  switch (owner_type_id) {
-    case 1:
-      return "lead";
-    case 2:
-      return "deal";
-    case 3:
-      return "contact";
-    case 4:
-      return "company";
-    default:
-      return std::nullopt;
-  }
-}
-
-core::Result<std::optional<TimelineTarget>> ChooseTimelineTarget(RestClient& rest,
-                                                                 const CallFacts& call) {
-  using Target = std::optional<TimelineTarget>;
-  if (call.crm_entity_id && *call.crm_entity_id > 0) {
-    if (auto type = TimelineEntityTypeFromCode(call.crm_entity_type)) {
-      return Target(TimelineTarget{*type, *call.crm_entity_id});
-    }
-  }
-  if (!call.crm_activity_id) return Target();
-  auto reply = rest.Call("crm.activity.get", {{"id", *call.crm_activity_id}});
-  if (!reply) {
-    return reply.error().WithContext(
-        fmt::format("choosing the CRM entity of call {}", call.call_id));
-  }
-  if (!reply->result.is_object()) return Target();
-  auto owner_type = IntegerField(reply->result, "OWNER_TYPE_ID");
-  auto owner_id = IntegerField(reply->result, "OWNER_ID");
-  if (!owner_type || !owner_id || *owner_id <= 0) return Target();
-  auto type = TimelineEntityTypeFromOwnerTypeId(*owner_type);
-  if (!type) return Target();
-  return Target(TimelineTarget{*type, *owner_id});
-}
 
 std::string CommentMarker(std::string_view call_id) { return "callbrief:" + EscapeBbText(call_id); }
 

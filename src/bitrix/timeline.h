@@ -9,28 +9,10 @@
 #include "bitrix/bbcode.h"
 #include "bitrix/call_facts.h"
 #include "bitrix/rest_client.h"
+#include "bitrix/timeline_target.h"
 #include "core/result.h"
 
 namespace callbrief::bitrix {
-
-// The CRM item whose timeline gets a call's summary.
-struct TimelineTarget {
-  std::string entity_type;  // As crm.timeline.comment.* want it: lead, deal, contact or company.
-  std::int64_t entity_id = 0;
-};
-
-// Where a call's comment goes: the statistic row's CRM_ENTITY_TYPE/CRM_ENTITY_ID (LEAD, CONTACT,
-// COMPANY), or else the owner of its CRM_ACTIVITY_ID (one crm.activity.get). nullopt when the call
-// is bound to nothing we can comment on; the caller logs "no CRM binding: no timeline comment".
-// Errors are crm.activity.get's, with context "choosing the CRM entity of call <CALL_ID>".
-core::Result<std::optional<TimelineTarget>> ChooseTimelineTarget(RestClient& rest,
-                                                                 const CallFacts& call);
-
-// The entity type for a CRM_ENTITY_TYPE code ("CONTACT" → "contact"; LEAD, DEAL, CONTACT,
-// COMPANY in any case) or an OWNER_TYPE_ID (1 lead, 2 deal, 3 contact, 4 company); nullopt for
-// others. Pure.
-std::optional<std::string> TimelineEntityTypeFromCode(std::string_view code);
-std::optional<std::string> TimelineEntityTypeFromOwnerTypeId(std::int64_t owner_type_id);
 
 // What ties a comment to its call, so a retry can find the comment an earlier attempt added:
 // "callbrief:<CALL_ID>", on the comment's last line, in plain ASCII.

@@ -265,8 +265,9 @@ core::Status DeliverStage::DeliverTimeline(const store::CallDetails& details,
   delivery.last_error.clear();
   delivery.external_id = std::to_string(*comment);
   delivery.delivered_at_ms = core::ToUnixMillis(clock_.Now());
-  spdlog::info("✅ Added to the Bitrix24 timeline: call {} ({} {}, comment {})", call.bitrix_call_id,
-               (*target)->entity_type, (*target)->entity_id, *comment);
+  spdlog::info("✅ Added to the Bitrix24 timeline: call {} ({} {}, comment {}): {}",
+               call.bitrix_call_id, (*target)->entity_type, (*target)->entity_id, *comment,
+               (*target)->reason);
   return Save(details, delivery);
 }
 
