@@ -1,5 +1,8 @@
 #include "bitrix/rest_client.h"
 
+#include <map>
+#include <mutex>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -54,16 +57,46 @@ bool HasErrorCode(const nlohmann::json& body) {
   return description != body.end() && !ScalarText(*description).empty();
 }
 
+// `time.operating_reset_at` of an envelope (unix seconds, integer or fractional; limits.md,
+// "Resource Consumption Limits"); nullopt when absent or not a plausible number.
+std::optional<core::TimePoint> OperatingResetAt(const nlohmann::json& body) {
+  if (!body.is_object()) return std::nullopt;
+  auto time = body.find("time");
+  if (time == body.end() || !time->is_object()) return std::nullopt;
+  auto reset = time->find("operating_reset_at");
+  if (reset == time->end() || !reset->is_number()) return std::nullopt;
+  double seconds = reset->get<double>();
+  if (!(seconds > 0) || seconds > 1e11) return std::nullopt;
+  return core::FromUnixMillis(static_cast<std::int64_t>(seconds * 1000));
+}
+
+// When nothing says when a method blocked by OPERATION_TIME_LIMIT frees up: the budget is counted
+// over ten one-minute baskets (limits.md: "480 seconds within a 10-minute period"), so the oldest
+// basket leaves within a minute.
+constexpr std::chrono::seconds kUnknownResetWait{60};
+
 class WebhookRestClient final : public RestClient {
  public:
   WebhookRestClient(net::HttpClient& http, RateLimiter* limiter, RestClientOptions options)
-      : http_(http), limiter_(limiter), options_(std::move(options)) {}
+      : http_(http),
+        limiter_(limiter),
+        options_(std::move(options)),
+        clock_(options_.clock != nullptr ? *options_.clock : core::SystemClock::Instance()) {}
 
   core::Result<RestResponse> Call(std::string_view method, const nlohmann::json& params) override {
     if (options_.webhook_url.empty()) {
       return Error::Config(fmt::format(
           "calling {}: BITRIX24_WEBHOOK_URL is not set; add the inbound webhook URL of the portal",
           method));
+    }
+    // OPERATION_TIME_LIMIT blocks one method for every application and webhook of the portal
+    // (limits.md); asking again before the reset only costs the portal's request budget.
+    if (auto blocked = BlockedFor(method)) {
+      return Error::RateLimited(
+          fmt::format("Bitrix24 {}: the portal blocked this method for its resource limit "
+                      "(OPERATION_TIME_LIMIT); not calling it for another {} s",
+                      method, std::chrono::ceil<std::chrono::seconds>(*blocked).count()),
+          *blocked);
     }
     if (limiter_) {
       auto waited = limiter_->Acquire();
@@ -97,11 +130,55 @@ class WebhookRestClient final : public RestClient {
   }
 
  private:
-  static core::Result<RestResponse> Interpret(std::string_view method,
-                                              const net::HttpResponse& response) {
+  // How long `method` stays blocked by an OPERATION_TIME_LIMIT seen earlier; nullopt when it is
+  // not.
+  std::optional<std::chrono::milliseconds> BlockedFor(std::string_view method) {
+    std::lock_guard lock(mu_);
+    auto it = budgets_.find(method);
+    if (it == budgets_.end() || !it->second.blocked_until) return std::nullopt;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*it->second.blocked_until -
+                                                                      clock_.Now());
+    if (left.count() <= 0) {
+      it->second.blocked_until.reset();
+      return std::nullopt;
+    }
+    return left;
+  }
+
+  // The reset time of a successful reply is remembered per method: the 429 itself carries no
+  // `time` block (an error envelope is {"error", "error_description"}, _includes/error-info.md),
+  // so this is the only source of when the method frees up.
+  void RememberReset(std::string_view method, const nlohmann::json& body) {
+    auto reset = OperatingResetAt(body);
+    if (!reset) return;
+    std::lock_guard lock(mu_);
+    budgets_[std::string(method)].reset_at = *reset;
+  }
+
+  core::Error Blocked(std::string_view method, core::Error error) {
+    const core::TimePoint now = clock_.Now();
+    std::lock_guard lock(mu_);
+    Budget& budget = budgets_[std::string(method)];
+    if (!error.retry_after) {
+      if (budget.reset_at && *budget.reset_at > now) {
+        error.retry_after = std::max<std::chrono::milliseconds>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(*budget.reset_at - now),
+            std::chrono::seconds(1));
+        error.message += " (waiting until operating_reset_at of its last successful reply)";
+      } else {
+        error.retry_after = kUnknownResetWait;
+        error.message += " (no reset time known: waiting a minute)";
+      }
+    }
+    budget.blocked_until = now + *error.retry_after;
+    return error;
+  }
+
+  core::Result<RestResponse> Interpret(std::string_view method, const net::HttpResponse& response) {
     auto body = core::ParseBoundedJson(response.body);
     bool has_result = body.is_object() && body.contains("result") && !HasErrorCode(body);
     if (response.IsSuccess() && has_result) {
+      RememberReset(method, body);
       return RestResponse{std::move(body["result"]), OptionalInteger(body, "total"),
                           OptionalInteger(body, "next")};
     }
@@ -112,12 +189,22 @@ class WebhookRestClient final : public RestClient {
       }
       return net::ErrorForStatus(response, fmt::format("Bitrix24 {}", method));
     }
-    return ErrorFromReply(method, response.status, body, core::SystemClock::Instance().Now());
+    core::Error error = ErrorFromReply(method, response.status, body, clock_.Now());
+    if (error.code == "OPERATION_TIME_LIMIT") return Blocked(method, std::move(error));
+    return error;
   }
+
+  struct Budget {
+    std::optional<core::TimePoint> reset_at;       // From the last successful reply.
+    std::optional<core::TimePoint> blocked_until;  // After a 429 OPERATION_TIME_LIMIT.
+  };
 
   net::HttpClient& http_;
   RateLimiter* limiter_;
   RestClientOptions options_;
+  const core::Clock& clock_;
+  std::mutex mu_;
+  std::map<std::string, Budget, std::less<>> budgets_;  // Guarded by mu_; by method name.
 };
 
 }  // namespace
@@ -132,20 +219,14 @@ std::string_view ScopeOfMethod(std::string_view method) {
 
 namespace {
 
-// When OPERATION_TIME_LIMIT's budget resets: `time.operating_reset_at` (unix seconds, integer or
-// fractional; limits.md), as a wait from `now` of at least a second; nullopt when absent or not a
-// number.
+// When OPERATION_TIME_LIMIT's budget resets, if the reply says: as a wait from `now` of at least
+// a second.
 std::optional<std::chrono::milliseconds> WaitUntilReset(const nlohmann::json& body,
                                                         core::TimePoint now) {
-  auto time = body.find("time");
-  if (time == body.end() || !time->is_object()) return std::nullopt;
-  auto reset = time->find("operating_reset_at");
-  if (reset == time->end() || !reset->is_number()) return std::nullopt;
-  double seconds = reset->get<double>();
-  if (!(seconds > 0) || seconds > 1e11) return std::nullopt;
-  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-      core::FromUnixMillis(static_cast<std::int64_t>(seconds * 1000)) - now);
-  return std::max(wait, std::chrono::milliseconds(1000));
+  auto reset = OperatingResetAt(body);
+  if (!reset) return std::nullopt;
+  return std::max<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(*reset - now), std::chrono::seconds(1));
 }
 
 core::Error Classify(std::string_view method, int http_status, const nlohmann::json& body,
@@ -162,7 +243,9 @@ core::Error Classify(std::string_view method, int http_status, const nlohmann::j
     return Error::RateLimited(what + " (the portal's request budget)", std::chrono::seconds(1));
   }
   if (code == "OPERATION_TIME_LIMIT") return Error::RateLimited(what, WaitUntilReset(body, now));
-  if (code == "NO_AUTH_FOUND" || code == "expired_token") {
+  // "No active webhook with the specified user identifier and secret code was found"
+  // (_includes/system-errors.md).
+  if (code == "NO_AUTH_FOUND" || code == "expired_token" || code == "INVALID_CREDENTIALS") {
     return Error::Config(what +
                          " — the portal refused the webhook: check BITRIX24_WEBHOOK_URL "
                          "(the inbound webhook may have been deleted, expired or regenerated)");
@@ -174,13 +257,30 @@ core::Error Classify(std::string_view method, int http_status, const nlohmann::j
         "webhook of BITRIX24_WEBHOOK_URL",
         what, scope.empty() ? "required" : scope));
   }
-  if (code == "ACCESS_DENIED" || code == "INVALID_CREDENTIALS" || code == "user_access_error") {
+  // The same code says "REST is available only on commercial plans" / "only by subscription"
+  // when the plan has no REST API at all (_includes/system-errors.md).
+  if (code == "ACCESS_DENIED" && (description.find("commercial plan") != std::string::npos ||
+                                  description.find("subscription") != std::string::npos)) {
+    return Error::Config(what +
+                         " — the portal's Bitrix24 plan does not include the REST API: "
+                         "callbrief needs a plan (or trial) with REST access");
+  }
+  // "REST API is blocked due to overload. This is a manual individual block. To have it lifted,
+  // contact Bitrix24 technical support" (_includes/system-errors.md): retrying cannot help.
+  if (code == "OVERLOAD_LIMIT") {
+    return Error::Config(
+        what +
+        " — Bitrix24 has blocked the portal's REST API by hand (a manual, "
+        "individual block); only Bitrix24 technical support can lift it. Until then "
+        "calls are parked and looked at again from time to time");
+  }
+  if (code == "ACCESS_DENIED" || code == "user_access_error") {
     return Error::Config(what +
                          " — the webhook's user may not do this: create the inbound webhook "
                          "as a portal administrator (only they see every call and recording)");
   }
   if (code == "PORTAL_DELETED") return Error::Config(what + " — the portal is closed or deleted");
-  if (code == "OVERLOAD_LIMIT" || http_status >= 500 || code == "INTERNAL_SERVER_ERROR") {
+  if (http_status >= 500 || code == "INTERNAL_SERVER_ERROR") {
     return Error::Transient(what);
   }
   return Error::Permanent(what);

@@ -35,6 +35,7 @@ class RestClient {
 struct RestClientOptions {
   std::string webhook_url;                   // Ends with '/', as Config normalises it.
   std::chrono::milliseconds timeout{60000};  // Bitrix24 cloud cuts requests at 60 s anyway.
+  const core::Clock* clock = nullptr;        // For OPERATION_TIME_LIMIT waits; null: system clock.
 };
 
 // `limiter` may be null (no client-side budget); it is shared by every caller of the client.
@@ -42,11 +43,15 @@ std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* l
                                            RestClientOptions options);
 
 // Interprets a reply of `method` that is not a success. Pure; never throws, whatever `body` is.
-//  - QUERY_LIMIT_EXCEEDED (503) → kRateLimited (the bucket drains 2/s: retry in a second);
-//    OPERATION_TIME_LIMIT (429) → kRateLimited until the method's time budget resets;
-//  - OVERLOAD_LIMIT, INTERNAL_SERVER_ERROR, any 5xx → kTransient;
-//  - NO_AUTH_FOUND, expired_token, insufficient_scope, ACCESS_DENIED, INVALID_CREDENTIALS,
-//    user_access_error, PORTAL_DELETED → kConfig, saying which variable, scope or right to fix;
+//  - QUERY_LIMIT_EXCEEDED (HTTP 503, the leaky bucket of limits.md) → kRateLimited (the bucket
+//    drains 2/s: retry in a second);
+//  - OPERATION_TIME_LIMIT (HTTP 429) → kRateLimited until `time.operating_reset_at` when the reply
+//    has one (it usually has not: the client fills in the reset time of the method's last
+//    successful reply, and calls nothing of that method before it);
+//  - INTERNAL_SERVER_ERROR, any 5xx → kTransient;
+//  - OVERLOAD_LIMIT (a manual block only Bitrix24 support lifts), NO_AUTH_FOUND, expired_token,
+//    INVALID_CREDENTIALS, insufficient_scope, ACCESS_DENIED, user_access_error, PORTAL_DELETED →
+//    kConfig, saying which variable, scope, right or plan to fix, or whom to ask;
 //  - anything else (ERROR_NOT_FOUND, ERROR_CORE, ERROR_ARGUMENT, …) → kPermanent.
 core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
                            core::TimePoint now);

@@ -121,11 +121,14 @@ TEST_F(RestClientTest, NoEnvelopeShapeThrowsOutOfCall) {
       {200, R"({"result":)", false, ErrorKind::kTransient, "not JSON"},
       {503, "\xff\xfe garbage", false, ErrorKind::kTransient, "HTTP 503"},
   };
+  int n = 0;
   for (const EnvelopeCase& c : cases) {
     http_.Reply(c.status, c.body);
+    // A method of its own per case: an OPERATION_TIME_LIMIT blocks the method it came from.
+    const std::string method = "crm.timeline.comment.add" + std::to_string(++n);
     core::Result<RestResponse> reply = [&] {
       try {
-        return client_->Call("crm.timeline.comment.add", nlohmann::json::object());
+        return client_->Call(method, nlohmann::json::object());
       } catch (const std::exception& e) {
         ADD_FAILURE() << c.body << " threw " << e.what();
         return core::Result<RestResponse>(core::Error::Permanent("threw"));
@@ -167,22 +170,32 @@ struct ErrorCase {
 
 TEST(ErrorFromReplyTest, EachDocumentedErrorTellsWhatToDo) {
   const core::TimePoint now = core::FromUnixMillis(1'800'000'000'000);
-  for (const ErrorCase& c : std::vector<ErrorCase>{
-           {503, R"({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"})",
-            ErrorKind::kRateLimited, "request budget"},
-           {429, R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":1800000042}})",
-            ErrorKind::kRateLimited, "OPERATION_TIME_LIMIT"},
-           {503, R"({"error":"OVERLOAD_LIMIT"})", ErrorKind::kTransient, "OVERLOAD_LIMIT"},
-           {500, R"({"error":"INTERNAL_SERVER_ERROR"})", ErrorKind::kTransient, "HTTP 500"},
-           {401, R"({"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"})",
-            ErrorKind::kConfig, "check BITRIX24_WEBHOOK_URL"},
-           {401, R"({"error":"expired_token"})", ErrorKind::kConfig, "BITRIX24_WEBHOOK_URL"},
-           {403, R"({"error":"insufficient_scope"})", ErrorKind::kConfig, "add the \"disk\" scope"},
-           {403, R"({"error":"ACCESS_DENIED"})", ErrorKind::kConfig, "portal administrator"},
-           {400, R"({"error":"ERROR_NOT_FOUND","error_description":"Not found"})",
-            ErrorKind::kPermanent, "ERROR_NOT_FOUND: Not found"},
-           {404, R"({"error":"ERROR_METHOD_NOT_FOUND"})", ErrorKind::kPermanent, "HTTP 404"},
-       }) {
+  for (
+      const ErrorCase& c : std::vector<ErrorCase>{
+          {503, R"({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"})",
+           ErrorKind::kRateLimited, "request budget"},
+          {429, R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":1800000042}})",
+           ErrorKind::kRateLimited, "OPERATION_TIME_LIMIT"},
+          {401,
+           R"({"error":"OVERLOAD_LIMIT","error_description":"REST API is blocked due to overload"})",
+           ErrorKind::kConfig, "only Bitrix24 technical support can lift it"},
+          {503, R"({"error":"OVERLOAD_LIMIT"})", ErrorKind::kConfig, "manual"},
+          {401,
+           R"({"error":"INVALID_CREDENTIALS","error_description":"Invalid request credentials"})",
+           ErrorKind::kConfig, "check BITRIX24_WEBHOOK_URL"},
+          {401,
+           R"({"error":"ACCESS_DENIED","error_description":"REST is available only by subscription"})",
+           ErrorKind::kConfig, "plan does not include the REST API"},
+          {500, R"({"error":"INTERNAL_SERVER_ERROR"})", ErrorKind::kTransient, "HTTP 500"},
+          {401, R"({"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"})",
+           ErrorKind::kConfig, "check BITRIX24_WEBHOOK_URL"},
+          {401, R"({"error":"expired_token"})", ErrorKind::kConfig, "BITRIX24_WEBHOOK_URL"},
+          {403, R"({"error":"insufficient_scope"})", ErrorKind::kConfig, "add the \"disk\" scope"},
+          {403, R"({"error":"ACCESS_DENIED"})", ErrorKind::kConfig, "portal administrator"},
+          {400, R"({"error":"ERROR_NOT_FOUND","error_description":"Not found"})",
+           ErrorKind::kPermanent, "ERROR_NOT_FOUND: Not found"},
+          {404, R"({"error":"ERROR_METHOD_NOT_FOUND"})", ErrorKind::kPermanent, "HTTP 404"},
+      }) {
     auto error = ErrorFromReply("disk.file.get", c.status, nlohmann::json::parse(c.body), now);
     EXPECT_EQ(error.kind, c.kind) << c.body;
     EXPECT_NE(error.message.find(c.says), std::string::npos) << error.message;
@@ -198,6 +211,78 @@ TEST(ErrorFromReplyTest, OperationTimeLimitWaitsUntilTheBudgetResets) {
       now);
   ASSERT_TRUE(error.retry_after.has_value());
   EXPECT_EQ(*error.retry_after, std::chrono::seconds(42));
+}
+
+class ManualClock final : public core::Clock {
+ public:
+  core::TimePoint Now() const override { return now; }
+  core::TimePoint now = core::FromUnixMillis(1'800'000'000'000);
+};
+
+// limits.md: a successful reply's `time.operating_reset_at` says when the method's budget frees
+// up; the 429 OPERATION_TIME_LIMIT itself is a bare error envelope.
+class OperationTimeLimitTest : public ::testing::Test {
+ protected:
+  ManualClock clock_;
+  FakeHttpClient http_;
+  std::unique_ptr<RestClient> client_ =
+      MakeRestClient(http_, nullptr, {.webhook_url = kWebhook, .clock = &clock_});
+  static constexpr const char* kBlocked =
+      R"({"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit"})";
+};
+
+TEST_F(OperationTimeLimitTest, WaitsUntilTheResetOfTheMethodsLastSuccessfulReply) {
+  http_.Reply(200, R"({"result":[],"time":{"operating_reset_at":1800000090,"operating":470}})");
+  ASSERT_TRUE(client_->Call("voximplant.statistic.get", {}).ok());
+  http_.Reply(429, kBlocked);
+  auto blocked = client_->Call("voximplant.statistic.get", {});
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(blocked.error().retry_after, std::chrono::seconds(90));
+}
+
+TEST_F(OperationTimeLimitTest, TheBlockedMethodIsNotCalledAgainBeforeTheReset) {
+  http_.Reply(200, R"({"result":[],"time":{"operating_reset_at":1800000090}})");
+  ASSERT_TRUE(client_->Call("voximplant.statistic.get", {}).ok());
+  http_.Reply(429, kBlocked);
+  ASSERT_FALSE(client_->Call("voximplant.statistic.get", {}).ok());
+  clock_.now += std::chrono::seconds(30);
+  auto again = client_->Call("voximplant.statistic.get", {});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().retry_after, std::chrono::seconds(60));
+  EXPECT_EQ(http_.requests().size(), 2u) << "no request while the method is blocked";
+  // Other methods are not blocked (limits.md: "All other methods continue to operate").
+  http_.Reply(200, R"({"result":{}})");
+  EXPECT_TRUE(client_->Call("disk.file.get", {}).ok());
+  // After the reset the method is called again.
+  clock_.now += std::chrono::seconds(61);
+  http_.Reply(200, R"({"result":[]})");
+  EXPECT_TRUE(client_->Call("voximplant.statistic.get", {}).ok());
+}
+
+TEST_F(OperationTimeLimitTest, WithoutAKnownResetItWaitsAMinute) {
+  http_.Reply(429, kBlocked);
+  auto blocked = client_->Call("crm.activity.get", {});
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().retry_after, std::chrono::seconds(60));
+  EXPECT_NE(blocked.error().message.find("no reset time known"), std::string::npos);
+}
+
+TEST_F(OperationTimeLimitTest, AResetTimeInTheReplyItselfWins) {
+  http_.Reply(200, R"({"result":[],"time":{"operating_reset_at":1800000090}})");
+  ASSERT_TRUE(client_->Call("voximplant.statistic.get", {}).ok());
+  http_.Reply(429, R"({"error":"OPERATION_TIME_LIMIT","time":{"operating_reset_at":1800000010}})");
+  auto blocked = client_->Call("voximplant.statistic.get", {});
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().retry_after, std::chrono::seconds(10));
+}
+
+TEST_F(RestClientTest, QueryLimitExceededIsHttp503AndRetriedAfterASecond) {
+  http_.Reply(503, R"({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"})");
+  auto reply = client_->Call("voximplant.statistic.get", {});
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(reply.error().retry_after, std::chrono::seconds(1));
 }
 
 TEST(ScopeOfMethodTest, NamesTheWebhookScopeOfEachMethodFamily) {
