@@ -95,6 +95,27 @@ void MaskNamedFields(std::string& text) {
   }
 }
 
+// ?token=… / &token=… / ?auth=… / &auth=…  →  value masked. A Bitrix24 Disk DOWNLOAD_URL of an
+// inbound webhook is https://PORTAL/rest/USER/CODE/download/?token=disk|… (the code masked by
+// MaskWebhookCodes), and its token is a signed, base64 copy of the webhook's user and code, so it
+// is as secret as the code; OAuth-style links carry `auth=` (an access token) instead.
+void MaskQueryTokens(std::string& text) {
+  for (std::string_view name : {"token=", "auth="}) {
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+      if (at == 0 || (text[at - 1] != '?' && text[at - 1] != '&')) continue;
+      size_t value = at + name.size();
+      size_t len = 0;
+      while (value + len < text.size() && text[value + len] != '&' && text[value + len] != '"' &&
+             text[value + len] != '\'' && text[value + len] != '#' && text[value + len] != ' ' &&
+             text[value + len] != '\n' && text[value + len] != '\t' && text[value + len] != '<' &&
+             text[value + len] != '>' && text[value + len] != ')') {
+        ++len;
+      }
+      MaskAt(text, value, len);
+    }
+  }
+}
+
 // scheme://user:password@host  →  scheme://user:***@host
 void MaskUrlPasswords(std::string& text) {
   for (size_t at = text.find("://"); at != std::string::npos; at = text.find("://", at + 1)) {
@@ -134,6 +155,7 @@ std::string Redactor::Apply(std::string_view input) const {
   MaskBotTokens(text);
   MaskAuthorizationSchemes(text);
   MaskNamedFields(text);
+  MaskQueryTokens(text);
   MaskUrlPasswords(text);
   return text;
 }

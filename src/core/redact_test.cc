@@ -45,6 +45,16 @@ TEST(RedactorTest, MasksSecretShapesWithoutRegistration) {
            {"refresh_token=r1 next", "refresh_token=*** next"},
            {"postgresql://app:pa55@db:5432/calls", "postgresql://app:***@db:5432/calls"},
            {"nothing secret here /rest/api/x", "nothing secret here /rest/api/x"},
+           // Disk DOWNLOAD_URLs of an inbound webhook: the code in the path, a signed copy of it
+           // in `token` (crm/disk answers as seen on real portals: …/download/?token=disk%7C…).
+           {"GET https://acme.bitrix24.ru/rest/1/q1w2e3r4t5/download/?token=disk%7CaWQ9NTky%7CImRv"
+            "d25sb2Fk.Lc1o failed",
+            "GET https://acme.bitrix24.ru/rest/1/***/download/?token=*** failed"},
+           {"https://acme.bitrix24.ru/rest/1/q1w2e3r4t5/download/?token=disk|aWQ9|ImRv&x=1",
+            "https://acme.bitrix24.ru/rest/1/***/download/?token=***&x=1"},
+           {"/rest/download.json?auth=0a1b2c3d&token=disk%7Cxyz",
+            "/rest/download.json?auth=***&token=***"},
+           {"a token=abc is not a query", "a token=abc is not a query"},
        }) {
     EXPECT_EQ(r.Apply(c.input), c.expected) << c.input;
   }
