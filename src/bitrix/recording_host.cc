@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -42,7 +43,32 @@ bool IsPrivateV6(const std::array<std::uint8_t, 16>& a) {
   return a[0] == 0xFE && (a[1] & 0xC0) == 0x80;              // fe80::/10, link-local.
 }
 
+// Whether `host` (normalised) is allowed by one RECORDING_HOSTS entry.
+bool MatchesRule(const std::string& host, std::string_view rule) {
+  if (!IsValidRecordingHostRule(rule)) return false;
+  std::string normal = NormalHost(rule);
+  if (normal.front() != '.') return host == normal;
+  return host.size() > normal.size() &&
+         host.compare(host.size() - normal.size(), normal.size(), normal) == 0;
+}
+
 }  // namespace
+
+bool IsValidRecordingHostRule(std::string_view rule) {
+  std::string normal = NormalHost(rule);
+  if (normal.empty()) return false;
+  if (normal.find(':') != std::string::npos) {  // Only an IPv6 literal has colons.
+    std::array<std::uint8_t, 16> v6{};
+    return inet_pton(AF_INET6, normal.c_str(), v6.data()) == 1;
+  }
+  for (char c : normal) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '-') return false;
+  }
+  if (normal.front() != '.') return normal.find("..") == std::string::npos;
+  std::string_view domain = std::string_view(normal).substr(1);
+  return !domain.empty() && domain.find('.') != std::string_view::npos && domain.front() != '.' &&
+         domain.back() != '.' && domain.find("..") == std::string::npos;
+}
 
 bool IsPrivateAddressLiteral(std::string_view host) {
   std::string h = NormalHost(host);
@@ -68,11 +94,12 @@ core::Status CheckRecordingHost(std::string_view url, const RecordingHosts& host
   }
   if (is_portal) return core::Ok();
   for (const auto& extra : hosts.extra_hosts) {
-    if (!extra.empty() && host == NormalHost(extra)) return core::Ok();
+    if (MatchesRule(host, extra)) return core::Ok();
   }
   return core::Error::Permanent(fmt::format(
       "refusing to download the recording from {}: neither the portal's host nor listed in "
-      "RECORDING_HOSTS (add it to RECORDING_HOSTS if it is trusted)",
+      "RECORDING_HOSTS (add it, or a suffix rule such as .voximplant.com, to RECORDING_HOSTS if "
+      "it is trusted)",
       shown));
 }
 

@@ -17,8 +17,13 @@ struct RecordingHosts {
 };
 
 // Whether `url` may be downloaded from (the first URL and every redirect alike). Pure: no DNS.
-//  - the host must equal the portal host or one of the extra hosts exactly (case-insensitive, a
-//    trailing dot ignored; no wildcards, no subdomains);
+//  - the host must equal the portal host or one of the extra hosts (case-insensitive, a trailing
+//    dot ignored). An extra host starting with a dot is a suffix rule: ".voximplant.com" allows
+//    every name under voximplant.com (storage-gw-ru-03.voximplant.com), not voximplant.com
+//    itself. CALL_RECORD_URL points to Voximplant's storage or an external PBX, never the portal
+//    (vi_history.php stores the record URL Voximplant reports), and the storage host varies;
+//  - a suffix rule needs at least two labels (".com" or "." never matches anything): see
+//    IsValidRecordingHostRule;
 //  - a host that is a literal private, loopback, link-local or unspecified IP address (10/8,
 //    172.16/12, 192.168/16, 127/8, 169.254/16, 0/8; ::1, ::, fc00::/7, fe80::/10, and IPv4-mapped
 //    IPv6 of those) is refused even when listed, unless it is the portal host itself (a portal on
@@ -29,6 +34,11 @@ struct RecordingHosts {
 // Failures are kPermanent; the message names the host (never the URL, whose query may hold a
 // download signature) and says what the operator can do.
 core::Status CheckRecordingHost(std::string_view url, const RecordingHosts& hosts);
+
+// Whether an entry of RECORDING_HOSTS can match anything: a host name, or a suffix rule
+// (".example.com") with at least two labels after the dot. "", ".", ".com", "*.x.com" and names
+// with a scheme, port or path are not. Pure; for the configuration check.
+bool IsValidRecordingHostRule(std::string_view rule);
 
 // CheckRecordingHost as a DownloadOptions::allow_redirect predicate. When it refuses a URL it
 // stores the reason in `*refusal` (if not null), so the caller can report it instead of the HTTP

@@ -80,10 +80,45 @@ TEST(CheckRecordingHostTest, ARefusedHostIsPermanentNamedAndTheOperatorIsToldWha
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, core::ErrorKind::kPermanent);
   EXPECT_NE(status.error().message.find("evil.example.com"), std::string::npos);
-  EXPECT_NE(status.error().message.find("add it to RECORDING_HOSTS if it is trusted"),
-            std::string::npos);
+  EXPECT_NE(status.error().message.find("to RECORDING_HOSTS if it is trusted"), std::string::npos);
   EXPECT_EQ(status.error().message.find("SIGNATURE"), std::string::npos);
   EXPECT_EQ(status.error().message.find("a.mp3"), std::string::npos);
+}
+
+// CALL_RECORD_URL lives on Voximplant's storage (storage-gw-<region>-<n>.voximplant.com, as the
+// statistic's CALL_LOG shows) whose host varies from call to call: a suffix rule covers it.
+TEST(CheckRecordingHostTest, ALeadingDotAllowsEveryNameUnderTheDomain) {
+  const RecordingHosts hosts{"portal.bitrix24.ru", {".voximplant.com", ".PBX.Example.org."}};
+  struct Case {
+    const char* url;
+    bool allowed;
+  };
+  const Case cases[] = {
+      {"https://storage-gw-ru-03.voximplant.com/records/1.mp3", true},
+      {"https://a.b.voximplant.com/x", true},
+      {"https://STORAGE.VOXIMPLANT.COM./x", true},
+      {"https://rec.pbx.example.org/x", true},
+      {"https://voximplant.com/x", false},  // The rule names what is under it, not the domain.
+      {"https://evilvoximplant.com/x", false},
+      {"https://voximplant.com.evil.net/x", false},
+      {"https://storage.voximplant.com@evil.net/x", false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(CheckRecordingHost(c.url, hosts).ok(), c.allowed) << c.url;
+  }
+}
+
+TEST(CheckRecordingHostTest, ASuffixRuleMustNameADomainNotATopLevelOne) {
+  for (const char* rule : {".com", ".", "", ".ru.", "*.voximplant.com", "..voximplant.com",
+                           ".voximplant..com", "https://x.com", "x.com/records", "x.com:443"}) {
+    EXPECT_FALSE(IsValidRecordingHostRule(rule)) << rule;
+    EXPECT_FALSE(CheckRecordingHost("https://storage.voximplant.com/x", {"portal", {rule}}).ok())
+        << rule;
+  }
+  for (const char* rule : {".voximplant.com", "storage.voximplant.com", "records.example",
+                           "localhost", "10.0.0.5", "[::1]"}) {
+    EXPECT_TRUE(IsValidRecordingHostRule(rule)) << rule;
+  }
 }
 
 TEST(CheckRecordingHostTest, APrivateAddressIsRefusedEvenWhenListed) {

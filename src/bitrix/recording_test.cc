@@ -16,7 +16,8 @@ using net::testing::FakeHttpClient;
 
 constexpr const char* kCallId = "5E316880469A6376.1773306964.8740011";
 constexpr const char* kDownloadUrl =
-    "https://portal.bitrix24.ru/rest/download.json?auth=AUTHSECRET&token=disk%7CSIGNED";
+    // An inbound webhook's Disk link: the webhook code in the path, a signed token, no auth=.
+    "https://portal.bitrix24.ru/rest/1/AUTHSECRET/download/?token=disk%7CSIGNED";
 constexpr const char* kRecordUrl = "https://storage.voximplant.com/records/a.mp3?sig=VOXSECRET";
 
 const std::string kMp3 = std::string("ID3\x04\x00\x00\x00\x00\x00\x21", 10) + "frames";
@@ -182,14 +183,14 @@ TEST_F(FetchRecordingTest, AnUnknownPortalHostIsAConfigError) {
 }
 
 TEST_F(FetchRecordingTest, RefusesAHostNotAllowedNamingItButNotTheSignedLink) {
-  DiskAnswers("https://files.elsewhere.net/rest/download.json?auth=AUTHSECRET&token=SIGNED");
+  DiskAnswers("https://files.elsewhere.net/rest/1/AUTHSECRET/download/?token=disk%7CSIGNED");
   auto file = Fetch(Call(9043, ""));
   ASSERT_FALSE(file.ok());
   const auto& message = file.error().message;
   EXPECT_EQ(file.error().kind, ErrorKind::kPermanent);
   EXPECT_EQ(Contains(message, std::string("fetching the recording of call ") + kCallId), "");
   EXPECT_EQ(Contains(message, "files.elsewhere.net"), "");
-  EXPECT_EQ(Contains(message, "add it to RECORDING_HOSTS if it is trusted"), "");
+  EXPECT_EQ(Contains(message, "to RECORDING_HOSTS if it is trusted"), "");
   EXPECT_EQ(message.find("AUTHSECRET"), std::string::npos);
   EXPECT_EQ(message.find("SIGNED"), std::string::npos);
   EXPECT_TRUE(http_.downloads().empty());

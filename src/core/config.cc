@@ -109,6 +109,29 @@ bool IsWebhookCode(std::string_view s) {
                            "0123456789_-") == std::string_view::npos;
 }
 
+// A host of Bitrix24's cloud: bitrix24 as a label before the last one (acme.bitrix24.ru,
+// acme.bitrix24.com, acme.bitrix24.com.br), any port. On-premise portals have their own names.
+bool IsBitrix24CloudHost(std::string_view host_port) {
+  std::string host(host_port.substr(0, host_port.find(':')));
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (size_t at = host.find("bitrix24."); at != std::string::npos;
+       at = host.find("bitrix24.", at + 1)) {
+    if ((at == 0 || host[at - 1] == '.') && at + 9 < host.size()) return true;
+  }
+  return false;
+}
+
+// A RECORDING_HOSTS entry that can match something: a host name or IP literal, or ".domain.tld"
+// (a suffix rule needs a registrable domain, not just a top-level one).
+bool IsRecordingHostRule(std::string_view rule) {
+  if (rule.empty() || rule.find_first_of("/@?#*") != std::string_view::npos) return false;
+  if (!rule.starts_with('.')) return true;
+  std::string_view domain = rule.substr(1);
+  if (domain.ends_with('.')) domain.remove_suffix(1);
+  return !domain.empty() && domain.front() != '.' && domain.find('.') != std::string_view::npos &&
+         domain.find("..") == std::string_view::npos;
+}
+
 Status ReadWebhookUrl(const Environment& env, Config* config) {
   auto raw = env.Get("BITRIX24_WEBHOOK_URL");
   if (!raw) return Ok();
@@ -132,6 +155,13 @@ Status ReadWebhookUrl(const Environment& env, Config* config) {
   std::string_view code = tail.substr(slash + 1);
   code.remove_suffix(1);  // The final '/'.
   if (!IsWebhookCode(code)) return Invalid("BITRIX24_WEBHOOK_URL", kExpected);
+  // Cloud portals answer plain-HTTP REST calls with INVALID_REQUEST "Https required"
+  // (b24restdocs _includes/system-errors.md); say so now rather than on the first call.
+  if (url.starts_with("http://") && IsBitrix24CloudHost(rest->substr(0, rest->find('/')))) {
+    return Invalid("BITRIX24_WEBHOOK_URL",
+                   "must start with https:// for a Bitrix24 cloud portal (*.bitrix24.*): the "
+                   "cloud refuses REST calls over plain HTTP (\"Https required\")");
+  }
   config->bitrix24_webhook_url = std::move(url);
   return Ok();
 }
@@ -321,6 +351,14 @@ Result<Config> LoadConfig(const Environment& env) {
   ReadString(env, "HOST", &c.host);
   ReadString(env, "ADMIN_PASSWORD", &c.admin_password);
   if (auto hosts = env.Get("RECORDING_HOSTS")) c.recording_hosts = SplitList(*hosts);
+  for (const std::string& rule : c.recording_hosts) {
+    if (!IsRecordingHostRule(rule)) {
+      return Invalid("RECORDING_HOSTS",
+                     fmt::format("\"{}\" matches no host: list host names (storage.example.com) "
+                                 "or suffix rules with a domain (.voximplant.com), comma-separated",
+                                 rule));
+    }
+  }
   if (auto words = env.Get("TRANSCRIBE_VOCABULARY")) c.transcribe_vocabulary = SplitList(*words);
   ReadString(env, "TRANSCRIBE_PRICES", &c.transcribe_prices);
   ReadString(env, "SUMMARY_PRICES", &c.summary_prices);

@@ -74,6 +74,22 @@ TEST(ConfigTest, TranscriptionFallsBackToTheOpenAiSettings) {
   EXPECT_TRUE(keyless->HasTranscription());
 }
 
+TEST(ConfigTest, PlainHttpIsAcceptedForAnOnPremisePortalOnly) {
+  for (const char* url :
+       {"http://crm.example.com/rest/1/code/", "http://10.0.0.5:8080/rest/1/code/",
+        "http://mybitrix24.example.com/rest/1/code/", "http://bitrix24/rest/1/code/"}) {
+    auto c = Load({{"BITRIX24_WEBHOOK_URL", url}});
+    ASSERT_TRUE(c.ok()) << url << ": " << c.error().message;
+  }
+}
+
+TEST(ConfigTest, RecordingHostsTakeNamesAndSuffixRules) {
+  auto c = Load({{"RECORDING_HOSTS", "storage.example.com, .voximplant.com"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->recording_hosts,
+            (std::vector<std::string>{"storage.example.com", ".voximplant.com"}));
+}
+
 TEST(ConfigTest, WebhookUrlWithoutFinalSlashIsNormalised) {
   auto c = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/7/code_1"}});
   ASSERT_TRUE(c.ok());
@@ -115,6 +131,14 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
             "BITRIX24_WEBHOOK_URL: must be"},
            {"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/1/", "BITRIX24_WEBHOOK_URL:"},
            {"BITRIX24_WEBHOOK_URL", "acme.bitrix24.ru/rest/1/code/", "BITRIX24_WEBHOOK_URL:"},
+           // Cloud portals refuse plain HTTP ("Https required", b24restdocs system-errors.md).
+           {"BITRIX24_WEBHOOK_URL", "http://acme.bitrix24.ru/rest/1/code/",
+            "BITRIX24_WEBHOOK_URL: must start with https:// for a Bitrix24 cloud portal"},
+           {"BITRIX24_WEBHOOK_URL", "http://ACME.Bitrix24.com.br:80/rest/1/code/",
+            "BITRIX24_WEBHOOK_URL: must start with https://"},
+           {"RECORDING_HOSTS", "storage.example.com, .com", "RECORDING_HOSTS: \".com\" matches"},
+           {"RECORDING_HOSTS", "*.voximplant.com", "RECORDING_HOSTS: \"*.voximplant.com\""},
+           {"RECORDING_HOSTS", "https://x.example.com/", "RECORDING_HOSTS:"},
        }) {
     auto loaded = Load({{c.name, c.value}});
     ASSERT_FALSE(loaded.ok()) << c.name << "=" << c.value;
