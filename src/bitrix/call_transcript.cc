@@ -21,16 +21,11 @@ nlohmann::json TranscriptionMessages(const std::vector<CallTranscriptLine>& line
 }
 
 core::Result<std::int64_t> AttachCallTranscript(RestClient& rest, std::string_view call_id,
-                                                const std::vector<CallTranscriptLine>& lines,
-                                                std::optional<double> cost_usd) {
+                                                const std::vector<CallTranscriptLine>& lines) {
   const std::string context = "attaching the transcript of call " + std::string(call_id);
   nlohmann::json params = {{"CALL_ID", call_id}, {"MESSAGES", TranscriptionMessages(lines)}};
   if (params["MESSAGES"].empty()) {
     return core::Error::InvalidInput(context + ": the transcript has no words");
-  }
-  if (cost_usd && *cost_usd > 0) {
-    params["COST"] = *cost_usd;
-    params["COST_CURRENCY"] = "USD";
   }
   auto reply = rest.Call("telephony.call.attachTranscription", params);
   if (!reply.ok()) return reply.error().WithContext(context);

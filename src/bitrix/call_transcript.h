@@ -30,12 +30,14 @@ struct CallTranscriptLine {
 nlohmann::json TranscriptionMessages(const std::vector<CallTranscriptLine>& lines);
 
 // Attaches our transcript to the call's card in Bitrix24 (telephony.call.attachTranscription,
-// scope telephony), with the transcription's cost in USD when known; returns the TRANSCRIPT_ID.
+// scope telephony); returns the TRANSCRIPT_ID. COST and COST_CURRENCY are never sent: the method
+// documents both as optional, but the call card is reported to show COST in the call's own
+// currency (roubles on a Russian portal) whatever COST_CURRENCY says, and our cost is in USD. A
+// USD amount labelled as roubles is worse than none; the cost stays in callbrief's own usage.
 // Attaching again replaces what the card shows (the call keeps the newest TRANSCRIPT_ID), so a
 // retry after an unknown outcome is harmless. Errors keep the REST client's kinds, with context
 // "attaching the transcript of call <CALL_ID>"; "Call … is not found" is permanent.
 core::Result<std::int64_t> AttachCallTranscript(RestClient& rest, std::string_view call_id,
-                                                const std::vector<CallTranscriptLine>& lines,
-                                                std::optional<double> cost_usd);
+                                                const std::vector<CallTranscriptLine>& lines);
 
 }  // namespace callbrief::bitrix

@@ -123,14 +123,8 @@ core::Status DeliverStage::AttachTranscript(const store::CallDetails& details,
     return core::Error::Config(
         "BITRIX24_WEBHOOK_URL is not set: callbrief cannot attach the transcript in Bitrix24");
   }
-  std::optional<double> cost;
-  for (const store::UsageRow& usage : details.usage) {
-    if (usage.stage == store::Stage::kTranscribe && usage.cost_usd) {
-      cost = cost.value_or(0) + *usage.cost_usd;
-    }
-  }
   delivery.attempts += 1;
-  auto attached = bitrix::AttachCallTranscript(*rest_, call.bitrix_call_id, lines, cost);
+  auto attached = bitrix::AttachCallTranscript(*rest_, call.bitrix_call_id, lines);
   if (!attached.ok()) {
     const bool retry =
         attached.error().IsRetryable() || attached.error().kind == core::ErrorKind::kConfig;
