@@ -149,6 +149,9 @@ TEST_F(PipelineE2eTest, WithTheOptionTheTranscriptIsAttachedToTheCallCardWithIts
   std::set<std::string> sides;
   for (const json& message : (*attached)["MESSAGES"]) sides.insert(message["SIDE"]);
   EXPECT_EQ(sides, (std::set<std::string>{"User", "Client"})) << attached->dump(2);
+  // No COST: the card shows it in the call's currency, and ours is USD (issue 13).
+  EXPECT_EQ((*attached)["COST"], 0) << attached->dump(2);
+  EXPECT_EQ((*attached)["COST_CURRENCY"], "") << attached->dump(2);
   EXPECT_EQ(DeliveryOf(call, "bitrix_transcript")["status"], "done") << call["deliveries"];
 }
 

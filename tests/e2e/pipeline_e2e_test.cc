@@ -3,6 +3,9 @@
 // exactly once — through filters, duplicates, provider faults and crashes.
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -176,6 +179,99 @@ TEST_F(PipelineE2eTest, ProviderFaultsAreRetriedIntoExactlyOneMessageAndComment)
   EXPECT_EQ(TelegramMessages().size(), 1u);
   EXPECT_EQ(Comments(call_id).size(), 1u);
   EXPECT_GE(call["stage_runs"].size(), 8u) << "each fault cost one failed run";
+}
+
+// Issue 13: crm.timeline.comment.add (a D7 controller) answers `"error": 100`, a JSON number. It
+// used to throw out of the REST client and end the process, and again after every restart.
+TEST_F(PipelineE2eTest, ANumericBitrixErrorCodeFailsTheCommentNotTheService) {
+  portal_.InjectFault(
+      "crm.timeline.comment.add",
+      fakes::Fault::Raw(400,
+                        R"({"error":100,"error_description":"Required fields are not set."})"));
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder());
+  Announce(service, call_id);
+
+  json call = WaitFor(service, call_id, [](const json& c) {
+    return Text(c, "last_error").find("HTTP 400 100: Required fields") != std::string::npos;
+  });
+  ASSERT_NE(Text(call, "last_error").find("crm.timeline.comment.add"), std::string::npos)
+      << call.dump(2) << service.Log();
+  EXPECT_EQ(TelegramMessages().size(), 1u);
+  // Still serving: a second call goes all the way through.
+  std::string second = AddCall(CallBuilder());
+  Announce(service, second);
+  EXPECT_TRUE(Done(WaitFor(service, second, Done))) << service.Log();
+  EXPECT_EQ(Comments(second).size(), 1u);
+}
+
+// Issue 13: the statistic row names only the contact; the deal the sales team works in is bound
+// to the call's activity (crm.activity.binding.list), and that is where the summary goes.
+TEST_F(PipelineE2eTest, ACallWhoseActivityIsBoundToADealIsCommentedOnTheDeal) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Contact(15).Deal(77));
+  Announce(service, call_id);
+
+  json call = WaitFor(service, call_id, Done);
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
+  auto on_deal = portal_.TimelineComments("deal", 77);
+  ASSERT_EQ(on_deal.size(), 1u) << service.Log();
+  EXPECT_NE(on_deal[0].comment.find("callbrief:" + call_id), std::string::npos);
+  EXPECT_TRUE(portal_.TimelineComments("contact", 15).empty());
+  std::string log = service.Log();
+  for (int i = 0; i < 50 && log.find("Added to the Bitrix24 timeline") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    log = service.Log();
+  }
+  EXPECT_NE(log.find("(deal 77, comment " + std::to_string(on_deal[0].id) +
+                     "): the deal bound to the call's activity"),
+            std::string::npos)
+      << log;
+}
+
+// Issue 13: an inbound webhook's Disk link is https://PORTAL/rest/USER/CODE/download/?token=…,
+// the webhook code in the path and a signed copy of it in `token`. A failed download (logged,
+// stored as the stage's error, shown in the API and UI) must not carry either.
+TEST_F(PipelineE2eTest, ADiskDownloadLinkNeverReachesTheLogTheDatabaseOrTheApi) {
+  portal_.InjectDownloadFault(fakes::DownloadFault::HttpError(500));
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder());
+  Announce(service, call_id);
+  json call = WaitFor(service, call_id, Done, std::chrono::seconds(90));
+  ASSERT_TRUE(Done(call)) << call.dump(2) << service.Log();
+
+  std::vector<std::string> secrets;
+  for (const auto& request : portal_.Requests()) {
+    if (request.method != fakes::kDownloadMethod) continue;
+    std::string token = request.params.value("token", "");  // "disk|<query>|<signature>".
+    std::stringstream parts(token);
+    for (std::string part; std::getline(parts, part, '|');) {
+      if (part.size() >= 16) secrets.push_back(part);
+    }
+  }
+  ASSERT_GE(secrets.size(), 4u) << "two downloads, each with a query and a signature";
+  std::string webhook = portal_.WebhookUrl();
+  secrets.push_back(webhook.substr(webhook.rfind('/', webhook.size() - 2) + 1,
+                                   webhook.size() - webhook.rfind('/', webhook.size() - 2) - 2));
+
+  std::string stored;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(service.work_dir())) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    stored += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  auto api = service.Client().Get("/api/calls/" + call_id);
+  ASSERT_TRUE(api) << "the API answers";
+  std::string log = service.Log();
+  for (const std::string& secret : secrets) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "in the log: " << secret;
+    EXPECT_EQ(stored.find(secret), std::string::npos) << "in the work directory: " << secret;
+    EXPECT_EQ(api->body.find(secret), std::string::npos) << "in the API: " << secret;
+  }
+  EXPECT_EQ(log.find("/download/?token=disk"), std::string::npos) << log;
 }
 
 TEST_F(PipelineE2eTest, AWrongOpenAiKeyParksTheCallWithTheReasonVisible) {
