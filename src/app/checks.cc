@@ -10,6 +10,7 @@
 #include "app/processing.h"
 #include "bitrix/portal_check.h"
 #include "core/redact.h"
+#include "notify/telegram_format.h"
 #include "openai/model_check.h"
 
 namespace callbrief::app {
@@ -67,6 +68,20 @@ void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, Checks& c
   }
 }
 
+}  // namespace
+
+std::optional<std::string> TelegramLinkWarning(const core::Config& config) {
+  if (!config.HasTelegram() || config.public_url.empty() ||
+      notify::TelegramKeepsLink(config.public_url)) {
+    return std::nullopt;
+  }
+  return "PUBLIC_URL (" + config.public_url +
+         ") has a host without a dot: Telegram drops such links, so messages show the call "
+         "page's address as text; use a name with a dot (callbrief.example.com) or an IP address";
+}
+
+namespace {
+
 void CheckTelegram(const core::Config& config, notify::TelegramClient* telegram, Checks& checks) {
   constexpr std::string_view kName = "Telegram";
   if (telegram == nullptr) {
@@ -85,6 +100,14 @@ void CheckTelegram(const core::Config& config, notify::TelegramClient* telegram,
   if (!access->can_post) return checks.Fail(kName, chat + ": " + access->problem);
   checks.Ok(kName, "the bot may post to the " + chat);
   if (!access->warning.empty()) checks.Warn(kName, chat + ": " + access->warning);
+  if (auto links = TelegramLinkWarning(config)) checks.Warn(kName, *links);
+  if ((config.telegram_transcript == "document" || config.telegram_transcript == "auto") &&
+      !access->can_send_documents) {
+    checks.Fail(kName, chat + ": the bot may not send documents there, and TELEGRAM_TRANSCRIPT=" +
+                           config.telegram_transcript +
+                           " sends long transcripts as .txt documents; allow members (or the "
+                           "bot) to send files, or set TELEGRAM_TRANSCRIPT=inline");
+  }
 }
 
 // One OpenAI-compatible server as the operator configured it.
@@ -102,6 +125,15 @@ void CheckProvider(net::HttpClient& http, const ProviderSettings& provider,
   auto check =
       openai::CheckModel(http, provider.base_url, provider.api_key, provider.errors, clock.Now());
   if (!check) return checks.Fail(provider.name, check.error().message);
+  if (check->list_forbidden) {
+    return checks.Warn(
+        provider.name,
+        fmt::format("{} accepted the key but it may not list models ({}): a restricted key; give "
+                    "it \"Models: Read\" for this check, otherwise {} and {} are checked by the "
+                    "first call",
+                    provider.base_url, check->detail, provider.errors.api_key_setting,
+                    provider.errors.model_setting));
+  }
   if (!check->has_model_list) {
     return checks.Warn(
         provider.name,

@@ -36,6 +36,11 @@ struct CheckTargets {
   net::HttpClient* provider_http = nullptr;  // Speech-to-text and summary.
 };
 
+// Why links to the call page will not work in Telegram: PUBLIC_URL's host has no '.', and
+// Telegram drops such links (messages print the URL as text instead). nullopt when fine or
+// without Telegram.
+std::optional<std::string> TelegramLinkWarning(const core::Config& config);
+
 // Checks every part of the configuration that can be checked without spending money: the
 // database answers; the Bitrix24 webhook's identity, administrator rights, scopes and call
 // history; the Telegram bot (getMe) and whether it may post to the chat (and topic); the

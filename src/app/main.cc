@@ -69,6 +69,7 @@ void LogConfigurationGaps(const core::Config& config) {
   if (config.bitrix24_application_token.empty()) {
     spdlog::warn("BITRIX24_APPLICATION_TOKEN is not set: webhook events are not authenticated");
   }
+  if (auto links = callbrief::app::TelegramLinkWarning(config)) spdlog::warn("{}", *links);
   if (config.admin_password.empty()) {
     spdlog::info("ADMIN_PASSWORD is not set: the API answers only clients on this machine");
   }

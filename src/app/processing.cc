@@ -1,7 +1,11 @@
 #include "app/processing.h"
 
+#include <chrono>
+#include <thread>
+
 #include "bitrix/crm_links.h"
 #include "net/http_client.h"
+#include "notify/telegram_pacer.h"
 #include "pipeline/deliver_stage.h"
 #include "pipeline/download_stage.h"
 #include "pipeline/prepare_stage.h"
@@ -66,7 +70,12 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                                               .prices = std::move(*summary_prices)});
   }
   if (config.HasTelegram()) {
-    p.telegram = MakeTelegram(config, *p.provider_http);
+    // One pacer for every worker: Telegram's per-chat and per-group limits (telegram_pacer.h),
+    // in real time whatever clock the pipeline runs on.
+    p.telegram = notify::MakePacedTelegramClient(
+        MakeTelegram(config, *p.provider_http),
+        std::make_shared<notify::TelegramPacer>(core::SystemClock::Instance()),
+        [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); });
   }
 
   auto add = [&p](Stage stage, std::unique_ptr<pipeline::StageHandler> handler) {

@@ -96,14 +96,14 @@ class OpenAiTranscriber final : public Transcriber {
     } else if (!prompt_.empty()) {
       parts.push_back(net::MultipartPart::Field("prompt", prompt_));
     }
-    if (IsGptTranscribe(options_.model) && !options_.vocabulary.empty()) {
-      std::string keywords;
+    if (IsGptTranscribe(options_.model)) {
+      // `keywords` is an array (openai-python types/audio/transcription_create_params.py,
+      // SequenceNotStr[str]); the SDK sends arrays in multipart as one "keywords[]" part per
+      // item (_base_client.py _serialize_multipartform, array_format="brackets").
       for (const std::string& word : options_.vocabulary) {
         if (word.find_first_of("<>\r\n") != std::string::npos) continue;
-        if (!keywords.empty()) keywords += '\n';
-        keywords += word;
+        parts.push_back(net::MultipartPart::Field("keywords[]", word));
       }
-      if (!keywords.empty()) parts.push_back(net::MultipartPart::Field("keywords", keywords));
     }
     return request;
   }

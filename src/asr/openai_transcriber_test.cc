@@ -117,7 +117,12 @@ TEST_F(OpenAiTranscriberTest, GptTranscribeGetsLanguagesAndKeywords) {
   const net::HttpRequest sent = http_.requests().back();
   EXPECT_EQ(Field(sent, "languages[]"), "ru");
   EXPECT_EQ(Field(sent, "language"), "<absent>");
-  EXPECT_EQ(Field(sent, "keywords"), "Битрикс24\nКП");
+  EXPECT_EQ(Field(sent, "keywords"), "<absent>");
+  std::vector<std::string> keywords;
+  for (const auto& part : sent.multipart) {
+    if (part.name == "keywords[]") keywords.push_back(part.value);
+  }
+  EXPECT_EQ(keywords, (std::vector<std::string>{"Битрикс24", "КП"}));  // One part per word.
   EXPECT_NE(Field(sent, "prompt").find("Битрикс24"), std::string::npos);
 }
 

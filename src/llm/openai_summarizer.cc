@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 
 #include "core/json_bounded.h"
@@ -31,13 +32,43 @@ json ExtractJson(std::string_view content) {
   return core::ParseBoundedJson(content.substr(open, close - open + 1));
 }
 
-// A 400 that says the server does not do structured outputs (or not this way).
-bool RefusesJsonSchema(const net::HttpResponse& response) {
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// OpenAI's 400 about our schema itself ("Invalid schema for response_format 'call_summary': …",
+// "Invalid 'response_format.json_schema.name': …"): a bug on our side that json_object would
+// only hide.
+bool RefusesOurSchema(const net::HttpResponse& response) {
   if (response.status != 400) return false;
   openai::ErrorBody body = openai::ParseErrorBody(response.body);
-  std::string text = body.param + " " + body.message + " " + response.body.substr(0, 2000);
-  return text.find("response_format") != std::string::npos ||
-         text.find("json_schema") != std::string::npos;
+  const std::string message = Lower(body.message);
+  return message.find("invalid schema") != std::string::npos ||
+         message.find("'response_format.json_schema") != std::string::npos;
+}
+
+// A 400 that says the server does not do structured outputs: it names response_format or
+// json_schema AND says that is unsupported/unknown ("'response_format' of type 'json_schema' is
+// not supported with this model", "Unrecognized request argument supplied: response_format",
+// "Invalid value: 'json_schema'. Supported values are: 'json_object' and 'text'."). Any other
+// 400 about response_format is not a reason to give up on the schema.
+bool RefusesJsonSchema(const net::HttpResponse& response) {
+  if (response.status != 400 || RefusesOurSchema(response)) return false;
+  openai::ErrorBody body = openai::ParseErrorBody(response.body);
+  const std::string text =
+      Lower(body.param + " " + body.message + " " + response.body.substr(0, 2000));
+  if (text.find("response_format") == std::string::npos &&
+      text.find("json_schema") == std::string::npos) {
+    return false;
+  }
+  for (std::string_view unsupported :
+       {"not supported", "unsupported", "not support", "does not support", "unrecognized",
+        "unknown", "not permitted", "not allowed", "supported values", "extra inputs",
+        "not implemented", "invalid response_format type"}) {
+    if (text.find(unsupported) != std::string::npos) return true;
+  }
+  return false;
 }
 
 // A 400 naming the output-limit field we sent ("Unsupported parameter: 'max_tokens' … Use
@@ -201,8 +232,16 @@ class OpenAiSummarizer final : public Summarizer {
                        MaxTokensField());
           continue;
         }
-        return openai::ErrorFromResponse(*response, what, Settings(),
-                                         core::SystemClock::Instance().Now());
+        core::Error error = openai::ErrorFromResponse(*response, what, Settings(),
+                                                      core::SystemClock::Instance().Now());
+        if (RefusesOurSchema(*response)) {
+          error = core::Error::Permanent(
+              error.message +
+              " — the summary schema callbrief sends was refused; this is a bug in callbrief "
+              "(please report it with this message)");
+          error.code = "invalid_schema";
+        }
+        return error;
       }
       json body = core::ParseBoundedJson(response->body);
       const json* choice = body.is_object() && body.contains("choices") &&
@@ -223,6 +262,17 @@ class OpenAiSummarizer final : public Summarizer {
         return error;
       }
       const std::string finish = choice->value("finish_reason", "");
+      // openai-python types/chat/chat_completion.py: "content_filter if content was omitted due
+      // to a flag from our content filters". The same transcript is flagged again on every
+      // attempt, so like a refusal it is final: no repair, no retry.
+      if (finish == "content_filter") {
+        core::Error error = core::Error::Permanent(
+            fmt::format("{}: the provider's content filter stopped the answer (finish_reason "
+                        "content_filter); the call cannot be summarized by this model",
+                        what));
+        error.code = "content_filter";
+        return error;
+      }
       const json content = message.value("content", json());
       const std::string text = content.is_string() ? content.get<std::string>() : "";
       if (finish == "length") {

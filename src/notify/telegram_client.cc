@@ -121,12 +121,14 @@ class HttpTelegramClient final : public TelegramClient {
                       .is_forum = info->value("is_forum", false)};
     if (access.type == "private") {
       access.can_post = true;  // Unless the user blocked the bot, which only sending reveals.
+      access.can_send_documents = true;
     } else {
       auto member =
           Post("getChatMember", {{"chat_id", ChatIdJson(chat.chat_id)}, {"user_id", me->id}});
       if (!member) return member.error();
       access.bot_status = member->value("status", std::string());
       JudgeMembership(*member, access);
+      access.can_send_documents = access.can_post && CanSendDocuments(*info, *member, access);
     }
     // tdlib/telegram-bot-api Client.cpp check_message_topic: outside a forum the thread id is
     // ignored and the message lands in the chat, so this does not stop delivery.
@@ -145,6 +147,16 @@ class HttpTelegramClient final : public TelegramClient {
   static std::optional<std::int64_t> ThreadToSend(const ChatTarget& chat) {
     if (!chat.thread_id || *chat.thread_id == kGeneralTopicId) return std::nullopt;
     return chat.thread_id;
+  }
+
+  // Administrators and the creator are not bound by the chat's permissions; a member is bound by
+  // getChat's permissions (absent: allowed), a restricted member by its own.
+  static bool CanSendDocuments(const json& chat, const json& member, const ChatAccess& access) {
+    const std::string& status = access.bot_status;
+    if (status == "creator" || status == "administrator" || access.type == "channel") return true;
+    if (status == "restricted") return member.value("can_send_documents", false);
+    const json permissions = chat.value("permissions", json::object());
+    return !permissions.is_object() || permissions.value("can_send_documents", true);
   }
 
   static void JudgeMembership(const json& member, ChatAccess& access) {
@@ -264,8 +276,39 @@ core::Error ErrorFromTelegramReply(std::string_view method, const net::HttpRespo
         "API server); get the token from @BotFather",
         what));
   }
-  if (status == 403 || Contains(lower, "not enough rights") || Contains(lower, "have no rights") ||
-      Contains(lower, "need administrator rights")) {
+  // Permission refusals. Telegram's own server errors reach us upper-case as 400 (Bot API
+  // Client.cpp fail_query_with_error turns a 403 CHAT_WRITE_FORBIDDEN into "Bad Request:
+  // CHAT_WRITE_FORBIDDEN"); TDLib's checks read "Have no write access to the chat"
+  // (DialogManager.cpp can_send_message_to_dialog) or "Not enough rights to send documents to
+  // the chat" (MessageContent.cpp). None of them passes by retrying: each names the fix.
+  if (Contains(lower, "chat_send_") && Contains(lower, "_forbidden")) {
+    return Error::Config(fmt::format(
+        "{}: the chat's permissions forbid the bot this kind of message; allow members (or the "
+        "bot, as an administrator) to send it in TELEGRAM_TARGET_CHAT_ID, or for documents set "
+        "TELEGRAM_TRANSCRIPT=inline",
+        what));
+  }
+  if (Contains(lower, "send documents")) {
+    return Error::Config(fmt::format(
+        "{}: the bot may not send files to TELEGRAM_TARGET_CHAT_ID; allow it to send files, or "
+        "set TELEGRAM_TRANSCRIPT=inline",
+        what));
+  }
+  if (Contains(lower, "chat_admin_required") || Contains(lower, "need administrator rights")) {
+    return Error::Config(fmt::format(
+        "{}: the bot must be an administrator of TELEGRAM_TARGET_CHAT_ID (allowed to post "
+        "messages in a channel); make it one",
+        what));
+  }
+  if (Contains(lower, "chat_restricted")) {
+    return Error::Config(fmt::format(
+        "{}: TELEGRAM_TARGET_CHAT_ID is restricted (by Telegram or its administrators) and the "
+        "bot may not write there; lift the restriction or choose another chat",
+        what));
+  }
+  if (status == 403 || Contains(lower, "chat_write_forbidden") ||
+      Contains(lower, "have no write access") || Contains(lower, "not enough rights") ||
+      Contains(lower, "have no rights")) {
     return Error::Config(fmt::format(
         "{}: the bot may not post to TELEGRAM_TARGET_CHAT_ID; add it to the chat (unblock it in a "
         "private chat) and allow it to send messages",

@@ -41,6 +41,9 @@ struct ChatAccess {
   std::string bot_status{};  // getChatMember: creator, administrator, member, restricted, left,
                              // kicked; "" for a private chat (not asked).
   bool can_post = false;
+  // Documents too (TELEGRAM_TRANSCRIPT document/auto): the chat's default permissions
+  // (getChat permissions.can_send_documents) for a member, the bot's own for a restricted one.
+  bool can_send_documents = false;
   std::string problem{};  // Why the bot cannot post (naming the variable to fix); "" if it can.
   std::string warning{};  // Something to fix that does not stop posting (an ignored thread id).
 };
@@ -98,9 +101,11 @@ inline constexpr std::string_view kCantParseEntitiesCode = "cant_parse_entities"
 //  - 401, 404 (a malformed token or a wrong TELEGRAM_API_BASE_URL) → kConfig naming
 //    TELEGRAM_BOT_TOKEN;
 //  - 400 "chat not found" → kConfig naming TELEGRAM_TARGET_CHAT_ID; 400 "message thread not
-//    found" or a closed/deleted topic → kConfig naming TELEGRAM_THREAD_ID; 400 "not enough
-//    rights"/"have no rights" and every 403 (bot blocked, kicked, not a member) → kConfig saying
-//    the bot may not post to TELEGRAM_TARGET_CHAT_ID;
+//    found" or a closed/deleted topic → kConfig naming TELEGRAM_THREAD_ID; permission refusals —
+//    400 "not enough rights"/"have no rights"/"have no write access to the chat", the server's
+//    CHAT_WRITE_FORBIDDEN, CHAT_RESTRICTED, CHAT_SEND_*_FORBIDDEN, CHAT_ADMIN_REQUIRED, "need
+//    administrator rights" and every 403 (bot blocked, kicked, not a member) → kConfig naming
+//    TELEGRAM_TARGET_CHAT_ID (or TELEGRAM_TRANSCRIPT for documents) and the fix;
 //  - 400 "can't parse entities" → kPermanent with code kCantParseEntitiesCode; other 4xx →
 //    kPermanent;
 //  - 5xx, 408 and bodies that are not Bot API JSON with such a status → kTransient.

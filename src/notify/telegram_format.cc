@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "net/http_client.h"
 #include "notify/message_text.h"
 
 namespace callbrief::notify {
@@ -170,7 +171,10 @@ class Splitter {
   std::vector<OpenTag> open_;
 };
 
+// A link, or — when Telegram would drop it (TelegramKeepsLink) — the text and the URL as plain
+// text, so the reader still sees where to go.
 std::string Link(std::string_view url, std::string_view text) {
+  if (!TelegramKeepsLink(url)) return fmt::format("{}: {}", EscapeHtml(text), EscapeHtml(url));
   return fmt::format("<a href=\"{}\">{}</a>", EscapeHtml(url), EscapeHtml(text));
 }
 
@@ -249,6 +253,12 @@ void AddTranscript(Html& html, const std::vector<TranscriptLine>& transcript) {
 }
 
 }  // namespace
+
+bool TelegramKeepsLink(std::string_view url) {
+  const std::string host = net::UrlHost(url);
+  if (host.starts_with('[')) return true;  // IPv6 literal.
+  return host.find('.') != std::string::npos;
+}
 
 std::string EscapeHtml(std::string_view text) {
   std::string out;

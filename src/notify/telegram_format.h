@@ -31,6 +31,12 @@ std::string FormatTelegramHtml(const CallMessage& message);
 // `text` with & < > written as &amp; &lt; &gt; (and " as &quot;, for attribute values). Pure.
 std::string EscapeHtml(std::string_view text);
 
+// Whether Telegram keeps a link to `url`: it silently drops links whose host has no '.' (tdlib/td
+// LinkManager.cpp check_link_impl, "Wrong HTTP URL"; MessageEntity.cpp parse_html keeps the
+// text, loses the link) — e.g. PUBLIC_URL=http://localhost:8080 or http://callbrief:8080.
+// IPv6 literals are kept. The formatter prints such URLs as text instead of a link.
+bool TelegramKeepsLink(std::string_view url);
+
 // The UTF-16 length of what Telegram shows for `html` we produced: tags count nothing, an entity
 // one unit. Pure.
 std::size_t VisibleUtf16Length(std::string_view html);

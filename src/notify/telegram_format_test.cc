@@ -125,6 +125,20 @@ TEST(TelegramFormatTest, LinksOnlyForHttpUrls) {
             std::string::npos);
 }
 
+// Telegram drops links whose host has no dot (tdlib/td LinkManager.cpp check_link_impl).
+TEST(TelegramFormatTest, AnAddressTelegramWouldNotLinkIsPrintedAsText) {
+  CallMessage call = SeedCall();
+  call.call_url = "http://localhost:8080/calls/9";
+  std::string html = FormatTelegramHtml(call);
+  EXPECT_EQ(html.find("<a "), std::string::npos) << html;
+  EXPECT_NE(html.find("🔗 Открыть звонок: http://localhost:8080/calls/9"), std::string::npos)
+      << html;
+  EXPECT_FALSE(TelegramKeepsLink("http://callbrief:8080/calls/1"));
+  EXPECT_TRUE(TelegramKeepsLink("http://10.0.0.5:8080/calls/1"));
+  EXPECT_TRUE(TelegramKeepsLink("https://calls.example.ru/calls/1"));
+  EXPECT_TRUE(TelegramKeepsLink("http://[::1]:8080/calls/1"));
+}
+
 TEST(TelegramFormatTest, EmptySectionsAreLeftOut) {
   CallMessage call{.direction = Direction::kIncoming, .from_number = "1", .to_number = "2"};
   EXPECT_EQ(Visible(FormatTelegramHtml(call)),

@@ -55,7 +55,47 @@ std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text) 
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(total_ms)));
 }
 
+// A non-negative decimal number ("1500", "1.5", "0.25"), or nullopt.
+std::optional<double> ParseDecimal(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  bool dot = false;
+  for (char c : text) {
+    if (c == '.' && !dot) {
+      dot = true;
+    } else if (!std::isdigit(static_cast<unsigned char>(c))) {
+      return std::nullopt;
+    }
+  }
+  if (text == ".") return std::nullopt;
+  double value = std::atof(std::string(text).c_str());
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::chrono::milliseconds> RetryAfter(const net::HttpResponse& response,
+                                                    core::TimePoint now) {
+  // openai-python _base_client.py _parse_retry_after_header: retry-after-ms first (a float of
+  // milliseconds), then retry-after as (possibly fractional) seconds, then as an HTTP date.
+  if (auto ms = response.Header("retry-after-ms")) {
+    if (auto value = ParseDecimal(*ms)) {
+      return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(*value)));
+    }
+  }
+  if (auto header = response.Header("retry-after")) {
+    if (auto seconds = ParseDecimal(*header)) {
+      return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(*seconds * 1000)));
+    }
+    return net::ParseRetryAfter(*header, now);
+  }
+  return std::nullopt;
+}
 
 ErrorBody ParseErrorBody(std::string_view body) {
   ErrorBody out;
@@ -138,16 +178,33 @@ core::Error ErrorFromResponse(const net::HttpResponse& response, std::string_vie
         what));
     code = "insufficient_quota";
   } else if (status == 429) {
-    core::Error by_status = net::ErrorForStatus(response, context, now);
-    auto after = by_status.retry_after;
+    auto after = RetryAfter(response, now);
     if (!after) after = RetryHintFromMessage(body.message);
     error = core::Error::RateLimited(what + " — the provider's rate limit", after);
   } else if (status == 413) {
     error = core::Error::Permanent(
         what + " — the upload is larger than the provider accepts (OpenAI: 25 MB per file)");
+  } else if (status == 408 || status == 409 || status == 425 || status >= 500) {
+    // openai-python _base_client.py _should_retry: 408 (request timeout), 409 (lock timeout),
+    // 429 and every 5xx are retried.
+    error = core::Error::Transient(what);
+    error.retry_after = RetryAfter(response, now);
   } else {
-    core::Error by_status = net::ErrorForStatus(response, context, now);
-    error = core::Error{by_status.kind, what, by_status.retry_after, {}};
+    error = core::Error::Permanent(what);
+  }
+  // _should_retry: "If the server explicitly says whether or not to retry, obey." Configuration
+  // errors stay what they are: parking is no retry of the same request.
+  if (auto should_retry = response.Header("x-should-retry")) {
+    if (*should_retry == "true" && error.kind == core::ErrorKind::kPermanent) {
+      error.kind = core::ErrorKind::kTransient;
+      error.message += " (the server asked for a retry: x-should-retry true)";
+      error.retry_after = RetryAfter(response, now);
+    } else if (*should_retry == "false" && (error.kind == core::ErrorKind::kTransient ||
+                                            error.kind == core::ErrorKind::kRateLimited)) {
+      error.kind = core::ErrorKind::kPermanent;
+      error.message += " (the server said not to retry: x-should-retry false)";
+      error.retry_after.reset();
+    }
   }
   error.message = WithoutSecret(core::Redact(error.message), settings.secret);
   error.code = code;

@@ -34,6 +34,11 @@ struct ErrorBody {
 };
 ErrorBody ParseErrorBody(std::string_view body);
 
+// The wait a reply asks for, as the openai-python SDK reads it: retry-after-ms (fractional
+// milliseconds), else retry-after in (fractional) seconds or as an HTTP date.
+std::optional<std::chrono::milliseconds> RetryAfter(const net::HttpResponse& response,
+                                                    core::TimePoint now);
+
 // Turns a non-2xx response into an error whose kind says what to do:
 //  - 401 → kConfig (the key was refused: names api_key_setting);
 //  - 403 → kConfig (region block unsupported_country_region_territory: use a proxy or another
@@ -42,7 +47,9 @@ ErrorBody ParseErrorBody(std::string_view body);
 //  - 429 insufficient_quota → kPermanent, code "insufficient_quota" (add credit; retrying does not
 //    help); other 429 → kRateLimited with retry-after(-ms), else the "try again in 1.5s" hint in
 //    the message;
-//  - 408, 5xx → kTransient; 413 and other 4xx → kPermanent.
+//  - 408, 409, 425, 5xx → kTransient; 413 and other 4xx → kPermanent;
+//  - an x-should-retry header turns a kPermanent into kTransient ("true") or a kTransient /
+//    kRateLimited into kPermanent ("false"), as the openai-python SDK obeys it.
 // Error::code is the body's code (or its type when the code is null). The message is
 // "<context>: HTTP <status> (<code>) <provider message> — <what to do>", redacted and free of
 // settings.secret.

@@ -44,6 +44,37 @@ TEST(ErrorFromResponseTest, RetryAfterHeadersWinOverTheMessageHint) {
   EXPECT_FALSE(error.retry_after.has_value());
 }
 
+// openai-python _base_client.py: _should_retry and _parse_retry_after_header.
+TEST(ErrorFromResponseTest, RetriesWhatTheSdkRetries) {
+  EXPECT_EQ(FromResponse(408, "{}").kind, ErrorKind::kTransient);
+  EXPECT_EQ(FromResponse(409, "{}").kind, ErrorKind::kTransient);  // Lock timeout.
+  EXPECT_EQ(FromResponse(502, "{}").kind, ErrorKind::kTransient);
+  EXPECT_EQ(FromResponse(400, "{}").kind, ErrorKind::kPermanent);
+}
+
+TEST(ErrorFromResponseTest, FractionalRetryAfterMsAndSeconds) {
+  core::Error error = FromResponse(429, "{}", {{"retry-after-ms", "1500.5"}});
+  EXPECT_EQ(error.retry_after, std::chrono::milliseconds(1501));
+  error = FromResponse(429, "{}", {{"retry-after", "0.25"}});
+  EXPECT_EQ(error.retry_after, std::chrono::milliseconds(250));
+  error = FromResponse(503, "{}", {{"retry-after-ms", "20"}});
+  EXPECT_EQ(error.kind, ErrorKind::kTransient);
+  EXPECT_EQ(error.retry_after, std::chrono::milliseconds(20));
+}
+
+TEST(ErrorFromResponseTest, XShouldRetryIsObeyedBothWays) {
+  core::Error error = FromResponse(500, "{}", {{"x-should-retry", "false"}});
+  EXPECT_EQ(error.kind, ErrorKind::kPermanent);
+  EXPECT_NE(error.message.find("x-should-retry"), std::string::npos);
+  error = FromResponse(429, R"({"error":{"code":"rate_limit_exceeded"}})",
+                       {{"x-should-retry", "false"}});
+  EXPECT_EQ(error.kind, ErrorKind::kPermanent);
+  error = FromResponse(400, "{}", {{"x-should-retry", "true"}, {"retry-after-ms", "100"}});
+  EXPECT_EQ(error.kind, ErrorKind::kTransient);
+  EXPECT_EQ(error.retry_after, std::chrono::milliseconds(100));
+  EXPECT_EQ(FromResponse(401, "{}", {{"x-should-retry", "true"}}).kind, ErrorKind::kConfig);
+}
+
 TEST(ErrorFromResponseTest, QuotaByTypeAloneIsStillNotRetryable) {
   core::Error error =
       FromResponse(429, R"({"error":{"message":"quota","type":"insufficient_quota","code":null}})");

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_bounded.h"
+#include "net/http_error.h"
 
 namespace callbrief::openai {
 
@@ -25,6 +26,17 @@ core::Result<ModelCheck> CheckModel(net::HttpClient& http, const std::string& ba
                        {}};
   }
   if (response->status == 404) return ModelCheck{};
+  if (response->status == 401 || response->status == 403) {
+    // A restricted key: OpenAI says which permission it lacks ("Missing scopes:
+    // api.model.read"); the key itself was accepted.
+    ErrorBody body = ParseErrorBody(response->body);
+    if (body.message.find("Missing scopes") != std::string::npos ||
+        body.message.find("insufficient permissions") != std::string::npos) {
+      return ModelCheck{
+          .list_forbidden = true,
+          .detail = WithoutSecret(net::BodyExcerpt(body.message, 200), settings.secret)};
+    }
+  }
   if (!response->IsSuccess()) {
     return ErrorFromResponse(*response, "GET " + base_url + "/models", settings, now);
   }

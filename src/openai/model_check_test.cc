@@ -57,6 +57,18 @@ TEST(CheckModelTest, AServerWithoutAModelListIsNotAnError) {
   EXPECT_FALSE(check->has_model_list);
 }
 
+TEST(CheckModelTest, ARestrictedKeyThatMayNotListModelsIsNoFailure) {
+  FakeHttpClient http;
+  http.Reply(401, R"({"error":{"message":"You have insufficient permissions for this operation. )"
+                  R"(Missing scopes: api.model.read. Check that you have the correct role.",)"
+                  R"("type":"invalid_request_error","param":null,"code":null}})");
+  auto check = Check(http);
+  ASSERT_TRUE(check.ok()) << check.error().message;
+  EXPECT_TRUE(check->list_forbidden);
+  EXPECT_FALSE(check->has_model_list);
+  EXPECT_NE(check->detail.find("api.model.read"), std::string::npos);
+}
+
 TEST(CheckModelTest, ARefusedKeyNamesTheSettingAndNotTheKey) {
   FakeHttpClient http;
   http.Reply(401, R"({"error":{"message":"Incorrect API key provided: sk-live-abc.",)"

@@ -46,6 +46,20 @@ OpenAiFault OpenAiFault::Overloaded() {
   return fault;
 }
 
+OpenAiFault OpenAiFault::MissingScopes() {
+  // The wording OpenAI uses for restricted keys (platform.openai.com "API key permissions");
+  // the status is 401 as reported by users of restricted keys (unverified beyond those reports).
+  OpenAiFault fault;
+  fault.status = 401;
+  fault.type = "invalid_request_error";
+  fault.message =
+      "You have insufficient permissions for this operation. Missing scopes: api.model.read. "
+      "Check that you have the correct role in your organization (Reader, Writer, Owner) and "
+      "project (Member, Owner), and if you're using a restricted API key, that it has the "
+      "necessary scopes.";
+  return fault;
+}
+
 OpenAiFault OpenAiFault::RateLimit(std::optional<int> retry_after_seconds) {
   OpenAiFault fault;
   fault.status = 429;
@@ -116,6 +130,7 @@ OpenAiFault OpenAiFault::Times(int n) const {
 ChatReply ChatReply::Content(std::string text) { return {Kind::kContent, std::move(text)}; }
 ChatReply ChatReply::Refusal(std::string text) { return {Kind::kRefusal, std::move(text)}; }
 ChatReply ChatReply::Truncated() { return {Kind::kTruncated, {}}; }
+ChatReply ChatReply::ContentFiltered() { return {Kind::kContentFiltered, {}}; }
 
 std::string LoggedOpenAiRequest::Field(const std::string& name) const {
   for (const auto& [key, value] : fields) {
@@ -168,6 +183,7 @@ void FakeOpenAi::Impl::Serve(
       if (fault->retry_after_seconds) {
         answer.headers.emplace_back("retry-after", std::to_string(*fault->retry_after_seconds));
       }
+      for (const auto& header : fault->headers) answer.headers.push_back(header);
       // Parse what we can for the log even when failing.
       if (request.is_multipart_form_data() && request.has_file("model")) {
         entry.model = request.get_file_value("model").content;

@@ -57,6 +57,9 @@ struct OpenAiFault {
   std::string param{};
   std::optional<int> retry_after_seconds{};  // Sent as the retry-after header.
   std::chrono::milliseconds delay{0};        // Before answering; Stop() cuts it short.
+  // More headers, e.g. {"retry-after-ms", "1500.5"} or {"x-should-retry", "false"}: the
+  // openai-python SDK reads both (_base_client.py _parse_retry_after_header, _should_retry).
+  std::vector<std::pair<std::string, std::string>> headers{};
   int times = 1;
 
   static OpenAiFault ServerError();
@@ -65,6 +68,9 @@ struct OpenAiFault {
   static OpenAiFault InsufficientQuota();
   static OpenAiFault InvalidApiKey();
   static OpenAiFault RegionBlocked();  // 403 unsupported_country_region_territory.
+  // A restricted key without the "Models: Read" permission asking GET /models: 401 "You have
+  // insufficient permissions for this operation. Missing scopes: api.model.read. …".
+  static OpenAiFault MissingScopes();
   static OpenAiFault ModelNotFound(const std::string& model);
   static OpenAiFault Slow(std::chrono::milliseconds delay);  // Normal answer, late.
   OpenAiFault Times(int n) const;
@@ -72,13 +78,17 @@ struct OpenAiFault {
 
 // Overrides the next chat completion's answer (otherwise built from the request's schema).
 struct ChatReply {
-  enum class Kind { kContent, kRefusal, kTruncated };
+  enum class Kind { kContent, kRefusal, kTruncated, kContentFiltered };
   Kind kind = Kind::kContent;
   std::string text{};
 
   static ChatReply Content(std::string text);  // Exactly this content, finish_reason "stop".
   static ChatReply Refusal(std::string text);  // content null, message.refusal set.
   static ChatReply Truncated();  // The normal content cut in half, finish_reason "length".
+  // finish_reason "content_filter": "content was omitted due to a flag from our content filters"
+  // (openai-python types/chat/chat_completion.py, Choice.finish_reason); content is what was
+  // written before the flag — here the first third of the normal answer.
+  static ChatReply ContentFiltered();
 };
 
 struct LoggedOpenAiRequest {

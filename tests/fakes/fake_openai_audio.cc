@@ -124,13 +124,27 @@ OpenAiAnswer FakeOpenAi::Impl::Transcribe(const httplib::Request& request,
                            entry.model + "'. Use 'json' or 'text' instead.",
                        "response_format");
   }
+  // keywords is an array of strings (openai-python types/audio/transcription_create_params.py),
+  // sent as repeated "keywords[]" parts; a plain "keywords" field is a string where an array is
+  // expected. The wording follows OpenAI's invalid_type errors for other fields (unverified for
+  // this one).
+  if (!entry.Field("keywords").empty()) {
+    return ErrorAnswer(400, "invalid_request_error", "invalid_type",
+                       "Invalid type for 'keywords': expected an array of strings, but got a "
+                       "string instead.",
+                       "keywords");
+  }
   const double duration = DurationSeconds(file->content);
-  if (gpt && duration > 1500) {
+  // OpenAI's answer, quoted for gpt-4o(-mini)-transcribe in rishikanthc/Scriberr#477 and for
+  // gpt-4o-transcribe-diarize in murtaza-nasir/speakr#168: {"message": "audio duration
+  // 2158.5493333333334 seconds is longer than 1400 seconds which is the maximum for this model",
+  // "type": "invalid_request_error", "param": null, "code": "invalid_value"}. (Older reports and
+  // the community forum say 1500 s; today's limit is 1400 s.)
+  if (gpt && duration > 1400) {
     return ErrorAnswer(400, "invalid_request_error", "invalid_value",
-                       fmt::format("audio duration {:.0f} seconds is longer than 1500 seconds "
-                                   "which is the maximum for this model",
-                                   duration),
-                       "file");
+                       fmt::format("audio duration {} seconds is longer than 1400 seconds which "
+                                   "is the maximum for this model",
+                                   duration));
   }
 
   FakeTranscript script;

@@ -226,6 +226,10 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
       content = CutToTokens(content, FakeTokens(content.size()) / 2);
       finish = "length";
     }
+    if (reply && reply->kind == ChatReply::Kind::kContentFiltered) {
+      content = CutToTokens(content, FakeTokens(content.size()) / 3);
+      finish = "content_filter";
+    }
     json limit = body.contains("max_completion_tokens") ? body["max_completion_tokens"]
                                                         : body.value("max_tokens", json());
     // openai-python src/openai/types/chat/completion_create_params.py: max_completion_tokens is

@@ -133,10 +133,16 @@ TEST_F(FakeOpenAiTest, Gpt4oModelsRefuseVerboseJsonAsOpenAiDoes) {
             "Use 'json' or 'text' instead.");
 }
 
-TEST_F(FakeOpenAiTest, Gpt4oModelsRefuseAudioOver1500Seconds) {
-  Reply reply = Transcribe("gpt-4o-transcribe", "json", Wav(1712));
+TEST_F(FakeOpenAiTest, Gpt4oModelsRefuseAudioOver1400Seconds) {
+  Reply reply = Transcribe("gpt-4o-transcribe", "json", Wav(1450));
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body["error"]["code"], "invalid_value");
+  EXPECT_TRUE(reply.body["error"]["param"].is_null());
+  EXPECT_EQ(reply.body["error"]["message"],
+            "audio duration 1450 seconds is longer than 1400 seconds which is the maximum for "
+            "this model");
+  EXPECT_EQ(Transcribe("gpt-4o-mini-transcribe", "json", Wav(1450)).status, 400);
+  EXPECT_EQ(Transcribe("gpt-4o-mini-transcribe", "json", Wav(1390)).status, 200);
   EXPECT_EQ(Transcribe("whisper-1", "json", Wav(1712)).status, 200);
 }
 

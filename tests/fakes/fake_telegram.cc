@@ -79,6 +79,24 @@ struct UploadedFile {
 
 }  // namespace
 
+TelegramFault TelegramFault::FromServer(int code, std::string message) {
+  // tdlib/telegram-bot-api telegram-bot-api/Client.cpp (01a3679c) fail_query_with_error.
+  bool server_error = code == 403 && !message.empty();
+  for (char c : message) {
+    if (!(c == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) server_error = false;
+  }
+  if (code < 400 || code == 404 || server_error) code = 400;
+  const char* prefix = code == 400   ? "Bad Request"
+                       : code == 401 ? "Unauthorized"
+                       : code == 403 ? "Forbidden"
+                                     : "Internal Server Error";
+  std::string text = message;
+  if (message.size() >= 2 && !(message[1] == '_' || (message[1] >= 'A' && message[1] <= 'Z'))) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return {.status = code, .description = std::string(prefix) + ": " + text};
+}
+
 TelegramFault TelegramFault::TooManyRequests(int retry_after_seconds) {
   return {.status = 429,
           .description = "Too Many Requests: retry after " + std::to_string(retry_after_seconds),
@@ -117,6 +135,7 @@ struct FakeTelegram::Impl {
   std::map<std::int64_t, FakeChat> chats;
   std::map<std::int64_t, std::int64_t> migrated;  // Old group id → supergroup id.
   std::map<std::int64_t, std::int64_t> last_message_id;
+  std::map<std::int64_t, std::deque<std::chrono::steady_clock::time_point>> sent_at;  // Floods.
   std::map<std::string, std::deque<TelegramFault>> faults;  // By lower-case method.
   std::vector<SentTelegramMessage> messages;
   std::vector<LoggedTelegramRequest> log;
@@ -256,7 +275,14 @@ Reply FakeTelegram::Impl::GetChat(const json& params) const {
   if (chat->type != "private" && (chat->bot_status == "left" || chat->bot_status == "kicked")) {
     return Failure(400, "Bad Request: chat not found");
   }
-  return Ok(ChatJson(*chat));
+  json info = ChatJson(*chat);
+  // Bot API ChatFullInfo.permissions: the default member permissions of a group or supergroup.
+  if (chat->type == "group" || chat->type == "supergroup") {
+    info["permissions"] = {{"can_send_messages", true},
+                           {"can_send_documents", chat->can_send_documents},
+                           {"can_send_photos", true}};
+  }
+  return Ok(info);
 }
 
 Reply FakeTelegram::Impl::GetChatMember(const json& params) const {
@@ -272,6 +298,7 @@ Reply FakeTelegram::Impl::GetChatMember(const json& params) const {
   if (chat->bot_status == "restricted") {
     member["is_member"] = true;
     member["can_send_messages"] = false;
+    member["can_send_documents"] = false;
   }
   return Ok(member);
 }
@@ -317,6 +344,15 @@ Reply FakeTelegram::Impl::Send(const json& params, const std::optional<UploadedF
        std::find(chat->topics.begin(), chat->topics.end(), *thread) == chat->topics.end())) {
     return Failure(400, "Bad Request: message thread not found");
   }
+  // tdlib/td td/telegram/MessageContent.cpp can_send_message_content: a member whose chat
+  // permissions exclude documents gets "Not enough rights to send documents to the chat", which
+  // the Bot API passes on as 400 with the first letter lowered (Client.cpp
+  // fail_query_with_error).
+  if (document && chat->type != "private" && chat->type != "channel" &&
+      (chat->bot_status == "member" || chat->bot_status == "restricted") &&
+      !chat->can_send_documents) {
+    return Failure(400, "Bad Request: not enough rights to send documents to the chat");
+  }
   SentTelegramMessage sent{.chat_id = chat->id, .thread_id = thread, .is_document = document};
   sent.raw_text = StringParam(params, document ? "caption" : "text");
   sent.parse_mode = StringParam(params, "parse_mode");
@@ -353,6 +389,25 @@ Reply FakeTelegram::Impl::Send(const json& params, const std::optional<UploadedF
     json preview = params.value("link_preview_options", json());
     if (preview.is_string()) preview = json::parse(preview.get<std::string>(), nullptr, false);
     sent.link_preview_disabled = preview.is_object() && preview.value("is_disabled", false);
+  }
+  if (options.flood_limits) {
+    auto now = std::chrono::steady_clock::now();
+    auto& times = sent_at[chat->id];
+    while (!times.empty() && times.front() + std::chrono::minutes(1) <= now) times.pop_front();
+    std::optional<std::chrono::steady_clock::duration> wait;
+    if (!times.empty() && times.back() + std::chrono::seconds(1) > now) {
+      wait = times.back() + std::chrono::seconds(1) - now;
+    }
+    if (chat->type != "private" && times.size() >= 20) {
+      wait = std::max(wait.value_or(std::chrono::steady_clock::duration{}),
+                      times[times.size() - 20] + std::chrono::minutes(1) - now);
+    }
+    if (wait) {
+      auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
+      return Failure(429, "Too Many Requests: retry after " + std::to_string(seconds),
+                     {{"retry_after", seconds}});
+    }
+    times.push_back(now);
   }
   sent.message_id = ++last_message_id[chat->id];
   json result = {{"message_id", sent.message_id},

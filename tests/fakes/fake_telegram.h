@@ -18,6 +18,11 @@ struct FakeTelegramOptions {
   std::string token = "123456789:AAFakeTelegramTokenForTests_0123456";  // <bot id>:<secret>.
   std::string bot_username = "callbrief_test_bot";
   int port = 0;  // 0: any free port.
+  // Opt-in flood control as Telegram enforces it for bots (core.telegram.org/bots/faq: about one
+  // message a second per chat, at most 20 a minute per group): sendMessage/sendDocument beyond
+  // it answer 429 "Too Many Requests: retry after N" with parameters.retry_after (the Bot API's
+  // form, telegram-bot-api Client.cpp get_retry_after_time / set_retry_after_error).
+  bool flood_limits = false;
 };
 
 // A chat the bot may know. Message ids count from 1 per chat, as in Telegram.
@@ -29,6 +34,8 @@ struct FakeChat {
   std::vector<std::int64_t> topics{};  // message_thread_id values that exist (forums only).
   std::string bot_status = "member";   // creator, administrator, member, restricted, left, kicked.
   bool can_post_messages = false;      // Administrators of channels.
+  // Members: the chat's permissions (ChatPermissions.can_send_documents) allow documents.
+  bool can_send_documents = true;
 };
 
 // A failure injected into the next `count` calls of one method, after the token check.
@@ -44,6 +51,11 @@ struct TelegramFault {
   static TelegramFault InternalError();                           // 500.
   static TelegramFault BadGateway();                              // 502.
   static TelegramFault Hang(std::chrono::milliseconds duration);  // Then the normal answer.
+  // An error of Telegram's servers (MTProto: code and an upper-case message such as 403
+  // CHAT_WRITE_FORBIDDEN, CHAT_SEND_DOCS_FORBIDDEN, CHAT_RESTRICTED, CHAT_ADMIN_REQUIRED) as the
+  // Bot API server passes it on (tdlib/telegram-bot-api Client.cpp fail_query_with_error: a 403
+  // whose message is all upper case, digits and '_' becomes 400 "Bad Request: <MESSAGE>").
+  static TelegramFault FromServer(int code, std::string message);
   TelegramFault& Times(int n) {
     count = n;
     return *this;
@@ -79,9 +91,9 @@ struct LoggedTelegramRequest {
 // method: 404 Not Found. sendMessage checks the chat (400 chat not found; 403 when the bot left,
 // was kicked or blocked; 400 for a channel it may not post to), the topic (in a forum: 400 message
 // thread not found for an unknown topic and for the General topic's id 1; elsewhere the thread id
-// is ignored), parses HTML as Telegram does (400 can't parse entities: …) and counts the parsed text
-// in UTF-16 units (400 message is too long above 4096; message text is empty). A group upgraded
-// with UpgradeToSupergroup answers every call 400 with parameters.migrate_to_chat_id.
+// is ignored), parses HTML as Telegram does (400 can't parse entities: …) and counts the parsed
+// text in UTF-16 units (400 message is too long above 4096; message text is empty). A group
+// upgraded with UpgradeToSupergroup answers every call 400 with parameters.migrate_to_chat_id.
 // Thread-safe; serves on 127.0.0.1 in its own threads between Start() and Stop().
 class FakeTelegram {
  public:

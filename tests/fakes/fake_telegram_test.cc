@@ -1,6 +1,7 @@
 // The emulator over HTTP, as any Bot API client sees it.
 
 #include "fakes/fake_telegram.h"
+#include "fakes/telegram_html.h"
 
 #include <chrono>
 #include <future>
@@ -239,6 +240,39 @@ TEST_F(FakeTelegramTest, StopCutsAHangShort) {
   std::this_thread::sleep_for(milliseconds(200));
   telegram_.Stop();
   EXPECT_EQ(pending.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}
+
+TEST(TelegramHtmlTest, LinksToHostsWithoutADotAreDroppedSilently) {
+  ParsedHtml parsed = ParseTelegramHtml(
+      "<a href=\"http://localhost:8080/calls/1\">звонок</a> <a href=\"https://x.ru/\">x</a>");
+  ASSERT_TRUE(parsed.ok) << parsed.error;
+  EXPECT_EQ(parsed.text, "звонок x");
+  ASSERT_EQ(parsed.entities.size(), 1u);
+  EXPECT_EQ(parsed.entities[0]["url"], "https://x.ru/");
+}
+
+TEST(TelegramHtmlTest, AtMost100EntitiesAreKeptLinksBeforeBold) {
+  std::string html;
+  for (int i = 0; i < 80; ++i) html += "<b>b</b> ";
+  for (int i = 0; i < 30; ++i) html += "<code>c</code> ";
+  ParsedHtml parsed = ParseTelegramHtml(html);
+  ASSERT_TRUE(parsed.ok) << parsed.error;
+  ASSERT_EQ(parsed.entities.size(), 100u);
+  int code = 0;
+  for (const auto& entity : parsed.entities) code += entity["type"] == "code";
+  EXPECT_EQ(code, 30);
+}
+
+// tdlib/telegram-bot-api Client.cpp fail_query_with_error.
+TEST(TelegramFaultTest, ServerErrorsReachTheBotAsTheBotApiPassesThemOn) {
+  TelegramFault write = TelegramFault::FromServer(403, "CHAT_WRITE_FORBIDDEN");
+  EXPECT_EQ(write.status, 400);
+  EXPECT_EQ(write.description, "Bad Request: CHAT_WRITE_FORBIDDEN");
+  TelegramFault access = TelegramFault::FromServer(400, "Have no write access to the chat");
+  EXPECT_EQ(access.description, "Bad Request: have no write access to the chat");
+  TelegramFault kicked = TelegramFault::FromServer(403, "Bot was kicked from the group chat");
+  EXPECT_EQ(kicked.status, 403);
+  EXPECT_EQ(kicked.description, "Forbidden: bot was kicked from the group chat");
 }
 
 }  // namespace

@@ -184,7 +184,7 @@ TEST_F(OpenAiClientsTest, AnUnknownModelNamesTheSettingToFix) {
 }
 
 TEST_F(OpenAiClientsTest, AudioOverTheGpt4oLimitIsPermanent) {
-  auto result = Transcriber({.model = "gpt-4o-transcribe"})->Transcribe(Chunk(0, 1712));
+  auto result = Transcriber({.model = "gpt-4o-transcribe"})->Transcribe(Chunk(0, 1450));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kPermanent);
   EXPECT_EQ(result.error().code, "invalid_value");
@@ -346,6 +346,67 @@ TEST_F(OpenAiClientsTest, ReasoningThatUsesUpTheLimitIsExplainedAsSuch) {
   EXPECT_NE(result.error().message.find("on reasoning"), std::string::npos)
       << result.error().message;
   EXPECT_NE(result.error().message.find("SUMMARY_REASONING_EFFORT"), std::string::npos);
+}
+
+TEST_F(OpenAiClientsTest, AContentFilterStopIsFinalLikeARefusal) {
+  fake_.QueueChatReply(fakes::ChatReply::ContentFiltered());
+  auto result = Summarizer()->Summarize(Conversation());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kPermanent);
+  EXPECT_EQ(result.error().code, "content_filter");
+  EXPECT_EQ(fake_.CountRequests(OpenAiEndpoint::kChatCompletions), 1) << "no repair request";
+}
+
+TEST_F(OpenAiClientsTest, AnInvalidSchemaIsOurBugAndNeverFallsBackToJsonObject) {
+  // OpenAI's answer when a strict schema breaks its rules (as the emulator's strict check words
+  // it): it names response_format, but json_object would only hide the bug.
+  fake_.InjectFault(OpenAiEndpoint::kChatCompletions,
+                    {.status = 400,
+                     .type = "invalid_request_error",
+                     .message = "Invalid schema for response_format 'call_summary': In "
+                                "context=(), 'required' is required to be supplied and to be an "
+                                "array including every key in properties. Missing 'topics'.",
+                     .param = "response_format"});
+  auto summarizer = Summarizer();
+  auto result = summarizer->Summarize(Conversation());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kPermanent);
+  EXPECT_EQ(result.error().code, "invalid_schema");
+  EXPECT_EQ(fake_.CountRequests(OpenAiEndpoint::kChatCompletions), 1);
+  ASSERT_TRUE(summarizer->Summarize(Conversation()).ok());
+  EXPECT_EQ(fake_.Requests().back().body["response_format"]["type"], "json_schema");
+}
+
+TEST_F(OpenAiClientsTest, A409AndXShouldRetryFollowTheSdk) {
+  fake_.InjectFault(OpenAiEndpoint::kChatCompletions,
+                    {.status = 409, .type = "server_error", .message = "lock timeout"});
+  auto lock = Summarizer()->Summarize(Conversation());
+  ASSERT_FALSE(lock.ok());
+  EXPECT_EQ(lock.error().kind, ErrorKind::kTransient);
+  OpenAiFault no_retry = OpenAiFault::ServerError();
+  no_retry.headers = {{"x-should-retry", "false"}};
+  fake_.InjectFault(OpenAiEndpoint::kChatCompletions, no_retry);
+  auto final_error = Summarizer()->Summarize(Conversation());
+  ASSERT_FALSE(final_error.ok());
+  EXPECT_EQ(final_error.error().kind, ErrorKind::kPermanent);
+  OpenAiFault later = OpenAiFault::RateLimit(std::nullopt);
+  later.headers = {{"retry-after-ms", "2500.5"}};
+  fake_.InjectFault(OpenAiEndpoint::kChatCompletions, later);
+  auto limited = Summarizer()->Summarize(Conversation());
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.error().retry_after, std::chrono::milliseconds(2501));
+}
+
+TEST_F(OpenAiClientsTest, GptTranscribeGetsOneKeywordsPartPerWord) {
+  auto result = Transcriber({.model = "gpt-transcribe", .vocabulary = {"Ромашка", "Битрикс24"}})
+                    ->Transcribe(Chunk(0, 5));
+  ASSERT_TRUE(result.ok()) << result.error().message;  // A plain "keywords" string is 400.
+  std::vector<std::string> keywords;
+  const fakes::LoggedOpenAiRequest logged = fake_.Requests().back();
+  for (const auto& [name, value] : logged.fields) {
+    if (name == "keywords[]") keywords.push_back(value);
+  }
+  EXPECT_EQ(keywords, (std::vector<std::string>{"Ромашка", "Битрикс24"}));
 }
 
 TEST_F(OpenAiClientsTest, SummaryErrorPathsMapToKinds) {

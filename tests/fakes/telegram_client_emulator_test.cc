@@ -1,6 +1,8 @@
 // callbrief's Telegram client and delivery (src/notify) against FakeTelegram over real HTTP with
 // the production libcurl client: what the chat shows, and every error path.
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "fakes/fake_telegram.h"
@@ -8,6 +10,7 @@
 #include "notify/telegram_client.h"
 #include "notify/telegram_delivery.h"
 #include "notify/telegram_format.h"
+#include "notify/telegram_pacer.h"
 #include "notify/test_fixtures.h"
 
 namespace callbrief::notify {
@@ -213,6 +216,37 @@ TEST_F(TelegramEmulatorTest, TheGeneralTopicAndAChatWithoutTopicsGetTheMessage) 
   EXPECT_TRUE(forum->warning.empty()) << forum->warning;
 }
 
+TEST_F(TelegramEmulatorTest, PermissionRefusalsAreConfigurationProblemsNamingTheFix) {
+  auto client = Client();
+  telegram_.InjectFault("sendMessage", TelegramFault::FromServer(403, "CHAT_WRITE_FORBIDDEN"));
+  auto write = client->SendMessage({.chat_id = std::to_string(kChat)}, "x");
+  ASSERT_FALSE(write.ok());
+  EXPECT_EQ(write.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(write.error().message.find("Bad Request: CHAT_WRITE_FORBIDDEN"), std::string::npos)
+      << write.error().message;
+  telegram_.InjectFault("sendMessage", TelegramFault::FromServer(400,
+                                                                 "Have no write access to "
+                                                                 "the chat"));
+  auto access = client->SendMessage({.chat_id = std::to_string(kChat)}, "x");
+  ASSERT_FALSE(access.ok());
+  EXPECT_EQ(access.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(access.error().message.find("have no write access"), std::string::npos);
+
+  telegram_.AddChat({.id = -1004, .can_send_documents = false});
+  auto document =
+      client->SendDocument({.chat_id = "-1004"}, {.file_name = "t.txt", .content = "t"});
+  ASSERT_FALSE(document.ok());
+  EXPECT_EQ(document.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(document.error().message.find("TELEGRAM_TRANSCRIPT"), std::string::npos);
+  auto chat = client->CheckChat({.chat_id = "-1004"});
+  ASSERT_TRUE(chat.ok()) << chat.error().message;
+  EXPECT_TRUE(chat->can_post);
+  EXPECT_FALSE(chat->can_send_documents);
+  auto forum = client->CheckChat({.chat_id = std::to_string(kChat)});
+  ASSERT_TRUE(forum.ok());
+  EXPECT_TRUE(forum->can_send_documents);
+}
+
 TEST_F(TelegramEmulatorTest, CheckChatForDoctor) {
   auto client = Client();
   auto me = client->GetMe();
@@ -230,6 +264,37 @@ TEST_F(TelegramEmulatorTest, CheckChatForDoctor) {
   auto missing = client->CheckChat({.chat_id = "-1"});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ErrorKind::kConfig);
+}
+
+// Telegram's flood control (core.telegram.org/bots/faq): one message a second per chat. Without
+// pacing a quick second message is refused with 429; through the pacer every message arrives.
+TEST(TelegramFloodTest, PacedSendsStayWithinTheLimitsUnpacedOnesAreRefused) {
+  FakeTelegram telegram({.flood_limits = true});
+  telegram.AddChat({.id = 501, .type = "private", .title = "Анна"});
+  telegram.AddChat({.id = 502, .type = "private", .title = "Борис"});
+  ASSERT_TRUE(telegram.Start().ok());
+  auto http = net::MakeCurlHttpClient({.user_agent = "callbrief-test"});
+  auto client = [&] {
+    return MakeTelegramClient(*http,
+                              {.api_base_url = telegram.BaseUrl(), .bot_token = telegram.Token()});
+  };
+  auto unpaced = client();
+  ASSERT_TRUE(unpaced->SendMessage({.chat_id = "501"}, "1").ok());
+  auto refused = unpaced->SendMessage({.chat_id = "501"}, "2");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kRateLimited);
+  EXPECT_TRUE(refused.error().retry_after.has_value());
+
+  auto paced = MakePacedTelegramClient(
+      client(), std::make_shared<TelegramPacer>(core::SystemClock::Instance()),
+      [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); });
+  telegram.ClearRequests();
+  for (const char* text : {"a", "b", "c"}) {
+    auto sent = paced->SendMessage({.chat_id = "502"}, text);
+    ASSERT_TRUE(sent.ok()) << sent.error().message;
+  }
+  for (const auto& request : telegram.Requests()) EXPECT_EQ(request.status, 200);
+  EXPECT_EQ(telegram.Messages(502).size(), 3u);
 }
 
 }  // namespace

@@ -106,6 +106,58 @@ std::optional<std::string> EntityType(const std::string& tag,
   return std::nullopt;
 }
 
+// Whether Telegram keeps an <a href>: tdlib/td td/telegram/MessageEntity.cpp parse_html keeps a
+// text link only if LinkManager::get_checked_link accepts its URL, and LinkManager.cpp
+// check_link_impl refuses an http(s) URL whose host has no '.' (and is no IPv6 literal) —
+// "http://localhost:8080/…" and "http://callbrief:8080/…" lose their link without any error.
+bool LinkKept(std::string_view url) {
+  std::string lower = Lower(url);
+  std::string_view rest = lower;
+  if (rest.starts_with("tg:") || rest.starts_with("ton:")) return true;
+  if (auto scheme = rest.find("://"); scheme != std::string_view::npos) {
+    std::string_view name = rest.substr(0, scheme);
+    if (name != "http" && name != "https") return false;
+    rest.remove_prefix(scheme + 3);
+  }
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  if (rest.starts_with('[')) return true;  // IPv6.
+  rest = rest.substr(0, rest.find(':'));
+  return !rest.empty() && rest.find('.') != std::string_view::npos;
+}
+
+// tdlib/td td/telegram/MessageEntity.cpp get_input_message_entities: at most
+// MAX_USER_ENTITY_COUNT = 100 entities reach the server ("server-side limit"), the
+// non-splittable ones (links, code, pre, blockquotes…) first in order, then the splittable ones
+// (bold, italic, underline, strikethrough, spoiler); the rest are dropped silently.
+json KeepServerLimit(json entities) {
+  constexpr std::size_t kMaxEntities = 100;
+  auto splittable = [](const json& entity) {
+    const std::string type = entity.value("type", "");
+    return type == "bold" || type == "italic" || type == "underline" || type == "strikethrough" ||
+           type == "spoiler";
+  };
+  std::vector<bool> keep(entities.size(), false);
+  std::size_t count = 0;
+  for (bool second_pass : {false, true}) {
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+      const json& entity = entities[i];
+      if (entity.value("type", "") == "custom_emoji") {
+        keep[i] = true;  // Not counted.
+        continue;
+      }
+      if (splittable(entity) != second_pass || count >= kMaxEntities) continue;
+      keep[i] = true;
+      ++count;
+    }
+  }
+  json kept = json::array();
+  for (std::size_t i = 0; i < entities.size(); ++i) {
+    if (keep[i]) kept.push_back(std::move(entities[i]));
+  }
+  return kept;
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view html) : html_(html) {}
@@ -146,7 +198,7 @@ class Parser {
     });
     result.ok = true;
     result.text = std::move(text_);
-    result.entities = std::move(entities_);
+    result.entities = KeepServerLimit(std::move(entities_));
     return result;
   }
 
@@ -246,7 +298,7 @@ class Parser {
     OpenEntity entity = std::move(open_.back());
     open_.pop_back();
     std::size_t length = Utf16Units(text_) - entity.offset;
-    if (length > 0) {
+    if (length > 0 && !(entity.type == "text_link" && !LinkKept(entity.url))) {
       json item = {{"type", entity.type}, {"offset", entity.offset}, {"length", length}};
       if (entity.type == "text_link") item["url"] = entity.url;
       if (entity.type == "pre" && !entity.language.empty()) item["language"] = entity.language;
