@@ -74,13 +74,16 @@ core::Result<StageResult> DeliverStage::Run(const store::CallDetails& details) {
 
   // Both deliveries are attempted whatever the other's outcome: a Telegram outage must not
   // hold back the timeline comment, nor the reverse.
+  // Except when this worker's claim was taken over: the call is another worker's now.
   core::Status timeline = core::Ok();
   if (store::Delivery d = Find(details, kTimeline); !Finished(d)) {
     timeline = DeliverTimeline(details, *message, std::move(d));
+    if (!timeline.ok() && store::IsLeaseLost(timeline.error())) return timeline.error();
   }
   core::Status telegram = core::Ok();
   if (store::Delivery d = Find(details, kTelegram); !Finished(d)) {
     telegram = DeliverTelegram(details, *message, std::move(d));
+    if (!telegram.ok() && store::IsLeaseLost(telegram.error())) return telegram.error();
   }
   core::Status card = core::Ok();
   if (settings_.attach_transcript) {
@@ -95,7 +98,8 @@ core::Result<StageResult> DeliverStage::Run(const store::CallDetails& details) {
 }
 
 core::Status DeliverStage::Save(const store::CallDetails& details, const store::Delivery& d) {
-  return store_.SaveDelivery(details.call.id, d);
+  // Under the worker's claim: after a takeover it is refused, and the stage stops sending.
+  return store_.SaveDelivery(store::LeaseOf(details.call), d);
 }
 
 core::Status DeliverStage::AttachTranscript(const store::CallDetails& details,
@@ -124,6 +128,8 @@ core::Status DeliverStage::AttachTranscript(const store::CallDetails& details,
         "BITRIX24_WEBHOOK_URL is not set: callbrief cannot attach the transcript in Bitrix24");
   }
   delivery.attempts += 1;
+  // Recorded before the request, under the claim: a worker whose claim was taken over stops here.
+  if (auto saved = Save(details, delivery); !saved.ok()) return saved;
   auto attached = bitrix::AttachCallTranscript(*rest_, call.bitrix_call_id, lines);
   if (!attached.ok()) {
     const bool retry =
@@ -162,6 +168,9 @@ core::Status DeliverStage::DeliverTelegram(const store::CallDetails& details,
   const notify::ChatTarget target = TelegramTarget();
   const notify::TelegramDelivery plan = notify::PlanTelegramDelivery(message, settings_.telegram);
   delivery.attempts += 1;
+  // Recorded before the first message, under the claim: a worker whose claim was taken over (it
+  // was paused longer than the lease) stops here instead of sending the summary a second time.
+  if (auto saved = Save(details, delivery); !saved.ok()) return saved;
   auto on_progress = [&](const notify::DeliveryProgress& progress) -> core::Status {
     if (!progress.chat_id.empty() && progress.chat_id != target.chat_id) {
       // The group became a supergroup: every later call goes to the new id at once.

@@ -69,7 +69,13 @@ int Pipeline::Stop(std::chrono::milliseconds grace) {
 
 bool Pipeline::RunOne() {
   const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
-  auto claimed = store_.ClaimDueCall(options_.owner, now_ms, Millis(options_.lease));
+  std::unique_lock claiming(claim_mutex_);
+  std::vector<std::int64_t> in_flight;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, running] : running_) in_flight.push_back(id);
+  }
+  auto claimed = store_.ClaimDueCall(options_.owner, now_ms, Millis(options_.lease), in_flight);
   if (!claimed.ok()) {
     spdlog::warn("could not claim a call: {}", claimed.error().message);
     return false;
@@ -78,8 +84,9 @@ bool Pipeline::RunOne() {
   const store::CallRecord& call = **claimed;
   {
     std::lock_guard lock(mutex_);
-    running_.insert(call.id);
+    running_[call.id] = {store::LeaseOf(call), call.bitrix_call_id};
   }
+  claiming.unlock();
   core::CallLogScope log_scope(call.bitrix_call_id);
   const Stage ran = call.stage == Stage::kReceived ? Stage::kResolve : call.stage;
   if (call.stage == Stage::kReceived)
@@ -106,8 +113,21 @@ bool Pipeline::RunOne() {
   return true;
 }
 
+void Pipeline::LogTakenOver(const store::CallRecord& call, Stage ran, const core::Error& error) {
+  spdlog::error(
+      "❌ the lease of call {} was taken over by another claim; this worker's result is "
+      "discarded (stage {}, claim {}: {})",
+      call.bitrix_call_id, StageName(ran), call.lease_epoch, error.message);
+}
+
 void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t started_ms,
                       const core::Result<StageResult>& result) {
+  // A delivery write refused under a stale claim: the call belongs to another claim, whose own
+  // run decides what happens to it. Nothing to store, nothing to retry.
+  if (!result.ok() && store::IsLeaseLost(result.error())) {
+    LogTakenOver(call, ran, result.error());
+    return;
+  }
   const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
   store::StageOutcome outcome;
   if (!result.ok()) {
@@ -135,12 +155,17 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
     }
   }
   outcome.call_id = call.id;
-  outcome.lease_owner = options_.owner;
+  outcome.lease_owner = call.lease_owner;
+  outcome.lease_epoch = call.lease_epoch;
   outcome.ran = ran;
   outcome.attempt = call.attempts + 1;
   outcome.started_at_ms = started_ms;
   outcome.finished_at_ms = now_ms;
   if (auto stored = store_.FinishStage(outcome); !stored.ok()) {
+    if (store::IsLeaseLost(stored.error())) {
+      LogTakenOver(call, ran, stored.error());
+      return;
+    }
     spdlog::error("❌ Call {}: the result of stage {} was not stored: {}", call.bitrix_call_id,
                   StageName(ran), stored.error().message);
     return;
@@ -213,14 +238,38 @@ void Pipeline::HeartbeatLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     heartbeat_wake_.wait_for(lock, options_.heartbeat);
-    std::vector<std::int64_t> ids(running_.begin(), running_.end());
-    if (ids.empty()) continue;
+    std::vector<store::LeaseToken> claims;
+    std::map<std::int64_t, Running> sent;  // What was renewed, to match the answer against.
+    for (const auto& [id, running] : running_) {
+      if (running.taken_over) continue;
+      claims.push_back(running.lease);
+      sent[id] = running;
+    }
+    if (claims.empty()) continue;
     lock.unlock();
-    const std::int64_t until = core::ToUnixMillis(clock_.Now()) + Millis(options_.lease);
-    if (auto renewed = store_.RenewLeases(options_.owner, ids, until); !renewed.ok()) {
+    auto renewed =
+        store_.RenewLeases(claims, core::ToUnixMillis(clock_.Now()), Millis(options_.lease));
+    if (!renewed.ok()) {
       spdlog::warn("could not renew leases: {}", renewed.error().message);
+    } else {
+      // The stage keeps running (it may be inside a request); its writes will be refused.
+      for (std::int64_t id : *renewed) {
+        spdlog::warn(
+            "the lease of call {} was taken over by another claim; this worker's result will be "
+            "discarded",
+            sent[id].bitrix_call_id);
+      }
     }
     lock.lock();
+    if (renewed.ok()) {
+      for (std::int64_t id : *renewed) {
+        // Unless that run ended meanwhile and a new claim of the call is running now.
+        auto it = running_.find(id);
+        if (it != running_.end() && it->second.lease.epoch == sent[id].lease.epoch) {
+          it->second.taken_over = true;
+        }
+      }
+    }
   }
 }
 

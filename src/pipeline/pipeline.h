@@ -7,7 +7,6 @@
 #include <map>
 #include <mutex>
 #include <random>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,7 +38,10 @@ using StageHandlers = std::map<store::Stage, StageHandler*>;
 // due call with a lease, runs the handler of its stage, and stores the result together with the
 // move to the next stage — or, on an error, the retry policy's decision (backoff, park, fail). A
 // heartbeat renews the leases of running stages, so a crashed process's calls are taken over once
-// their leases expire and a live one's never are.
+// their leases expire and a live one's never are. Every claim has its own epoch and every write
+// names it: when this process was paused (or its clock stepped) longer than the lease and another
+// claim took a call over, this worker's result is refused and logged, never stored twice. A call
+// this process runs is never claimed again by it, whatever its lease says.
 //
 // Logs the seed's stage lines ("🎙️ Processing Bitrix call", "✅ Successfully processed call",
 // "❌ …") with the call id. Thread-safe.
@@ -67,6 +69,7 @@ class Pipeline {
  private:
   void WorkerLoop();
   void HeartbeatLoop();
+  void LogTakenOver(const store::CallRecord& call, store::Stage ran, const core::Error& error);
   void Finish(const store::CallRecord& call, store::Stage ran, std::int64_t started_ms,
               const core::Result<StageResult>& result);
   store::StageOutcome FailureOutcome(const store::CallRecord& call, store::Stage ran,
@@ -84,7 +87,15 @@ class Pipeline {
   std::condition_variable idle_;            // Signalled when a running stage ends (for Stop).
   std::condition_variable heartbeat_wake_;  // Signalled only to stop the heartbeat.
   bool stopping_ = false;
-  std::set<std::int64_t> running_;  // Calls whose stage runs now (leases to renew).
+  struct Running {
+    store::LeaseToken lease;
+    std::string bitrix_call_id;
+    bool taken_over = false;  // The heartbeat found the claim stale (logged once, not renewed).
+  };
+  std::map<std::int64_t, Running> running_;  // Calls whose stage runs now (leases to renew).
+  // Held from reading running_ to adding the claimed call to it, so two workers of this process
+  // never claim one call, even when its lease looks expired (a stepped clock).
+  std::mutex claim_mutex_;
   std::mt19937_64 random_;
 
   std::vector<std::thread> workers_;

@@ -1,6 +1,14 @@
 #include "pipeline/pipeline.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <sstream>
+#include <thread>
+
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include "core/log.h"
 
 #include "store/sqlite_store.h"
 #include "store/test_support.h"
@@ -46,6 +54,74 @@ class ScriptedStage final : public StageHandler {
 };
 
 StageResult Next(Stage next) { return StageResult{.next = next}; }
+
+// A deliver stage that writes as DeliverStage does (src/pipeline/deliver_stage.cc): the attempt
+// is recorded under the worker's claim before the message goes out, and the message counts as
+// sent in `sent`. Its first run stops inside the stage until Release(), so a test can step the
+// clock, or let another process take the call over, while the stage is running.
+class PausingDeliver final : public StageHandler {
+ public:
+  explicit PausingDeliver(store::CallStore& store) : store_(store) {}
+
+  core::Result<StageResult> Run(const store::CallDetails& call) override {
+    {
+      std::unique_lock lock(mutex_);
+      if (runs_++ == 0) {
+        inside_ = true;
+        changed_.notify_all();
+        changed_.wait(lock, [this] { return released_; });
+      }
+    }
+    const store::LeaseToken claim = store::LeaseOf(call.call);
+    if (auto saved = store_.SaveDelivery(claim, {.channel = "telegram", .attempts = 1});
+        !saved.ok()) {
+      return saved.error();
+    }
+    sent += 1;
+    if (auto saved = store_.SaveDelivery(claim, {.channel = "telegram", .status = "done"});
+        !saved.ok()) {
+      return saved.error();
+    }
+    return Next(Stage::kDone);
+  }
+
+  void WaitInside() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return inside_; });
+  }
+  void Release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+  std::atomic<int> sent = 0;
+
+ private:
+  store::CallStore& store_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int runs_ = 0;
+  bool inside_ = false;
+  bool released_ = false;
+};
+
+// Everything logged while it lives.
+class LogCapture {
+ public:
+  LogCapture() {
+    core::InitLogging(core::LogFormat::kText, "info",
+                      std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+  }
+  ~LogCapture() { core::InitLogging(core::LogFormat::kText, "info"); }
+  std::string Text() {
+    spdlog::default_logger()->flush();
+    return out_.str();
+  }
+
+ private:
+  std::ostringstream out_;
+};
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -206,6 +282,56 @@ TEST_F(PipelineTest, StageResultsAreStoredWithTheMove) {
   std::int64_t id = Record("A");
   ASSERT_TRUE(pipeline.RunOne());
   EXPECT_EQ(Call(id).manager_name, "Анна");
+}
+
+// The clock steps five minutes (NTP, a VM resumed) while a stage runs: longer than the lease.
+// Another worker of this process looks for work meanwhile and must not take the call it runs.
+TEST_F(PipelineTest, AClockStepDuringAStageDoesNotMakeThisProcessRunTheCallTwice) {
+  PausingDeliver deliver(*store_);
+  Pipeline pipeline = Make({{Stage::kResolve, &deliver}});
+  std::int64_t id = Record("A");
+  std::thread first([&] { pipeline.RunOne(); });
+  deliver.WaitInside();
+  clock_.Advance(std::chrono::minutes(5));
+  EXPECT_FALSE(pipeline.RunOne()) << "the call in flight was claimed again by its own process";
+  deliver.Release();
+  first.join();
+  EXPECT_EQ(deliver.sent, 1);
+  EXPECT_EQ(Call(id).stage, Stage::kDone);
+}
+
+// The same step seen by a second process of the same instance (the same owner name) on the same
+// database: the lease has run out by its clock, so it takes the call over and delivers it. The
+// first worker's writes are refused when it goes on: one message, and its result is discarded
+// with a log line saying so.
+TEST_F(PipelineTest, AWorkerWhoseCallWasTakenOverDuringAClockStepSendsNothingAndStoresNothing) {
+  PausingDeliver paused(*store_);
+  Pipeline first = Make({{Stage::kResolve, &paused}});
+  std::int64_t id = Record("A");
+  std::thread running([&] { first.RunOne(); });
+  paused.WaitInside();
+
+  clock_.Advance(std::chrono::minutes(5));
+  PausingDeliver other(*store_);
+  other.Release();  // The second process's stage runs straight through.
+  Pipeline second = Make({{Stage::kResolve, &other}});
+  ASSERT_TRUE(second.RunOne()) << "the expired lease was not taken over";
+  EXPECT_EQ(other.sent, 1);
+  ASSERT_EQ(Call(id).stage, Stage::kDone);
+
+  LogCapture log;
+  paused.Release();
+  running.join();
+  EXPECT_EQ(paused.sent, 0) << "the late worker sent the summary a second time";
+  auto details = store_->FindCall(std::to_string(id));
+  ASSERT_TRUE(details.ok() && details->has_value());
+  EXPECT_EQ((**details).stage_runs.size(), 1u) << "the late worker's result was stored";
+  ASSERT_EQ((**details).deliveries.size(), 1u);
+  EXPECT_EQ((**details).deliveries[0].status, "done");
+  EXPECT_NE(log.Text().find("the lease of call A was taken over by another claim; this worker's "
+                            "result is discarded"),
+            std::string::npos)
+      << log.Text();
 }
 
 TEST_F(PipelineTest, WorkersProcessEveryCallAndStopCleanly) {

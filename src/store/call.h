@@ -102,7 +102,24 @@ struct CallRecord {
   // For a failed call, the stage that failed: where `retry` starts again.
   std::optional<Stage> failed_stage;
   std::string lease_owner;  // Empty when no worker holds the call.
+  // Counts the claims of this call: each claim takes the next number, and the worker's later
+  // writes must name it (LeaseToken), so a worker whose lease was taken over cannot write.
+  std::int64_t lease_epoch = 0;
 };
+
+// One claim of one call: what a worker names on every write it makes under that claim
+// (FinishStage, RenewLeases, SaveDelivery). The store refuses a token whose epoch is no longer
+// the call's current one — another claim took the call over (the lease expired while this worker
+// was paused, or its clock stepped) — with a kPermanent error of code kLeaseLostCode.
+struct LeaseToken {
+  std::int64_t call_id = 0;
+  std::string owner{};
+  std::int64_t epoch = 0;
+};
+
+inline LeaseToken LeaseOf(const CallRecord& call) {
+  return {call.id, call.lease_owner, call.lease_epoch};
+}
 
 struct RawEvent {
   std::int64_t id = 0;
@@ -218,6 +235,7 @@ struct RecordingUpdate {
 struct StageOutcome {
   std::int64_t call_id = 0;
   std::string lease_owner{};
+  std::int64_t lease_epoch = 0;  // The claim's (LeaseToken): a stale one writes nothing.
   Stage ran = Stage::kReceived;
   int attempt = 1;
   std::int64_t started_at_ms = 0;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "core/result.h"
 #include "store/call.h"
 
@@ -49,19 +51,24 @@ class CallStore : public CallIntake {
   // ---- The pipeline's side: leases and stage results ----
   //
   // A worker claims a due call (a non-terminal stage, next attempt time reached, no live lease)
-  // by writing its owner name and a lease expiry in one statement, so two workers — or two
-  // processes on one database — never run the same call. Every later write names the owner; when
-  // the lease was lost meanwhile (it expired and another worker took the call) the write changes
-  // nothing and answers kTransient "lease lost".
+  // by writing its owner name, a lease expiry and the next claim epoch in one statement, so two
+  // workers — or two processes on one database — never run the same call at once. Every later
+  // write names the claim (LeaseToken); when the lease was taken over meanwhile (it expired — a
+  // paused process, a stepped clock — and another claim took the call) the write changes nothing
+  // and answers LeaseLost. Lease times: on SQLite (one host) the caller's `now_ms`; on PostgreSQL
+  // the database's own clock, so instances whose clocks disagree still agree on who holds a call.
 
-  // The due call that has waited longest, now leased to `owner` until now + lease; nullopt when
-  // nothing is due.
-  virtual core::Result<std::optional<CallRecord>> ClaimDueCall(std::string_view owner,
-                                                               std::int64_t now_ms,
-                                                               std::int64_t lease_ms) = 0;
-  // Pushes the expiry of the owner's leases on these calls to `expires_at_ms` (heartbeat).
-  virtual core::Status RenewLeases(std::string_view owner, std::span<const std::int64_t> call_ids,
-                                   std::int64_t expires_at_ms) = 0;
+  // The due call that has waited longest, now leased to `owner` for `lease_ms` under a new
+  // epoch; nullopt when nothing is due. Calls in `running` (those this process runs now) are never
+  // taken, even when their lease looks expired. `now_ms` also decides which calls are due.
+  virtual core::Result<std::optional<CallRecord>> ClaimDueCall(
+      std::string_view owner, std::int64_t now_ms, std::int64_t lease_ms,
+      std::span<const std::int64_t> running) = 0;
+  // Heartbeat: pushes the expiry of these claims to now + lease_ms. Answers the call ids whose
+  // claim is no longer current (their results will be refused); the others were renewed.
+  virtual core::Result<std::vector<std::int64_t>> RenewLeases(std::span<const LeaseToken> claims,
+                                                              std::int64_t now_ms,
+                                                              std::int64_t lease_ms) = 0;
   // Gives up every lease `owner` holds (shutdown; start-up of the same instance after a crash).
   virtual core::Status ReleaseLeases(std::string_view owner) = 0;
   // The earliest time an unleased non-terminal call becomes due; nullopt when none waits.
@@ -69,7 +76,8 @@ class CallStore : public CallIntake {
   // Makes calls parked on a configuration error due now (the configuration may have changed).
   virtual core::Result<int> WakeParkedCalls(std::int64_t now_ms) = 0;
 
-  // Ends a stage run: results, next stage and stage_runs row in one transaction (StageOutcome).
+  // Ends a stage run: results, next stage and stage_runs row in one transaction (StageOutcome),
+  // under the outcome's claim (lease_owner, lease_epoch); LeaseLost when it is not current.
   virtual core::Status FinishStage(const StageOutcome& outcome) = 0;
 
   // The prepared chunks of a call, in index order, with the transcripts stored so far.
@@ -78,8 +86,9 @@ class CallStore : public CallIntake {
   virtual core::Status SaveChunkTranscript(std::int64_t call_id, int chunk_index,
                                            std::string_view transcript_json,
                                            std::int64_t now_ms) = 0;
-  // Creates or replaces the state of one delivery (telegram, bitrix_timeline).
-  virtual core::Status SaveDelivery(std::int64_t call_id, const Delivery& delivery) = 0;
+  // Creates or replaces the state of one delivery (telegram, bitrix_timeline) of the claimed
+  // call; LeaseLost when the claim is not current (the worker must not send then).
+  virtual core::Status SaveDelivery(const LeaseToken& claim, const Delivery& delivery) = 0;
   // Keeps one provider request's usage and adds its cost to the call's total.
   virtual core::Status RecordUsage(std::int64_t call_id, const UsageRow& usage) = 0;
 
@@ -98,6 +107,20 @@ class CallStore : public CallIntake {
   // Every operator with at least one call, ordered by name then id.
   virtual core::Result<std::vector<ManagerRef>> ListManagers() = 0;
 };
+
+// The code of the error every write under a stale claim answers (core::Error::code).
+inline constexpr std::string_view kLeaseLostCode = "lease_lost";
+
+// That error: kPermanent (trying again cannot help: the call belongs to another claim now).
+inline core::Error LeaseLost(std::string_view what, const LeaseToken& claim) {
+  core::Error error = core::Error::Permanent(
+      fmt::format("{} of call {}: the claim (epoch {}) is no longer current — another worker "
+                  "took the call over",
+                  what, claim.call_id, claim.epoch));
+  error.code = std::string(kLeaseLostCode);
+  return error;
+}
+inline bool IsLeaseLost(const core::Error& error) { return error.code == kLeaseLostCode; }
 
 // Opens the store named by a DATABASE_URL (`sqlite://PATH`, or `postgresql://…` / `postgres://…`
 // for PostgreSQL: postgres_store.h), applying pending migrations when `migrate` is true; with

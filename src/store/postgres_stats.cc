@@ -115,11 +115,15 @@ std::vector<DayStats> StatsByDay(Connection& c, const StatsQuery& q) {
 }
 
 std::vector<ManagerRef> ListManagers(Connection& c) {
-  // COLLATE "C": names sort byte by byte, as on SQLite, whatever the database's locale.
+  // The name is the one on the operator's latest call, as on SQLite (an operator renamed in
+  // Bitrix24 shows the new name). COLLATE "C": names sort byte by byte, as on SQLite, whatever
+  // the database's locale.
   Rows rows = c.Exec(
-      "SELECT portal_user_id, MAX(manager_name COLLATE \"C\") AS name, COUNT(*) FROM calls "
-      "WHERE portal_user_id IS NOT NULL GROUP BY portal_user_id "
-      "ORDER BY MAX(manager_name COLLATE \"C\") = '', name, portal_user_id");
+      "SELECT portal_user_id, name, n FROM (SELECT c.portal_user_id, COUNT(*) AS n, "
+      "(SELECT manager_name FROM calls l WHERE l.portal_user_id = c.portal_user_id "
+      "ORDER BY l.started_at DESC, l.id DESC LIMIT 1) AS name FROM calls c "
+      "WHERE c.portal_user_id IS NOT NULL GROUP BY c.portal_user_id) AS m "
+      "ORDER BY name = '', name COLLATE \"C\", portal_user_id");
   std::vector<ManagerRef> managers;
   for (int i = 0; i < rows.size(); ++i) {
     managers.push_back(

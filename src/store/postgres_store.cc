@@ -195,16 +195,23 @@ class PostgresStore final : public CallStore {
   }
 
   Result<std::optional<CallRecord>> ClaimDueCall(std::string_view owner, std::int64_t now_ms,
-                                                 std::int64_t lease_ms) override {
-    return Run("claiming a due call",
-               [&](Connection& c) { return pg::ClaimDueCall(c, owner, now_ms, lease_ms); });
+                                                 std::int64_t lease_ms,
+                                                 std::span<const std::int64_t> running) override {
+    return Run("claiming a due call", [&](Connection& c) {
+      return pg::ClaimDueCall(c, owner, now_ms, lease_ms, running);
+    });
   }
 
-  Status RenewLeases(std::string_view owner, std::span<const std::int64_t> call_ids,
-                     std::int64_t expires_at_ms) override {
-    if (call_ids.empty()) return core::Ok();
-    return RunStatus("renewing leases",
-                     [&](Connection& c) { pg::RenewLeases(c, owner, call_ids, expires_at_ms); });
+  Result<std::vector<std::int64_t>> RenewLeases(std::span<const LeaseToken> claims,
+                                                std::int64_t /*now_ms: the database's clock*/,
+                                                std::int64_t lease_ms) override {
+    if (claims.empty()) return std::vector<std::int64_t>{};
+    return Run("renewing leases", [&](Connection& c) {
+      pg::Transaction tx(c);
+      auto lost = pg::RenewLeases(c, claims, lease_ms);
+      tx.Commit();
+      return lost;
+    });
   }
 
   Status ReleaseLeases(std::string_view owner) override {
@@ -229,9 +236,8 @@ class PostgresStore final : public CallStore {
     });
     if (!written.ok()) return written.error();
     if (!*written) {
-      return Error::Transient(
-          fmt::format("finishing stage {} of call {}: lease lost (another worker took the call)",
-                      StageName(outcome.ran), outcome.call_id));
+      return LeaseLost(fmt::format("finishing stage {}", StageName(outcome.ran)),
+                       {outcome.call_id, outcome.lease_owner, outcome.lease_epoch});
     }
     return core::Ok();
   }
@@ -247,9 +253,17 @@ class PostgresStore final : public CallStore {
     });
   }
 
-  Status SaveDelivery(std::int64_t call_id, const Delivery& delivery) override {
-    return RunStatus("saving a delivery",
-                     [&](Connection& c) { pg::SaveDelivery(c, call_id, delivery); });
+  Status SaveDelivery(const LeaseToken& claim, const Delivery& delivery) override {
+    auto written = Run("saving a delivery", [&](Connection& c) {
+      pg::Transaction tx(c);
+      if (!pg::HoldsClaim(c, claim)) return false;  // Rolled back by tx.
+      pg::SaveDelivery(c, claim.call_id, delivery);
+      tx.Commit();
+      return true;
+    });
+    if (!written.ok()) return written.error();
+    if (!*written) return LeaseLost(fmt::format("saving the {} delivery", delivery.channel), claim);
+    return core::Ok();
   }
 
   Status RecordUsage(std::int64_t call_id, const UsageRow& usage) override {

@@ -101,7 +101,7 @@ const std::string_view kCallColumns =
     "crm_entity_type, crm_entity_id, crm_activity_id, record_file_id, recording_path, "
     "recording_bytes, recording_sha256, audio_report, stage, skip_reason, attempts, "
     "next_attempt_at, last_error, last_error_kind, cost_usd, received_at, updated_at, finished_at, "
-    "failed_stage, lease_owner";
+    "failed_stage, lease_owner, lease_epoch";
 
 CallRecord ReadCall(const Rows& r, int row) {
   CallRecord c;
@@ -139,6 +139,7 @@ CallRecord ReadCall(const Rows& r, int row) {
   c.finished_at_ms = r.OptionalInt64(row, i++);
   c.failed_stage = StageFromName(r.Text(row, i++));
   c.lease_owner = r.Text(row, i++);
+  c.lease_epoch = r.Int64(row, i++);
   return c;
 }
 
@@ -155,31 +156,52 @@ std::optional<CallRecord> FindCallRow(Connection& c, std::string_view key) {
   return std::nullopt;
 }
 
+// The database's clock in milliseconds since the epoch: lease times never come from an
+// instance's clock, so instances whose clocks disagree (or one whose clock stepped) still agree
+// on when a lease ends. now() is the start of the statement's transaction.
+constexpr std::string_view kDbNowMs = "(EXTRACT(EPOCH FROM now()) * 1000)::bigint";
+
 std::optional<CallRecord> ClaimDueCall(Connection& c, std::string_view owner, std::int64_t now_ms,
-                                       std::int64_t lease_ms) {
+                                       std::int64_t lease_ms,
+                                       std::span<const std::int64_t> running) {
   // SKIP LOCKED passes over a row another claimer is leasing this very moment; the lease test in
   // the subquery is checked again on the locked row, so an expired lease is taken over once.
-  Rows rows = c.Exec(fmt::format("UPDATE calls SET lease_owner = $1, lease_expires_at = $2 "
-                                 "WHERE id = (SELECT id FROM calls WHERE stage IN {} "
-                                 "AND (next_attempt_at IS NULL OR next_attempt_at <= $3) "
-                                 "AND (lease_expires_at IS NULL OR lease_expires_at < $3) "
-                                 "ORDER BY {} LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                                 "RETURNING {}",
-                                 kActiveStages, kClaimOrder, kCallColumns),
-                     Params(owner, now_ms + lease_ms, now_ms));
+  // A lease ending at T is free at T, so a lease of 0 ms is over at once.
+  Rows rows = c.Exec(
+      fmt::format("UPDATE calls SET lease_owner = $1, lease_expires_at = {0} + $2, "
+                  "lease_epoch = lease_epoch + 1 "
+                  "WHERE id = (SELECT id FROM calls WHERE stage IN {1} "
+                  "AND (next_attempt_at IS NULL OR next_attempt_at <= $3) "
+                  "AND (lease_expires_at IS NULL OR lease_expires_at <= {0}){2} "
+                  "ORDER BY {3} LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                  "RETURNING {4}",
+                  kDbNowMs, kActiveStages, sql::ExcludeRunning(running), kClaimOrder, kCallColumns),
+      Params(owner, lease_ms, now_ms));
   if (rows.empty()) return std::nullopt;
   return ReadCall(rows, 0);
 }
 
-void RenewLeases(Connection& c, std::string_view owner, std::span<const std::int64_t> call_ids,
-                 std::int64_t expires_at_ms) {
-  std::string ids = "{";
-  for (size_t i = 0; i < call_ids.size(); ++i) {
-    ids += fmt::format("{}{}", i == 0 ? "" : ",", call_ids[i]);
+std::vector<std::int64_t> RenewLeases(Connection& c, std::span<const LeaseToken> claims,
+                                      std::int64_t lease_ms) {
+  std::vector<std::int64_t> lost;
+  for (const LeaseToken& claim : claims) {
+    Rows renewed = c.Exec(fmt::format("UPDATE calls SET lease_expires_at = {} + $1 "
+                                      "WHERE id = $2 AND lease_owner = $3 AND lease_epoch = $4",
+                                      kDbNowMs),
+                          Params(lease_ms, claim.call_id, claim.owner, claim.epoch));
+    if (renewed.affected() == 0) lost.push_back(claim.call_id);
   }
-  ids += "}";
-  c.Exec("UPDATE calls SET lease_expires_at = $1 WHERE id = ANY($2::bigint[]) AND lease_owner = $3",
-         Params(expires_at_ms, ids, owner));
+  return lost;
+}
+
+bool HoldsClaim(Connection& c, const LeaseToken& claim) {
+  // FOR SHARE: a claim taking the call over waits until this transaction ends, so the write it
+  // guards cannot land after the takeover.
+  return !c.Exec(
+               "SELECT 1 FROM calls WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 "
+               "FOR SHARE",
+               Params(claim.call_id, claim.owner, claim.epoch))
+              .empty();
 }
 
 void ReleaseLeases(Connection& c, std::string_view owner) {
@@ -216,11 +238,11 @@ bool FinishStage(Connection& c, const StageOutcome& o) {
       "attempts = CASE WHEN $3::boolean THEN attempts + 1 ELSE 0 END, last_error = $4, "
       "last_error_kind = $5, skip_reason = $6, failed_stage = $7, lease_owner = NULL, "
       "lease_expires_at = NULL, updated_at = $8, finished_at = $9 "
-      "WHERE id = $10 AND lease_owner = $11",
+      "WHERE id = $10 AND lease_owner = $11 AND lease_epoch = $12",
       Params(Name(o.next), next_at, o.count_attempt, o.error, o.error_kind,
              o.next == Stage::kSkipped ? o.skip_reason : std::string(),
              o.next == Stage::kFailed ? Name(o.ran) : std::string(), o.finished_at_ms, finished,
-             o.call_id, o.lease_owner));
+             o.call_id, o.lease_owner, o.lease_epoch));
   if (updated.affected() == 0) return false;
 
   WriteResults(c, o);

@@ -25,10 +25,16 @@ std::optional<CallRecord> FindCallRow(Connection& c, std::string_view key);
 
 // One statement: the row is locked with FOR UPDATE SKIP LOCKED while it is leased, so concurrent
 // claimers (threads or processes) each get a different call.
+// Lease times come from the database's clock (now()); `now_ms` only decides which calls are due.
 std::optional<CallRecord> ClaimDueCall(Connection& c, std::string_view owner, std::int64_t now_ms,
-                                       std::int64_t lease_ms);
-void RenewLeases(Connection& c, std::string_view owner, std::span<const std::int64_t> call_ids,
-                 std::int64_t expires_at_ms);
+                                       std::int64_t lease_ms,
+                                       std::span<const std::int64_t> running);
+// Pushes these claims' expiry to the database's now + lease_ms; answers the calls whose claim is
+// no longer current (not renewed).
+std::vector<std::int64_t> RenewLeases(Connection& c, std::span<const LeaseToken> claims,
+                                      std::int64_t lease_ms);
+// True while `claim` is the call's current one; locks the row until the transaction ends.
+bool HoldsClaim(Connection& c, const LeaseToken& claim);
 void ReleaseLeases(Connection& c, std::string_view owner);
 std::optional<std::int64_t> NextDueAtMs(Connection& c);
 int WakeParkedCalls(Connection& c, std::int64_t now_ms);

@@ -161,11 +161,19 @@ CREATE INDEX calls_by_user ON calls (portal_user_id, started_at DESC, id DESC);
 CREATE INDEX summaries_sentiment ON summaries (call_id, sentiment);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Leases per claim: every claim takes the next epoch of its call and every later write of the
+// worker names it, so a worker whose lease was taken over (paused process, stepped clock) writes
+// nothing (CallStore, LeaseToken).
+constexpr std::string_view kLeaseEpoch = R"sql(
+ALTER TABLE calls ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
     {4, "web UI: indexes for search and filters", kWebUiIndexes},
+    {5, "leases per claim: claim epoch", kLeaseEpoch},
 }};
 
 }  // namespace

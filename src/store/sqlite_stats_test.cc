@@ -39,10 +39,12 @@ class StatsStoreTest : public testing::StoreTest {
     EXPECT_TRUE(recorded.ok());
     std::int64_t id = (*recorded)[0].id;
     if (p.end == Stage::kReceived) return id;
-    auto claimed = store_->ClaimDueCall("w", call.received_at_ms + 1, 60'000);
+    auto claimed = store_->ClaimDueCall("w", call.received_at_ms + 1, 60'000, {});
     EXPECT_TRUE(claimed.ok() && claimed->has_value() && (*claimed)->id == id);
+    if (!claimed.ok() || !claimed->has_value()) return id;
     StageOutcome o{.call_id = id,
                    .lease_owner = "w",
+                   .lease_epoch = (*claimed)->lease_epoch,
                    .ran = Stage::kSummarize,
                    .started_at_ms = call.received_at_ms,
                    .finished_at_ms = call.received_at_ms + p.latency_ms,
@@ -227,6 +229,18 @@ TEST_P(StatsStoreTest, ManagersAreListedOncePerOperatorNamedFirst) {
   EXPECT_EQ((*managers)[1].calls, 2);
   EXPECT_EQ((*managers)[2].portal_user_id, 9);
   EXPECT_EQ((*managers)[2].name, "");
+}
+
+// The drift issue 15 found: PostgreSQL listed MAX(manager_name), SQLite the latest name.
+TEST_P(StatsStoreTest, AnOperatorRenamedIsListedUnderTheLatestName) {
+  // Recorded newest first, so neither the insertion order nor the larger name is the latest.
+  Add({.call_id = "B", .started_at = kDay0 + 2 * kHour, .user = 7, .manager = "Ольга Иванова"});
+  Add({.call_id = "A", .started_at = kDay0, .user = 7, .manager = "Ольга Смирнова"});
+  auto managers = store_->ListManagers();
+  ASSERT_TRUE(managers.ok()) << managers.error().message;
+  ASSERT_EQ(managers->size(), 1u);
+  EXPECT_EQ((*managers)[0].name, "Ольга Иванова");
+  EXPECT_EQ((*managers)[0].calls, 2);
 }
 
 TEST_P(StatsStoreTest, ListFiltersByOperatorAndSentiment) {

@@ -304,19 +304,22 @@ class SqliteStore final : public CallStore {
   }
 
   Result<std::optional<CallRecord>> ClaimDueCall(std::string_view owner, std::int64_t now_ms,
-                                                 std::int64_t lease_ms) override {
+                                                 std::int64_t lease_ms,
+                                                 std::span<const std::int64_t> running) override {
     return Write("claiming a due call", [&](SQLite::Database& db) {
-      return sqlite::ClaimDueCall(db, owner, now_ms, lease_ms);
+      return sqlite::ClaimDueCall(db, owner, now_ms, lease_ms, running);
     });
   }
 
-  Status RenewLeases(std::string_view owner, std::span<const std::int64_t> call_ids,
-                     std::int64_t expires_at_ms) override {
-    if (call_ids.empty()) return core::Ok();
-    return WriteStatus("renewing leases", [&](SQLite::Database& db) {
+  Result<std::vector<std::int64_t>> RenewLeases(std::span<const LeaseToken> claims,
+                                                std::int64_t now_ms,
+                                                std::int64_t lease_ms) override {
+    if (claims.empty()) return std::vector<std::int64_t>{};
+    return Write("renewing leases", [&](SQLite::Database& db) {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      sqlite::RenewLeases(db, owner, call_ids, expires_at_ms);
+      auto lost = sqlite::RenewLeases(db, claims, now_ms + lease_ms);
       tx.commit();
+      return lost;
     });
   }
 
@@ -347,9 +350,8 @@ class SqliteStore final : public CallStore {
     });
     if (!written.ok()) return written.error();
     if (!*written) {
-      return Error::Transient(
-          fmt::format("finishing stage {} of call {}: lease lost (another worker took the call)",
-                      StageName(outcome.ran), outcome.call_id));
+      return LeaseLost(fmt::format("finishing stage {}", StageName(outcome.ran)),
+                       {outcome.call_id, outcome.lease_owner, outcome.lease_epoch});
     }
     return core::Ok();
   }
@@ -369,9 +371,17 @@ class SqliteStore final : public CallStore {
     });
   }
 
-  Status SaveDelivery(std::int64_t call_id, const Delivery& delivery) override {
-    return WriteStatus("saving a delivery",
-                       [&](SQLite::Database& db) { sqlite::SaveDelivery(db, call_id, delivery); });
+  Status SaveDelivery(const LeaseToken& claim, const Delivery& delivery) override {
+    auto written = Write("saving a delivery", [&](SQLite::Database& db) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (!sqlite::HoldsClaim(db, claim)) return false;
+      sqlite::SaveDelivery(db, claim.call_id, delivery);
+      tx.commit();
+      return true;
+    });
+    if (!written.ok()) return written.error();
+    if (!*written) return LeaseLost(fmt::format("saving the {} delivery", delivery.channel), claim);
+    return core::Ok();
   }
 
   Status RecordUsage(std::int64_t call_id, const UsageRow& usage) override {

@@ -35,7 +35,7 @@ const std::string_view kCallColumns =
     "crm_entity_type, crm_entity_id, crm_activity_id, record_file_id, recording_path, "
     "recording_bytes, recording_sha256, audio_report, stage, skip_reason, attempts, "
     "next_attempt_at, last_error, last_error_kind, cost_usd, received_at, updated_at, finished_at, "
-    "failed_stage, lease_owner";
+    "failed_stage, lease_owner, lease_epoch";
 
 CallRecord ReadCall(SQLite::Statement& st) {
   CallRecord c;
@@ -73,6 +73,7 @@ CallRecord ReadCall(SQLite::Statement& st) {
   c.finished_at_ms = OptionalInt64(st.getColumn(i++));
   c.failed_stage = StageFromName(st.getColumn(i++).getString());
   c.lease_owner = st.getColumn(i++).getString();
+  c.lease_epoch = st.getColumn(i++).getInt64();
   return c;
 }
 

@@ -119,14 +119,17 @@ void WriteResults(SQLite::Database& db, const StageOutcome& o) {
 }  // namespace
 
 std::optional<CallRecord> ClaimDueCall(SQLite::Database& db, std::string_view owner,
-                                       std::int64_t now_ms, std::int64_t lease_ms) {
+                                       std::int64_t now_ms, std::int64_t lease_ms,
+                                       std::span<const std::int64_t> running) {
+  // A lease ending at T is free at T, so a lease of 0 ms is over at once.
   SQLite::Statement st(
-      db, fmt::format("UPDATE calls SET lease_owner = :owner, lease_expires_at = :until "
+      db, fmt::format("UPDATE calls SET lease_owner = :owner, lease_expires_at = :until, "
+                      "lease_epoch = lease_epoch + 1 "
                       "WHERE id = (SELECT id FROM calls WHERE stage IN {} "
                       "AND (next_attempt_at IS NULL OR next_attempt_at <= :now) "
-                      "AND (lease_expires_at IS NULL OR lease_expires_at < :now) "
+                      "AND (lease_expires_at IS NULL OR lease_expires_at <= :now){} "
                       "ORDER BY {} LIMIT 1) RETURNING {}",
-                      kActiveStages, kClaimOrder, kCallColumns));
+                      kActiveStages, sql::ExcludeRunning(running), kClaimOrder, kCallColumns));
   st.bind(":owner", std::string(owner));
   st.bind(":until", now_ms + lease_ms);
   st.bind(":now", now_ms);
@@ -137,17 +140,30 @@ std::optional<CallRecord> ClaimDueCall(SQLite::Database& db, std::string_view ow
   return call;
 }
 
-void RenewLeases(SQLite::Database& db, std::string_view owner,
-                 std::span<const std::int64_t> call_ids, std::int64_t expires_at_ms) {
+std::vector<std::int64_t> RenewLeases(SQLite::Database& db, std::span<const LeaseToken> claims,
+                                      std::int64_t expires_at_ms) {
   SQLite::Statement st(db,
-                       "UPDATE calls SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?");
-  for (std::int64_t id : call_ids) {
+                       "UPDATE calls SET lease_expires_at = ? "
+                       "WHERE id = ? AND lease_owner = ? AND lease_epoch = ?");
+  std::vector<std::int64_t> lost;
+  for (const LeaseToken& claim : claims) {
     st.reset();
     st.bind(1, expires_at_ms);
-    st.bind(2, id);
-    st.bind(3, std::string(owner));
-    st.exec();
+    st.bind(2, claim.call_id);
+    st.bind(3, claim.owner);
+    st.bind(4, claim.epoch);
+    if (st.exec() == 0) lost.push_back(claim.call_id);
   }
+  return lost;
+}
+
+bool HoldsClaim(SQLite::Database& db, const LeaseToken& claim) {
+  SQLite::Statement st(db,
+                       "SELECT 1 FROM calls WHERE id = ? AND lease_owner = ? AND lease_epoch = ?");
+  st.bind(1, claim.call_id);
+  st.bind(2, claim.owner);
+  st.bind(3, claim.epoch);
+  return st.executeStep();
 }
 
 void ReleaseLeases(SQLite::Database& db, std::string_view owner) {
@@ -183,7 +199,7 @@ bool FinishStage(SQLite::Database& db, const StageOutcome& o) {
       "attempts = CASE WHEN :count THEN attempts + 1 ELSE 0 END, last_error = :error, "
       "last_error_kind = :kind, skip_reason = :skip, failed_stage = :failed_stage, "
       "lease_owner = NULL, lease_expires_at = NULL, updated_at = :now, finished_at = :finished "
-      "WHERE id = :id AND lease_owner = :owner");
+      "WHERE id = :id AND lease_owner = :owner AND lease_epoch = :epoch");
   st.bind(":next", Name(o.next));
   if (terminal) {
     st.bind(":next_at");
@@ -200,6 +216,7 @@ bool FinishStage(SQLite::Database& db, const StageOutcome& o) {
   st.bind(":now", o.finished_at_ms);
   st.bind(":id", o.call_id);
   st.bind(":owner", o.lease_owner);
+  st.bind(":epoch", o.lease_epoch);
   if (st.exec() == 0) return false;
 
   WriteResults(db, o);

@@ -18,14 +18,18 @@
 namespace callbrief::store::sqlite {
 
 std::optional<CallRecord> ClaimDueCall(SQLite::Database& db, std::string_view owner,
-                                       std::int64_t now_ms, std::int64_t lease_ms);
-void RenewLeases(SQLite::Database& db, std::string_view owner,
-                 std::span<const std::int64_t> call_ids, std::int64_t expires_at_ms);
+                                       std::int64_t now_ms, std::int64_t lease_ms,
+                                       std::span<const std::int64_t> running);
+// Answers the calls whose claim is no longer current (not renewed).
+std::vector<std::int64_t> RenewLeases(SQLite::Database& db, std::span<const LeaseToken> claims,
+                                      std::int64_t expires_at_ms);
+// True while `claim` is the call's current one. Run in the write transaction it guards.
+bool HoldsClaim(SQLite::Database& db, const LeaseToken& claim);
 void ReleaseLeases(SQLite::Database& db, std::string_view owner);
 std::optional<std::int64_t> NextDueAtMs(SQLite::Database& db);
 int WakeParkedCalls(SQLite::Database& db, std::int64_t now_ms);
 
-// False when the lease was lost: nothing was written (the caller's transaction rolls back).
+// False when the claim is not current: nothing was written (the caller's transaction rolls back).
 bool FinishStage(SQLite::Database& db, const StageOutcome& outcome);
 
 std::vector<AudioChunk> LoadChunks(SQLite::Database& db, std::int64_t call_id);

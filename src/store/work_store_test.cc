@@ -1,4 +1,6 @@
 // The pipeline's side of the store: leases, stage results, chunks, deliveries, usage, retry.
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "store/store_test_backends.h"
@@ -23,11 +25,19 @@ class WorkStoreTest : public testing::StoreTest {
     return recorded.ok() ? (*recorded)[0].id : 0;
   }
 
-  std::optional<CallRecord> Claim(std::string_view owner, std::int64_t now = kNow) {
-    auto claimed = store_->ClaimDueCall(owner, now, kLease);
+  // Remembers the claim as `owner`'s latest, which Outcome() then names.
+  std::optional<CallRecord> Claim(std::string_view owner, std::int64_t now = kNow,
+                                  std::int64_t lease = kLease,
+                                  std::vector<std::int64_t> running = {}) {
+    auto claimed = store_->ClaimDueCall(owner, now, lease, running);
     EXPECT_TRUE(claimed.ok()) << claimed.error().message;
-    return claimed.ok() ? *claimed : std::nullopt;
+    if (!claimed.ok()) return std::nullopt;
+    if (claimed->has_value()) claims_[std::string(owner)] = LeaseOf(**claimed);
+    return *claimed;
   }
+  // A claim whose lease has already run out (0 ms): the next claim takes the call over on either
+  // backend, whichever clock it reads (PostgreSQL's own, SQLite's `now`).
+  std::optional<CallRecord> ClaimRunOut(std::string_view owner) { return Claim(owner, kNow, 0); }
 
   CallDetails Find(std::int64_t id) {
     auto found = store_->FindCall(std::to_string(id));
@@ -35,14 +45,19 @@ class WorkStoreTest : public testing::StoreTest {
     return found.ok() && found->has_value() ? **found : CallDetails{};
   }
 
+  // The outcome of a stage run under `owner`'s latest claim.
   StageOutcome Outcome(std::int64_t id, std::string owner, Stage ran, Stage next) {
+    const std::int64_t epoch = claims_[owner].epoch;
     return {.call_id = id,
             .lease_owner = std::move(owner),
+            .lease_epoch = epoch,
             .ran = ran,
             .started_at_ms = kNow,
             .finished_at_ms = kNow + 50,
             .next = next};
   }
+
+  std::map<std::string, LeaseToken> claims_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkStoreTest, testing::AllBackends(), testing::BackendName);
@@ -85,18 +100,36 @@ TEST_P(WorkStoreTest, ALeasedCallIsNotClaimedTwice) {
 
 TEST_P(WorkStoreTest, AnExpiredLeaseIsTakenOverByAnotherWorker) {
   std::int64_t id = Record("A");
-  ASSERT_TRUE(Claim("w1"));
-  auto taken = Claim("w2", kNow + kLease + 1);
+  auto first = ClaimRunOut("w1");
+  ASSERT_TRUE(first);
+  auto taken = Claim("w2", kNow + 1);
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->id, id);
   EXPECT_EQ(taken->lease_owner, "w2");
+  EXPECT_GT(taken->lease_epoch, first->lease_epoch);
+}
+
+TEST_P(WorkStoreTest, EveryClaimHasItsOwnEpoch) {
+  std::int64_t id = Record("A");
+  auto first = Claim("w1");
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(store_->FinishStage(Outcome(id, "w1", Stage::kResolve, Stage::kDownload)).ok());
+  auto second = Claim("w1", kNow + 100);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->id, id);
+  EXPECT_EQ(second->lease_epoch, first->lease_epoch + 1);
 }
 
 TEST_P(WorkStoreTest, RenewedLeaseOutlivesItsFirstExpiry) {
   std::int64_t id = Record("A");
-  ASSERT_TRUE(Claim("w1"));
-  ASSERT_TRUE(store_->RenewLeases("w1", std::vector<std::int64_t>{id}, kNow + 10 * kLease).ok());
+  auto claimed = ClaimRunOut("w1");
+  ASSERT_TRUE(claimed);
+  const LeaseToken token = LeaseOf(*claimed);
+  auto lost = store_->RenewLeases(std::span(&token, 1), kNow, 10 * kLease);
+  ASSERT_TRUE(lost.ok()) << lost.error().message;
+  EXPECT_TRUE(lost->empty());
   EXPECT_FALSE(Claim("w2", kNow + kLease + 1));
+  EXPECT_EQ(Find(id).call.lease_owner, "w1");
 }
 
 TEST_P(WorkStoreTest, ReleasedLeasesMakeCallsClaimableAtOnce) {
@@ -133,13 +166,103 @@ TEST_P(WorkStoreTest, FinishStageMovesTheCallOnAndFreesIt) {
 
 TEST_P(WorkStoreTest, AWorkerThatLostItsLeaseCannotFinishTheStage) {
   std::int64_t id = Record("A");
-  ASSERT_TRUE(Claim("w1"));
-  ASSERT_TRUE(Claim("w2", kNow + kLease + 1));
+  ASSERT_TRUE(ClaimRunOut("w1"));
+  ASSERT_TRUE(Claim("w2", kNow + 1));
   core::Status late = store_->FinishStage(Outcome(id, "w1", Stage::kResolve, Stage::kDownload));
   ASSERT_FALSE(late.ok());
-  EXPECT_NE(late.error().message.find("lease lost"), std::string::npos);
+  EXPECT_TRUE(IsLeaseLost(late.error())) << late.error().message;
+  EXPECT_FALSE(late.error().IsRetryable());
+  EXPECT_NE(late.error().message.find("no longer current"), std::string::npos);
   EXPECT_EQ(Find(id).call.stage, Stage::kReceived);
   EXPECT_TRUE(Find(id).stage_runs.empty());
+  // The claim that took the call over finishes it.
+  EXPECT_TRUE(store_->FinishStage(Outcome(id, "w2", Stage::kResolve, Stage::kDownload)).ok());
+}
+
+// The issue-15 case: leases were per instance, so one instance taking its own call over (after
+// a clock step, or a pause longer than the lease) could finish the stage twice.
+TEST_P(WorkStoreTest, ASecondClaimOfTheSameOwnerMakesTheFirstStale) {
+  std::int64_t id = Record("A");
+  auto first = ClaimRunOut("callbrief");
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(Claim("callbrief", kNow + 1));
+  StageOutcome late = Outcome(id, "callbrief", Stage::kDeliver, Stage::kDone);
+  late.lease_epoch = first->lease_epoch;
+  core::Status refused = store_->FinishStage(late);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(IsLeaseLost(refused.error()));
+  EXPECT_TRUE(
+      store_->FinishStage(Outcome(id, "callbrief", Stage::kResolve, Stage::kDownload)).ok());
+  EXPECT_EQ(Find(id).call.stage, Stage::kDownload);
+  ASSERT_EQ(Find(id).stage_runs.size(), 1u);
+}
+
+TEST_P(WorkStoreTest, AStaleClaimCannotRenewItsLeaseNorRecordADelivery) {
+  std::int64_t id = Record("A");
+  auto stale = ClaimRunOut("w1");
+  ASSERT_TRUE(stale);
+  auto current = Claim("w2", kNow + 1);
+  ASSERT_TRUE(current);
+  const std::vector<LeaseToken> both{LeaseOf(*stale), LeaseOf(*current)};
+  auto lost = store_->RenewLeases(both, kNow + 1, kLease);
+  ASSERT_TRUE(lost.ok()) << lost.error().message;
+  EXPECT_EQ(*lost, std::vector<std::int64_t>{id});
+
+  core::Status refused =
+      store_->SaveDelivery(LeaseOf(*stale), {.channel = "telegram", .status = "done"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(IsLeaseLost(refused.error())) << refused.error().message;
+  EXPECT_TRUE(Find(id).deliveries.empty());
+  ASSERT_TRUE(
+      store_->SaveDelivery(LeaseOf(*current), {.channel = "telegram", .status = "pending"}).ok());
+  ASSERT_EQ(Find(id).deliveries.size(), 1u);
+  EXPECT_EQ(Find(id).deliveries[0].status, "pending");
+}
+
+TEST_P(WorkStoreTest, NoDeliveryIsRecordedForACallNoLongerLeased) {
+  std::int64_t id = Record("A");
+  auto claimed = Claim("w1");
+  ASSERT_TRUE(claimed);
+  ASSERT_TRUE(store_->ReleaseLeases("w1").ok());
+  core::Status refused =
+      store_->SaveDelivery(LeaseOf(*claimed), {.channel = "telegram", .status = "done"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(IsLeaseLost(refused.error()));
+  EXPECT_TRUE(Find(id).deliveries.empty());
+}
+
+TEST_P(WorkStoreTest, ACallThisProcessRunsIsNeverClaimedByIt) {
+  std::int64_t running = Record("A", kNow - 900);
+  std::int64_t other = Record("B", kNow - 500);
+  ASSERT_TRUE(ClaimRunOut("w1"));  // A, its lease already over.
+  auto next = Claim("w1", kNow + 1, kLease, {running});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id, other);
+  EXPECT_FALSE(Claim("w1", kNow + 2, kLease, {running, other}));
+}
+
+// A clock step of five minutes on the instance (NTP, a VM resumed) during a stage. On SQLite
+// every process reads the one host's clock, so the step ends the lease and a second claim takes
+// the call over — the first claim's result is then refused. On PostgreSQL the lease runs on the
+// database's clock, which did not step: the call stays with its first claim.
+TEST_P(WorkStoreTest, AClockStepOfFiveMinutesDuringAStage) {
+  constexpr std::int64_t kStep = 5 * 60'000;
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  auto second = Claim("w2", kNow + kStep);
+  core::Status first_result =
+      store_->FinishStage(Outcome(id, "w1", Stage::kResolve, Stage::kDownload));
+  if (GetParam() == testing::Backend::kSqlite) {
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->id, id);
+    ASSERT_FALSE(first_result.ok());
+    EXPECT_TRUE(IsLeaseLost(first_result.error()));
+    EXPECT_EQ(Find(id).call.stage, Stage::kReceived);
+  } else {
+    EXPECT_FALSE(second);
+    EXPECT_TRUE(first_result.ok()) << first_result.error().message;
+    EXPECT_EQ(Find(id).call.stage, Stage::kDownload);
+  }
 }
 
 TEST_P(WorkStoreTest, ACallWaitingForLaterIsNotDueUntilThen) {
@@ -253,14 +376,17 @@ TEST_P(WorkStoreTest, TranscriptAndSummaryAreStoredWithTheStage) {
 
 TEST_P(WorkStoreTest, DeliveriesAreReplacedPerChannel) {
   std::int64_t id = Record("A");
-  ASSERT_TRUE(store_->SaveDelivery(id, {.channel = "telegram", .status = "pending"}).ok());
+  auto claimed = Claim("w1");
+  ASSERT_TRUE(claimed);
+  const LeaseToken lease = LeaseOf(*claimed);
+  ASSERT_TRUE(store_->SaveDelivery(lease, {.channel = "telegram", .status = "pending"}).ok());
   ASSERT_TRUE(store_
-                  ->SaveDelivery(id, {.channel = "telegram",
-                                      .status = "done",
-                                      .attempts = 2,
-                                      .external_id = "17",
-                                      .delivered_at_ms = kNow,
-                                      .attempt_started_at_ms = kNow - 900})
+                  ->SaveDelivery(lease, {.channel = "telegram",
+                                         .status = "done",
+                                         .attempts = 2,
+                                         .external_id = "17",
+                                         .delivered_at_ms = kNow,
+                                         .attempt_started_at_ms = kNow - 900})
                   .ok());
   CallDetails details = Find(id);
   ASSERT_EQ(details.deliveries.size(), 1u);

@@ -122,7 +122,7 @@ TEST_F(PostgresServiceTest, TwoInstancesOnOneDatabaseNeverClaimTheSameCall) {
       std::string owner = "instance" + std::to_string(w % 2) + "-worker" + std::to_string(w);
       for (int r = 0; r < kRounds; ++r) {
         round.arrive_and_wait();
-        auto call = store.ClaimDueCall(owner, kNow, 600'000);
+        auto call = store.ClaimDueCall(owner, kNow, 600'000, {});
         if (!call.ok()) {
           errors[w] = call.error().message;
         } else if (call->has_value()) {
@@ -142,8 +142,8 @@ TEST_F(PostgresServiceTest, TwoInstancesOnOneDatabaseNeverClaimTheSameCall) {
   for (int w = 0; w < kWorkers; ++w) {
     EXPECT_EQ(claimed[w].size(), static_cast<size_t>(kRounds)) << "worker " << w;
   }
-  EXPECT_FALSE(*(*first)->ClaimDueCall("late", kNow, 600'000));
-  EXPECT_FALSE(*(*second)->ClaimDueCall("late", kNow, 600'000));
+  EXPECT_FALSE(*(*first)->ClaimDueCall("late", kNow, 600'000, {}));
+  EXPECT_FALSE(*(*second)->ClaimDueCall("late", kNow, 600'000, {}));
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ core::Status CallSeeder::Process(const SeedCall& c, std::int64_t id) {
   std::int64_t t = c.received_at_ms;
   for (size_t i = 0; i < c.runs.size(); ++i) {
     const SeedRun& run = c.runs[i];
-    auto claimed = store_.ClaimDueCall(kOwner, now_ms_, 60'000);
+    auto claimed = store_.ClaimDueCall(kOwner, now_ms_, 60'000, {});
     if (!claimed) return claimed.error();
     if (!*claimed || (*claimed)->id != id) {
       return core::Error::Permanent(
@@ -77,6 +77,7 @@ core::Status CallSeeder::Process(const SeedCall& c, std::int64_t id) {
     const bool last = i + 1 == c.runs.size();
     store::StageOutcome o{.call_id = id,
                           .lease_owner = std::string(kOwner),
+                          .lease_epoch = (*claimed)->lease_epoch,
                           .ran = run.stage,
                           .attempt = 1,
                           .started_at_ms = t,
@@ -113,13 +114,18 @@ core::Status CallSeeder::Process(const SeedCall& c, std::int64_t id) {
     }
     if (run.stage == store::Stage::kTranscribe && !c.segments.empty()) o.segments = c.segments;
     if (run.stage == store::Stage::kSummarize && c.summary) o.summary = c.summary;
+    // Deliveries are written under the last run's claim, as the deliver stage writes them.
+    if (last) {
+      for (const auto& delivery : c.deliveries) {
+        if (auto saved = store_.SaveDelivery(store::LeaseOf(**claimed), delivery); !saved) {
+          return saved.error();
+        }
+      }
+    }
     if (auto finished = store_.FinishStage(o); !finished) return finished.error();
   }
   for (const auto& usage : c.usage) {
     if (auto recorded = store_.RecordUsage(id, usage); !recorded) return recorded.error();
-  }
-  for (const auto& delivery : c.deliveries) {
-    if (auto saved = store_.SaveDelivery(id, delivery); !saved) return saved.error();
   }
   return core::Ok();
 }
