@@ -117,5 +117,16 @@ TEST(RouterTest, MatchesWholePathsAndCapturesGroups) {
   EXPECT_FALSE(router.Dispatch(prefix, res));
 }
 
+TEST(RouterTest, SaysWhichRoutesRunOnTheNetworkThread) {
+  Router router;
+  router.Get(
+      "/healthz", [](const Request&, Response&) {}, Router::Where::kInline);
+  router.Get("/api/calls", [](const Request&, Response&) {});
+  EXPECT_TRUE(router.RunsInline(Request{.method = "GET", .path = "/healthz"}));
+  EXPECT_TRUE(router.RunsInline(Request{.method = "HEAD", .path = "/healthz"}));
+  EXPECT_FALSE(router.RunsInline(Request{.method = "GET", .path = "/api/calls"}));
+  EXPECT_FALSE(router.RunsInline(Request{.method = "GET", .path = "/nothing"}));
+}
+
 }  // namespace
 }  // namespace callbrief::http

@@ -151,8 +151,11 @@ static_assert(kTimeoutAnswer.size() - kTimeoutAnswer.find("\r\n\r\n") - 4 == 65)
 
 class HttpEdge::Impl {
  public:
-  Impl(EdgeOptions options, Handle handle, Refused refused)
-      : options_(std::move(options)), handle_(std::move(handle)), refused_(std::move(refused)) {}
+  Impl(EdgeOptions options, Handle handle, Refused refused, Inline runs_inline)
+      : options_(std::move(options)),
+        handle_(std::move(handle)),
+        refused_(std::move(refused)),
+        runs_inline_(std::move(runs_inline)) {}
 
   ~Impl() {
     if (listen_fd_ >= 0) ::close(listen_fd_);
@@ -191,6 +194,7 @@ class HttpEdge::Impl {
   EdgeOptions options_;
   Handle handle_;
   Refused refused_;
+  Inline runs_inline_;
   int listen_fd_ = -1;
   int port_ = 0;
   unsigned connection_limit_ = 1000;
@@ -439,7 +443,14 @@ MHD_Result HttpEdge::Impl::OnRequest(void* cls, MHD_Connection* connection, cons
   }
   if (state->body_too_large) return self->Refuse(connection, *state, Refusal::kBodyTooLarge);
   if (state->answer) return self->Send(connection, *state->answer, false);
-  if (!state->dispatched) self->Dispatch(connection, *state);
+  if (state->dispatched) return MHD_YES;
+  if (self->runs_inline_ && self->runs_inline_(state->req)) {
+    self->SetDeadline(connection, kNever, true);
+    Response response;
+    self->handle_(state->req, response);
+    return self->Send(connection, response, false);
+  }
+  self->Dispatch(connection, *state);
   return MHD_YES;
 }
 
@@ -555,8 +566,9 @@ void HttpEdge::Impl::Watch() {
   }
 }
 
-HttpEdge::HttpEdge(EdgeOptions options, Handle handle, Refused refused)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handle), std::move(refused))) {}
+HttpEdge::HttpEdge(EdgeOptions options, Handle handle, Refused refused, Inline runs_inline)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handle), std::move(refused),
+                                   std::move(runs_inline))) {}
 HttpEdge::~HttpEdge() = default;
 core::Status HttpEdge::Bind() { return impl_->Bind(); }
 void HttpEdge::Run() { impl_->Run(); }

@@ -30,8 +30,10 @@ class HttpEdge {
   // Runs on an I/O or the watchdog thread: must not block. `req` has what was read of the head
   // (may be empty).
   using Refused = std::function<Response(Refusal, const Request& req)>;
+  // Whether `handle` may answer this request on the network thread itself (it never blocks).
+  using Inline = std::function<bool(const Request& req)>;
 
-  HttpEdge(EdgeOptions options, Handle handle, Refused refused);
+  HttpEdge(EdgeOptions options, Handle handle, Refused refused, Inline runs_inline = {});
   ~HttpEdge();
 
   // Binds and listens; after success port() is the real port.

@@ -85,7 +85,8 @@ Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStor
                   .handler_threads = options_.threads,
                   .limits = {.max_body_bytes = options_.max_body_bytes}},
       [this](Request& req, Response& res) { Serve(req, res); },
-      [this](Refusal refusal, const Request& req) { return Refuse(refusal, req); });
+      [this](Refusal refusal, const Request& req) { return Refuse(refusal, req); },
+      [this](const Request& req) { return router_.RunsInline(req); });
   Routes();
 }
 
@@ -155,9 +156,12 @@ void Server::Impl::PrepareSessions() {
 }
 
 void Server::Impl::Routes() {
-  router_.Get("/api/bitrix-webhook/test", [](const Request&, Response& res) {
-    res.set_content(std::string(kWebhookTestBody), "application/json");
-  });
+  router_.Get(
+      "/api/bitrix-webhook/test",
+      [](const Request&, Response& res) {
+        res.set_content(std::string(kWebhookTestBody), "application/json");
+      },
+      Router::Where::kInline);
   router_.Post("/api/bitrix-webhook/call-finished", [this](const Request& req, Response& res) {
     auto started = std::chrono::steady_clock::now();
     auto answer = intake_.Handle({.content_type = req.get_header_value("Content-Type"),
@@ -170,9 +174,12 @@ void Server::Impl::Routes() {
         answer.status, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });
-  router_.Get("/healthz", [](const Request&, Response& res) {
-    SendJson(res, 200, {{"status", "ok"}});
-  });
+  router_.Get(
+      "/healthz",
+      [](const Request&, Response& res) {
+        SendJson(res, 200, {{"status", "ok"}});
+      },
+      Router::Where::kInline);
   router_.Get("/readyz", [this](const Request&, Response& res) {
     auto ping = store_.Ping();
     if (ping) {

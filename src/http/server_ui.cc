@@ -94,14 +94,17 @@ void Server::Impl::UiPageRoutes() {
     res.set_header("Set-Cookie", SessionCookieHeader("", CameOverHttps(req)));
     Redirect(res, options_.admin_password.empty() ? "/" : "/login");
   });
-  router_.Get(R"(/static/(.+))", [](const Request& req, Response& res) {
-    const UiAsset* asset = FindUiAsset(req.matches[1].str());
-    if (!asset || asset->name.ends_with(".html")) {
-      res.status = 404;
-      return;
-    }
-    SendAsset(req, res, *asset);
-  });
+  // Embedded files, answered from memory: on the network thread.
+  router_.Get(R"(/static/(.+))",
+              [](const Request& req, Response& res) {
+                const UiAsset* asset = FindUiAsset(req.matches[1].str());
+                if (!asset || asset->name.ends_with(".html")) {
+                  res.status = 404;
+                  return;
+                }
+                SendAsset(req, res, *asset);
+              },
+              Router::Where::kInline);
 }
 
 std::string Server::Impl::WebhookUrl(const Request& req) const {
