@@ -160,9 +160,9 @@ TEST(HostileClientTest, A200MiBChunkedBodyIsRefusedWithoutBeingHeldInMemory) {
   const long rss_before = StatusKiB(service.pid(), "VmRSS");
   RawConnection connection(service.port());
   ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.Send(
-      "POST /api/bitrix-webhook/call-finished HTTP/1.1\r\nHost: localhost\r\n"
-      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  ASSERT_TRUE(
+      connection.Send("POST /api/bitrix-webhook/call-finished HTTP/1.1\r\nHost: localhost\r\n"
+                      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
   const std::string chunk = "100000\r\n" + std::string(1 << 20, 'x') + "\r\n";  // 1 MiB.
   int sent_mib = 0;
   while (sent_mib < 200 && connection.Send(chunk)) ++sent_mib;
@@ -187,8 +187,8 @@ TEST(HostileClientTest, ACompressedBodyIsRefusedWith415AndNeverInflated) {
   // irrelevant because it is never read.
   const std::string body = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + std::string(100, '\0');
 
-  auto res = service.Client().Post(kWebhookPath, {{"Content-Encoding", "gzip"}}, body,
-                                   kJsonContentType);
+  auto res =
+      service.Client().Post(kWebhookPath, {{"Content-Encoding", "gzip"}}, body, kJsonContentType);
 
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 415);
@@ -265,8 +265,9 @@ void WebhookAnswersWhileSlowClientsHang(int count) {
   for (int i = 0; i < count; ++i) {
     RawConnection& connection = slow.emplace_back(service.port());
     ASSERT_TRUE(connection.connected()) << "connection " << i;
-    ASSERT_TRUE(connection.Send("POST /api/bitrix-webhook/call-finished HTTP/1.1\r\n"
-                                "Host: localhost\r\n"));
+    ASSERT_TRUE(
+        connection.Send("POST /api/bitrix-webhook/call-finished HTTP/1.1\r\n"
+                        "Host: localhost\r\n"));
   }
   const auto opened = steady_clock::now();
 
@@ -293,7 +294,8 @@ void WebhookAnswersWhileSlowClientsHang(int count) {
   const auto give_up = opened + std::chrono::seconds(15);
   int closed = 0;
   for (RawConnection& connection : slow) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(give_up - steady_clock::now());
     if (connection.ClosedByServer(std::max(left, std::chrono::milliseconds(1)))) ++closed;
   }
   EXPECT_EQ(closed, count);
