@@ -45,6 +45,7 @@ std::string FormatIso8601Millis(std::int64_t unix_ms) {
 
 std::string FormatIso8601(TimePoint t) { return FormatIso8601Millis(ToUnixMillis(t)); }
 
+// Besides what clock.h says, times outside the years 1900…2199 are refused (see below).
 bool ParseIso8601(std::string_view text, TimePoint* out) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadFixed(text, 0, 4, &year) || !Expect(text, 4, '-') || !ReadFixed(text, 5, 2, &month) ||
@@ -94,6 +95,11 @@ bool ParseIso8601(std::string_view text, TimePoint* out) {
   if (!ymd.ok()) return false;
   auto t = sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second) + milliseconds(millis) -
            seconds(offset_seconds);
+  // TimePoint counts nanoseconds in 64 bits (years 1678…2261): a later year such as 9999 would
+  // overflow the conversion (undefined behaviour, found by fuzz/time_fuzz). Calls happen now.
+  constexpr sys_days kEarliest = sys_days(std::chrono::year(1900) / 1 / 1);
+  constexpr sys_days kLatest = sys_days(std::chrono::year(2200) / 1 / 1);
+  if (t < kEarliest || t >= kLatest) return false;
   *out = time_point_cast<TimePoint::duration>(t);
   return true;
 }

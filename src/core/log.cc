@@ -34,6 +34,32 @@ std::string_view LevelName(spdlog::level::level_enum level) {
   }
 }
 
+// `text` fit for one line of a text log: line breaks and other control characters (and the
+// Unicode line separators NEL, LS, PS) written as escapes, so a "%0a" a client put in a path or
+// header cannot end the line and forge the next one. Tabs stay.
+void AppendOneLine(std::string_view text, std::string& out) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0x85) {
+      out += "\\u0085";
+      ++i;
+    } else if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
+               (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+}
+
 class LineFormatter final : public spdlog::formatter {
  public:
   explicit LineFormatter(LogFormat format) : format_(format) {}
@@ -50,8 +76,12 @@ class LineFormatter final : public spdlog::formatter {
       line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
       line = fmt::format("{} {:<5} ", time, LevelName(msg.level));
-      if (!call_id.empty()) line += fmt::format("[call={}] ", Redact(call_id));
-      line += text;
+      if (!call_id.empty()) {
+        line += "[call=";
+        AppendOneLine(Redact(call_id), line);
+        line += "] ";
+      }
+      AppendOneLine(text, line);
     }
     line += '\n';
     dest.append(line.data(), line.data() + line.size());

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -31,6 +32,26 @@ TEST_F(LogTest, TextLinesCarryLevelCallIdAndTheMessageVerbatim) {
   EXPECT_NE(out.find("info  [call=5E31.1773.87] 📞 Received call webhook from Bitrix24\n"),
             std::string::npos)
       << out;
+}
+
+TEST_F(LogTest, AClientCannotForgeALineWithControlCharacters) {
+  // A path like "/x%0a2026-… error forged" decoded by the server, logged as is.
+  std::string out = Capture(LogFormat::kText, [] {
+    CallLogScope scope("A\nB");
+    spdlog::warn(
+        "Rejected /x\n2026-12-06T00:00:00.000Z error  forged\r\x1b[31m\x7f\tend"
+        "\xc2\x85nel\xe2\x80\xa8ls");
+  });
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  EXPECT_NE(out.find("[call=A\\nB] Rejected /x\\n2026-12-06T00:00:00.000Z error  "
+                     "forged\\r\\x1b[31m\\x7f\tend\\u0085nel\\u2028ls\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(LogTest, CyrillicAndEmojiAreNotEscaped) {
+  std::string out = Capture(LogFormat::kText, [] { spdlog::info("📞 Звонок"); });
+  EXPECT_NE(out.find("📞 Звонок\n"), std::string::npos) << out;
 }
 
 TEST_F(LogTest, LinesOutsideACallScopeHaveNoCallId) {

@@ -88,6 +88,12 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
   std::string text(value);
   time_t at = curl_getdate(text.c_str(), nullptr);
   if (at == -1) return std::nullopt;
+  // Compared in seconds first: from_time_t of a year the clock cannot hold (4052, found by
+  // fuzz/time_fuzz) overflows. A date more than a year ahead is no real hint; a past one is 0.
+  const time_t now_seconds = std::chrono::system_clock::to_time_t(now);
+  constexpr time_t kYear = 365 * 24 * 3600;
+  if (at <= now_seconds) return std::chrono::milliseconds(0);
+  if (at - now_seconds > kYear) return std::nullopt;
   auto wait = std::chrono::system_clock::from_time_t(at) - now;
   return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(wait),
                   std::chrono::milliseconds(0));

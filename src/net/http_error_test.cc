@@ -75,6 +75,12 @@ TEST(ParseRetryAfterTest, ReadsSecondsAndDates) {
   EXPECT_EQ(ParseRetryAfter("", kNow), std::nullopt);
 }
 
+TEST(ParseRetryAfterTest, ADateTheClockCannotHoldIsNoHintRatherThanAnOverflow) {
+  // Found by fuzz/time_fuzz: year 4052 overflowed the nanosecond clock (undefined behaviour).
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 4052 07:28:00 GMT", kNow), std::nullopt);
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2037 07:28:00 GMT", kNow), std::nullopt);  // Years away.
+}
+
 TEST(ErrorForStatusTest, TheMessageNamesContextStatusAndBody) {
   EXPECT_EQ(ErrorForStatus(Response(404, "File not found\n"), "fetching recording", kNow).message,
             "fetching recording: HTTP 404 File not found");
