@@ -113,8 +113,10 @@ int Serve() {
   if (auto woken = (*store)->WakeParkedCalls(core::ToUnixMillis(clock.Now())); !woken) {
     return Fail(woken.error());
   }
-  pipeline::Pipeline pipeline(**store, processing.handlers, clock,
-                              {.workers = config->workers, .owner = *owner});
+  const std::chrono::milliseconds lease = std::chrono::seconds(config->lease_seconds);
+  pipeline::Pipeline pipeline(
+      **store, processing.handlers, clock,
+      {.workers = config->workers, .owner = *owner, .lease = lease, .heartbeat = lease / 4});
 
   store::GroupCommitter committer(**store);
   http::WebhookIntake intake(config->bitrix24_application_token, committer, clock,

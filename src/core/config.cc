@@ -307,6 +307,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadEnums(env, &c),
       ReadInt(env, "PORT", 1, 65535, &c.port),
       ReadInt(env, "WORKERS", 1, 256, &c.workers),
+      ReadInt(env, "LEASE_SECONDS", 4, 3600, &c.lease_seconds),
       ReadInt(env, "HTTP_THREADS", 4, 1024, &c.http_threads),
       ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),

@@ -74,6 +74,9 @@ struct Config {
 
   // Pipeline.
   int workers = 4;
+  // How long a worker's claim on a call lasts without a heartbeat (renewed every quarter of it):
+  // a process paused or dead this long loses its calls to another worker.
+  int lease_seconds = 120;
   // How often the reconciler looks for calls no webhook announced; 0 turns it off.
   std::chrono::seconds reconcile_interval{900};
   std::vector<std::string> recording_hosts;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/e2e_support.h"
+#include "store/pg_test_cluster.h"
 
 namespace callbrief::testing {
 namespace {
@@ -336,6 +337,46 @@ TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
     EXPECT_EQ(openai_.CountRequests(fakes::OpenAiEndpoint::kChatCompletions), chats_before);
   }
   EXPECT_LE(openai_.CountRequests(fakes::OpenAiEndpoint::kChatCompletions), chats_before + 1);
+}
+
+// SIGSTOP of the real service for longer than its lease while a second instance on the same
+// PostgreSQL takes the call over and delivers it; then SIGCONT. The first instance's late summary
+// is refused (its claim is stale) and logged, and it sends nothing: one message, one comment.
+TEST_F(PipelineE2eTest, APausedInstanceLosesItsCallToAnotherAndItsLateResultIsRefused) {
+  if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
+    if (!store::testing::InCi())
+      GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
+    GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): " << cluster.error().message;
+  }
+  auto db = store::testing::PgTestDatabase::Create();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  // The summary answers late, so the first instance is inside that request when it is stopped.
+  openai_.InjectFault(fakes::OpenAiEndpoint::kChatCompletions,
+                      fakes::OpenAiFault::Slow(std::chrono::seconds(8)));
+  const EnvVars env = Env({{"DATABASE_URL", (*db)->url()}, {"LEASE_SECONDS", "6"}});
+  ServiceProcess first(env);
+  ASSERT_TRUE(first.Start());
+  std::string call_id = AddCall(CallBuilder());
+  Announce(first, call_id);
+  json during = WaitForStage(first, call_id, "summarize");
+  ASSERT_EQ(Text(during, "stage"), "summarize") << first.Log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // The request is on its way.
+  ASSERT_EQ(::kill(first.pid(), SIGSTOP), 0);
+
+  ServiceProcess second(env);  // Another DATA_DIR: another instance name.
+  ASSERT_TRUE(second.Start());
+  json call = WaitFor(second, call_id, Done, std::chrono::seconds(90));
+  ::kill(first.pid(), SIGCONT);
+  ASSERT_TRUE(Done(call)) << call.dump(2) << second.Log();
+
+  const std::string refused = "was taken over by another claim; this worker's result";
+  for (int i = 0; i < 300 && first.Log().find(refused) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(first.Log().find(refused), std::string::npos) << first.Log();
+  EXPECT_EQ(TelegramMessages().size(), 1u) << first.Log() << second.Log();
+  EXPECT_EQ(Comments(call_id).size(), 1u) << first.Log() << second.Log();
+  EXPECT_EQ(Text(CallJson(second, call_id), "stage"), "done");
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryStage, CrashE2eTest,
