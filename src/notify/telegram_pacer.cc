@@ -75,7 +75,8 @@ core::Result<milliseconds> TelegramPacer::Reserve(const std::string& chat_id) {
     slots.recent.pop_front();
   }
   core::TimePoint slot = std::max(now, slots.next_free);
-  const auto window_count = static_cast<std::size_t>(std::max(limits_.group_messages_per_window, 1));
+  const auto window_count =
+      static_cast<std::size_t>(std::max(limits_.group_messages_per_window, 1));
   if (group && slots.recent.size() >= window_count) {
     // The message that would be the 21st within a minute waits for the oldest of the last 20 to
     // leave the window.
