@@ -19,19 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// The JSON object inside a model's answer: as is, inside ```json fences, or between the first '{'
-// and the last '}' of surrounding prose.
-json ExtractJson(std::string_view content) {
-  json parsed = core::ParseBoundedJson(content);
-  if (!parsed.is_discarded()) return parsed;
-  std::size_t open = content.find('{');
-  std::size_t close = content.rfind('}');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
-    return json(json::value_t::discarded);
-  }
-  return core::ParseBoundedJson(content.substr(open, close - open + 1));
-}
-
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
@@ -294,7 +281,7 @@ class OpenAiSummarizer final : public Summarizer {
         error.code = "length";
         return error;
       }
-      json parsed = ExtractJson(text);
+      json parsed = ExtractAnswerJson(text);
       std::string problem;
       if (parsed.is_discarded()) {
         problem = "the answer is not JSON";

@@ -1,5 +1,7 @@
 #include "llm/summary.h"
 
+#include "core/json_bounded.h"
+
 namespace callbrief::llm {
 namespace {
 
@@ -170,6 +172,17 @@ nlohmann::json CallSummary::ToJson() const {
           {"call_kind", call_kind},
           {"client_name", OptionalJson(client_name)},
           {"company", OptionalJson(company)}};
+}
+
+nlohmann::json ExtractAnswerJson(std::string_view content) {
+  nlohmann::json parsed = core::ParseBoundedJson(content);
+  if (!parsed.is_discarded()) return parsed;
+  std::size_t open = content.find('{');
+  std::size_t close = content.rfind('}');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
+  return core::ParseBoundedJson(content.substr(open, close - open + 1));
 }
 
 }  // namespace callbrief::llm

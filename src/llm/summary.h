@@ -46,6 +46,11 @@ struct CallSummary {
   nlohmann::json ToJson() const;
 };
 
+// The JSON object inside a summary model's answer: as is, inside ```json fences, or between the
+// first '{' and the last '}' of surrounding prose. A discarded value when there is none, or when
+// it is not valid JSON or nests deeper than core::kMaxJsonDepth.
+nlohmann::json ExtractAnswerJson(std::string_view content);
+
 // The JSON Schema of CallSummary in OpenAI's strict form: every object has
 // additionalProperties: false and lists all its properties in `required`; optional values are
 // ["string","null"] unions.

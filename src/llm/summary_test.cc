@@ -48,6 +48,18 @@ TEST(SummarySchemaTest, FollowsOpenAisStrictRules) {
             json::array({"conversation", "voicemail", "ivr", "wrong_number", "no_speech"}));
 }
 
+TEST(ExtractAnswerJsonTest, FindsTheObjectBareFencedOrInProse) {
+  EXPECT_EQ(ExtractAnswerJson(R"({"a":1})")["a"], 1);
+  EXPECT_EQ(ExtractAnswerJson("```json\n{\"a\":2}\n```")["a"], 2);
+  EXPECT_EQ(ExtractAnswerJson(R"(Here it is: {"a":3} — done.)")["a"], 3);
+  EXPECT_TRUE(ExtractAnswerJson("no json here").is_discarded());
+  EXPECT_TRUE(ExtractAnswerJson("} backwards {").is_discarded());
+}
+
+TEST(ExtractAnswerJsonTest, AnAnswerNestedTooDeeplyIsNotJson) {
+  EXPECT_TRUE(ExtractAnswerJson("{\"a\":" + std::string(100'000, '[')).is_discarded());
+}
+
 TEST(CallSummaryTest, ReadsAValidAnswer) {
   auto summary = CallSummary::FromJson(Valid());
   ASSERT_TRUE(summary.ok()) << summary.error().message;

@@ -220,6 +220,53 @@ TEST(TelegramFormatTest, OverlongWordIsCutAnywhereButNeverInsideAnEntity) {
   EXPECT_EQ(parts[1], "def");
 }
 
+TEST(TelegramFormatTest, AQuoteStartingALongLineMovesWholeToTheNextPart) {
+  // Found by fuzz/telegram_html_fuzz: the first part kept the line break and an empty quote, one
+  // unit over the limit ("aaaa\n<blockquote expandable></blockquote>").
+  std::string html = "aaaa\n<blockquote expandable>bbbbbbbbbb</blockquote>";
+  std::vector<std::string> parts = SplitTelegramHtml(html, 4);
+  ASSERT_EQ(parts.size(), 4u);
+  EXPECT_EQ(parts[0], "aaaa");
+  EXPECT_EQ(parts[1], "<blockquote expandable>bbbb</blockquote>");
+  EXPECT_EQ(parts[2], "<blockquote expandable>bbbb</blockquote>");
+  EXPECT_EQ(parts[3], "<blockquote expandable>bb</blockquote>");
+  for (const std::string& part : parts) EXPECT_LE(VisibleUtf16Length(part), 4u) << part;
+}
+
+TEST(TelegramFormatTest, TagsHoldingOnlyABlankAtACutMoveToTheNextPart) {
+  // Found by fuzz/telegram_html_fuzz: "<b>aaaa<i> </i></b>" ended the first part.
+  std::vector<std::string> parts = SplitTelegramHtml("<b>aaaa<i> bbbbbb</i></b>", 6);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "<b>aaaa</b>");
+  EXPECT_EQ(parts[1], "<b><i>bbbbbb</i></b>");
+}
+
+TEST(TelegramFormatTest, AClosingTagAtTheTopOfAPartLeavesNoEmptyElement) {
+  // Found by fuzz/telegram_html_fuzz: the second part began "<b></b>ccc".
+  std::vector<std::string> parts = SplitTelegramHtml("<b>aaaa\n</b>ccc", 5);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "<b>aaaa</b>");
+  EXPECT_EQ(parts[1], "ccc");
+}
+
+TEST(TelegramFormatTest, ALineBreakBeforeAClosingTagDoesNotPushAPartOverTheLimit) {
+  // Found by fuzz/telegram_html_fuzz: a long line that starts by closing a tag left the line
+  // break in front of it in the full part ("<b>aaaaa\n</b>", 6 units for a limit of 5).
+  std::vector<std::string> parts = SplitTelegramHtml("<b>aaaaa\n</b><b>bbbbbbbb</b>", 5);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0], "<b>aaaaa</b>");
+  for (const std::string& part : parts) EXPECT_LE(VisibleUtf16Length(part), 5u) << part;
+}
+
+TEST(TelegramFormatTest, NoPartIsBlanksOnly) {
+  // Found by fuzz/telegram_html_fuzz: a long line starting with a space was cut after it, and
+  // the first part was " ", an empty message to Telegram.
+  std::vector<std::string> parts = SplitTelegramHtml(" aaaaaaaa", 5);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "aaaaa");
+  EXPECT_EQ(parts[1], "aaa");
+}
+
 TEST(TelegramFormatTest, BlankLinesAtPartEdgesAreDropped) {
   std::vector<std::string> parts = SplitTelegramHtml("aaaa\n\nbbbb\n\n", 6);
   ASSERT_EQ(parts.size(), 2u);

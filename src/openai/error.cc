@@ -51,7 +51,9 @@ std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text) 
     total_ms += value * unit;
     any = true;
   }
-  if (!any) return std::nullopt;
+  // A wait past a year is not a hint but garbage; beyond 2^63 ms the conversion would be
+  // undefined behaviour (and "1e999" or "1.2.3" may give inf or nan).
+  if (!any || !(total_ms >= 0 && total_ms <= 365.0 * 24 * 3600 * 1000)) return std::nullopt;
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(total_ms)));
 }
 

@@ -107,6 +107,13 @@ TEST(RetryHintFromMessageTest, ReadsGoDurations) {
   EXPECT_FALSE(RetryHintFromMessage("").has_value());
 }
 
+TEST(RetryHintFromMessageTest, AnAbsurdHintIsNoHintRatherThanAnOverflow) {
+  // A server could write any number; converting 10^40 ms to an integer is undefined behaviour.
+  EXPECT_FALSE(RetryHintFromMessage("try again in " + std::string(40, '9') + "h").has_value());
+  EXPECT_FALSE(RetryHintFromMessage("try again in 9000h").has_value());  // Over a year.
+  EXPECT_EQ(RetryHintFromMessage("try again in 24h"), std::chrono::hours(24));
+}
+
 TEST(WithoutSecretTest, MasksEveryOccurrence) {
   EXPECT_EQ(WithoutSecret("k=abc, again abc", "abc"), "k=***, again ***");
   EXPECT_EQ(WithoutSecret("nothing", ""), "nothing");
