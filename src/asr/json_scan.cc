@@ -217,6 +217,14 @@ bool ReadSegment(Scanner& scan, ScannedSegment* segment) {
   });
 }
 
+// A token count as the server sent it, or 0 (unknown) when it cannot be one: converting a double
+// outside int64's range is undefined behaviour, and verbose_json_fuzz found `1e125`.
+std::int64_t TokenCount(double value) {
+  constexpr double kMostTokens = 1e15;  // Far above any real answer, far below int64's limit.
+  if (!(value >= 0 && value <= kMostTokens)) return 0;  // Also NaN.
+  return static_cast<std::int64_t>(value);
+}
+
 bool ReadUsage(Scanner& scan, ScannedResponse* out) {
   return scan.Object([&](const std::string& key) {
     double value = 0;
@@ -224,12 +232,12 @@ bool ReadUsage(Scanner& scan, ScannedResponse* out) {
     if (key == "seconds") return scan.Number(&out->usage_seconds);
     if (key == "input_tokens") {
       if (!scan.Number(&value)) return false;
-      out->input_tokens = static_cast<std::int64_t>(value);
+      out->input_tokens = TokenCount(value);
       return true;
     }
     if (key == "output_tokens") {
       if (!scan.Number(&value)) return false;
-      out->output_tokens = static_cast<std::int64_t>(value);
+      out->output_tokens = TokenCount(value);
       return true;
     }
     return scan.SkipValue();

@@ -51,6 +51,16 @@ TEST(ParseTranscriptionResponseTest, JsonTextIsSpreadOverTheChunkBySentences) {
   EXPECT_DOUBLE_EQ(t->usage.audio_seconds, 16);  // From the chunk: no duration in the answer.
 }
 
+// Found by verbose_json_fuzz: a count beyond int64 was converted anyway (undefined behaviour).
+TEST(ParseTranscriptionResponseTest, AnImpossibleTokenCountIsReadAsUnknown) {
+  auto t = ParseTranscriptionResponse(
+      R"({"text":"Алло.","usage":{"type":"tokens","input_tokens":1e125,"output_tokens":-3}})",
+      1000);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->usage.input_tokens, 0);
+  EXPECT_EQ(t->usage.output_tokens, 0);
+}
+
 TEST(ParseTranscriptionResponseTest, FlagsATextAtTheOutputLimitAsPossiblyCut) {
   auto t = ParseTranscriptionResponse(
       R"({"text":"очень длинный текст","usage":{"type":"tokens","input_tokens":9000,
