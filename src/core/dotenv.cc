@@ -141,6 +141,7 @@ Result<Environment> Environment::FromProcessAndDotEnv(const std::string& dotenv_
 }
 
 std::optional<std::string> Environment::Get(std::string_view name) const {
+  if (read_names_ != nullptr) read_names_->emplace(name);
   auto it = values_.find(name);
   if (it == values_.end() || it->second.empty()) return std::nullopt;
   return it->second;

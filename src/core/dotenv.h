@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -33,8 +34,14 @@ class Environment {
   // dashboards and compose files often leave placeholders empty.
   std::optional<std::string> Get(std::string_view name) const;
 
+  // Adds the name of every variable Get is asked for to *names (nullptr stops it), so a test can
+  // list the variables LoadConfig really reads and check docs/configuration.md and the deployment
+  // files (render.yaml, deploy/) against that list instead of against another hand-kept copy.
+  void RecordNamesInto(std::set<std::string, std::less<>>* names) { read_names_ = names; }
+
  private:
   std::map<std::string, std::string, std::less<>> values_;
+  std::set<std::string, std::less<>>* read_names_ = nullptr;
 };
 
 }  // namespace callbrief::core
