@@ -49,9 +49,14 @@ TelegramDelivery PlanTelegramDelivery(const CallMessage& message, const Delivery
         inline_transcript = true;
         break;
       case TranscriptMode::kAuto: {
-        std::size_t with = VisibleUtf16Length(FormatTelegramHtml(message));
+        std::string html = FormatTelegramHtml(message);
+        std::size_t with = VisibleUtf16Length(html);
         std::size_t bare = VisibleUtf16Length(FormatTelegramHtml(without));
-        inline_transcript = with - bare <= options.inline_transcript_max_utf16;
+        // Inline only while the whole message stays within kTelegramMaxEntities (each bold
+        // speaker name is one): past it a short transcript of many short lines would be split
+        // into several messages for its formatting alone, where one document reads better.
+        inline_transcript = with - bare <= options.inline_transcript_max_utf16 &&
+                            TelegramEntityCount(html) <= kTelegramMaxEntities;
         break;
       }
     }

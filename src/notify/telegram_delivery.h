@@ -18,7 +18,8 @@ enum class TranscriptMode {
   kOff,       // Nowhere.
   kInline,    // In the message, in an expandable quote, however many parts that takes.
   kDocument,  // As a .txt document after the message.
-  kAuto,      // Inline when short (DeliveryOptions::inline_transcript_max_utf16), else a document.
+  kAuto,      // Inline when short (DeliveryOptions::inline_transcript_max_utf16) and the whole
+              // message within kTelegramMaxEntities, else a document.
 };
 
 struct DeliveryOptions {

@@ -106,6 +106,32 @@ TEST(PlanTelegramDeliveryTest, LongTranscriptBecomesADocumentInAuto) {
             "<b>📜 Расшифровка звонка</b>\n+74950000001 → +79161234567, 1ч 2м 5с");
 }
 
+TEST(PlanTelegramDeliveryTest, AShortTranscriptWithMoreEntitiesThanAMessageKeepsIsADocumentInAuto) {
+  // 110 lines "Клиент: да" are short (about 1,900 units) but each has a bold name: inline, they
+  // would need a second message only because Telegram keeps 100 entities per message.
+  CallMessage call = FullCall();
+  call.transcript.clear();
+  for (int i = 0; i < 110; ++i) {
+    call.transcript.push_back({.start_ms = i * 2000, .speaker = "client", .text = "да"});
+  }
+  CallMessage without = call;
+  without.transcript.clear();
+  ASSERT_LT(VisibleUtf16Length(FormatTelegramHtml(call)) -
+                VisibleUtf16Length(FormatTelegramHtml(without)),
+            DeliveryOptions{}.inline_transcript_max_utf16);
+  TelegramDelivery plan = PlanTelegramDelivery(call, {});
+  ASSERT_EQ(plan.parts.size(), 1u);
+  EXPECT_EQ(plan.parts[0].find("📜 Расшифровка"), std::string::npos);
+  EXPECT_TRUE(plan.document);
+  // A few lines fewer fit one message with every name bold: inline.
+  call.transcript.resize(80);
+  plan = PlanTelegramDelivery(call, {});
+  ASSERT_EQ(plan.parts.size(), 1u);
+  EXPECT_NE(plan.parts[0].find("📜 Расшифровка"), std::string::npos);
+  EXPECT_LE(TelegramEntityCount(plan.parts[0]), kTelegramMaxEntities);
+  EXPECT_FALSE(plan.document);
+}
+
 TEST(PlanTelegramDeliveryTest, ModesAreObeyed) {
   CallMessage call = WithTranscript(400);
   TelegramDelivery off = PlanTelegramDelivery(call, {.transcript = TranscriptMode::kOff});

@@ -60,15 +60,66 @@ bool HasVisibleText(std::string_view html) {
   return false;
 }
 
+// Tags whose entities tdlib calls "splittable" (bold, italic, underline, strikethrough, spoiler):
+// tdlib/td td/telegram/MessageEntity.cpp get_splittable_entities_mask.
+bool IsSplittableTag(std::string_view name) {
+  return name == "b" || name == "strong" || name == "i" || name == "em" || name == "u" ||
+         name == "ins" || name == "s" || name == "strike" || name == "del" ||
+         name == "tg-spoiler" || name == "span";
+}
+
+// Counts, never too few, the entities Telegram keeps from the tags of our HTML that count toward
+// its limit (kTelegramMaxEntities). tdlib/td td/telegram/MessageEntity.cpp
+// get_input_message_entities counts every user entity (links, code, pre, quotes, bold, italic …)
+// but custom emoji, after split_entities has cut the splittable ones apart: a splittable entity
+// that starts inside another splittable entity of another type cuts that one in two. So an
+// opening tag costs one entity, plus one for each splittable element it opens inside when it is
+// splittable itself; <tg-emoji> costs nothing. (Adjacent bold runs that tdlib merges, or an
+// element holding only blanks that it drops, are counted anyway: a part may end up smaller, never
+// over the limit.)
+class EntityCounter {
+ public:
+  // Cost of `name` opened now; call Close for each closing tag.
+  std::size_t Open(std::string_view name) {
+    bool splittable = IsSplittableTag(name);
+    std::size_t cost = name == "tg-emoji" ? 0 : 1 + (splittable ? splittable_open_ : 0);
+    open_splittable_.push_back(splittable);
+    if (splittable) ++splittable_open_;
+    return cost;
+  }
+  void Close() {
+    if (open_splittable_.empty()) return;
+    if (open_splittable_.back()) --splittable_open_;
+    open_splittable_.pop_back();
+  }
+  // The cost of the tokens of `html` opened from here on; the counter follows them.
+  std::size_t Add(std::string_view html) {
+    std::size_t cost = 0;
+    for (std::size_t pos = 0; pos < html.size();) {
+      Token token = NextToken(html, pos);
+      if (token.kind == Token::kOpenTag) cost += Open(token.tag_name);
+      if (token.kind == Token::kCloseTag) Close();
+      pos += token.text.size();
+    }
+    return cost;
+  }
+
+ private:
+  std::vector<bool> open_splittable_;
+  std::size_t splittable_open_ = 0;
+};
+
 struct OpenTag {
   std::string name;
   std::string text;
+  std::size_t entities = 0;  // What opening it cost (EntityCounter), given the tags around it.
 };
 
 // Builds parts line by line; see SplitTelegramHtml.
 class Splitter {
  public:
-  explicit Splitter(std::size_t max_units) : max_(max_units < 2 ? 2 : max_units) {}
+  Splitter(std::size_t max_units, std::size_t max_entities)
+      : max_(max_units < 2 ? 2 : max_units), max_entities_(max_entities < 1 ? 1 : max_entities) {}
 
   void AddLine(std::string_view line) {
     if (line.empty()) {
@@ -77,13 +128,18 @@ class Splitter {
     }
     std::size_t units = VisibleUtf16Length(line);
     std::size_t separator = has_line_ ? 1 + pending_blank_ : 0;
-    if (units_ + separator + units <= max_) {
+    EntityCounter counter = Counter();
+    std::size_t entities = counter.Add(line);
+    if (units_ + separator + units <= max_ && entities_ + entities <= max_entities_) {
       current_.append(separator, '\n');
       units_ += separator;
-      Append(line, units);
+      Append(line);
       return;
     }
-    if (units > max_) {
+    // Reopened at the top of the next part, the tags open now cost what they cost here.
+    std::size_t reopened = 0;
+    for (const OpenTag& tag : open_) reopened += tag.entities;
+    if (units > max_ || reopened + entities > max_entities_) {
       // Split anyway: fill this part first rather than leave it short.
       current_.append(separator, '\n');
       units_ += separator;
@@ -91,7 +147,7 @@ class Splitter {
       return;
     }
     if (has_line_) Flush();
-    Append(line, units);
+    Append(line);
   }
 
   std::vector<std::string> Finish() {
@@ -104,49 +160,68 @@ class Splitter {
     std::size_t token_end = 0;  // Offset in the line just after the space.
     std::size_t bytes = 0;
     std::size_t units = 0;
+    std::size_t entities = 0;
     std::vector<OpenTag> open;
   };
 
+  // An EntityCounter standing where the current part ends, inside the tags open there.
+  EntityCounter Counter() const {
+    EntityCounter counter;
+    for (const OpenTag& tag : open_) counter.Open(tag.name);
+    return counter;
+  }
+
   void Apply(const Token& token) {
+    // Blanks at the top of a part: Telegram trims them (tdlib/td MessageEntity.cpp
+    // fix_formatted_text, "ltrim"), and kept inside a reopened tag they made an element of blanks
+    // only, "<b> </b>" (found by fuzz/telegram_html_fuzz).
+    if (token.is_space && units_ == 0) return;
     if (token.kind == Token::kCloseTag && !open_.empty() && open_.back().name == token.tag_name &&
         current_.ends_with(open_.back().text)) {
       // Closed with nothing inside (a tag reopened at the top of a part, say): neither tag is
       // written, so no part holds an empty element (found by fuzz/telegram_html_fuzz).
       current_.resize(current_.size() - open_.back().text.size());
+      entities_ -= open_.back().entities;
       open_.pop_back();
       return;
     }
     current_.append(token.text);
     units_ += token.units;
     if (token.kind == Token::kOpenTag) {
-      open_.push_back({std::string(token.tag_name), std::string(token.text)});
+      std::size_t cost = Counter().Open(token.tag_name);
+      entities_ += cost;
+      open_.push_back({std::string(token.tag_name), std::string(token.text), cost});
     } else if (token.kind == Token::kCloseTag && !open_.empty() &&
                open_.back().name == token.tag_name) {
       open_.pop_back();
     }
   }
 
-  void Append(std::string_view line, std::size_t units) {
+  void Append(std::string_view line) {
     for (std::size_t pos = 0; pos < line.size();) {
       Token token = NextToken(line, pos);
-      token.units = 0;  // Counted below, once.
       Apply(token);
       pos += token.text.size();
     }
-    units_ += units;
-    has_line_ = units > 0 || has_line_;
+    has_line_ = units_ > 0 || has_line_;
     pending_blank_ = 0;
   }
 
-  // A line longer than a whole part: cut at the last space that fits, or where it overflows.
+  // A line longer than a whole part, or with more entities than a part takes: cut at the last
+  // space that fits, or where it overflows. A part that shows nothing yet is never cut, so a
+  // part holds more entities than allowed only when the tags open at its top already cost more.
   void HardSplit(std::string_view line) {
     std::optional<Mark> space;
     for (std::size_t pos = 0; pos < line.size();) {
       Token token = NextToken(line, pos);
-      if (token.units > 0 && units_ + token.units > max_ && units_ > 0) {
+      bool too_long = token.units > 0 && units_ + token.units > max_;
+      bool too_many = token.kind == Token::kOpenTag &&
+                      entities_ + Counter().Open(token.tag_name) > max_entities_;
+      if ((too_long || too_many) && units_ > 0) {
         if (space && space->units > 0) {
           current_.resize(space->bytes);
           units_ = space->units;
+          entities_ = space->entities;
           open_ = space->open;
           pos = space->token_end;
         }
@@ -156,9 +231,11 @@ class Splitter {
       }
       Apply(token);
       pos += token.text.size();
-      if (token.is_space) space = Mark{pos, current_.size(), units_, open_};
+      if (token.is_space) space = Mark{pos, current_.size(), units_, entities_, open_};
     }
-    has_line_ = true;
+    // A part that shows nothing yet (the line's tail was blanks) takes no line break before the
+    // next line: one there made "<b>\n\n</b>" (found by fuzz/telegram_html_fuzz).
+    has_line_ = units_ > 0;
     pending_blank_ = 0;
   }
 
@@ -210,14 +287,18 @@ class Splitter {
     }
     current_ = std::move(reopen);
     units_ = 0;
+    entities_ = 0;
+    for (const OpenTag& tag : open_) entities_ += tag.entities;
     has_line_ = false;
     pending_blank_ = 0;
   }
 
   std::size_t max_;
+  std::size_t max_entities_;
   std::vector<std::string> parts_;
   std::string current_;
   std::size_t units_ = 0;
+  std::size_t entities_ = 0;  // EntityCounter's count for current_, never fewer than Telegram's.
   bool has_line_ = false;
   std::size_t pending_blank_ = 0;
   std::vector<OpenTag> open_;
@@ -378,8 +459,11 @@ std::string PlainTextFromHtml(std::string_view html) {
   return out;
 }
 
-std::vector<std::string> SplitTelegramHtml(std::string_view html, std::size_t max_units) {
-  Splitter splitter(max_units);
+std::size_t TelegramEntityCount(std::string_view html) { return EntityCounter().Add(html); }
+
+std::vector<std::string> SplitTelegramHtml(std::string_view html, std::size_t max_units,
+                                           std::size_t max_entities) {
+  Splitter splitter(max_units, max_entities);
   std::size_t start = 0;
   while (start <= html.size()) {
     std::size_t end = html.find('\n', start);
@@ -420,7 +504,8 @@ std::string FormatTelegramHtml(const CallMessage& m) {
 }
 
 std::vector<std::string> FormatTelegramMessages(const CallMessage& message) {
-  return SplitTelegramHtml(FormatTelegramHtml(message), kTelegramMaxTextUtf16);
+  return SplitTelegramHtml(FormatTelegramHtml(message), kTelegramMaxTextUtf16,
+                           kTelegramMaxEntities);
 }
 
 }  // namespace callbrief::notify

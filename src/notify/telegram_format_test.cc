@@ -258,6 +258,22 @@ TEST(TelegramFormatTest, ALineBreakBeforeAClosingTagDoesNotPushAPartOverTheLimit
   for (const std::string& part : parts) EXPECT_LE(VisibleUtf16Length(part), 5u) << part;
 }
 
+TEST(TelegramFormatTest, BlanksAtTheTopOfAPartAreDroppedAsTelegramTrimsThem) {
+  // Found by fuzz/telegram_html_fuzz: the second part began "<b> </b>", an element of a blank.
+  std::vector<std::string> parts = SplitTelegramHtml("<b>aaaa\n </b>cc", 5);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "<b>aaaa</b>");
+  EXPECT_EQ(parts[1], "cc");
+}
+
+TEST(TelegramFormatTest, ALongLineEndingInBlanksLeavesNoLineBreakInsideAReopenedTag) {
+  // Found by fuzz/telegram_html_fuzz: the last part was "<b>\n\n</b>r".
+  std::vector<std::string> parts = SplitTelegramHtml("<b>aaa \n\n</b>r", 3);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "<b>aaa</b>");
+  EXPECT_EQ(parts[1], "r");
+}
+
 TEST(TelegramFormatTest, NoPartIsBlanksOnly) {
   // Found by fuzz/telegram_html_fuzz: a long line starting with a space was cut after it, and
   // the first part was " ", an empty message to Telegram.
@@ -283,6 +299,88 @@ TEST(TelegramFormatTest, HugeSummaryIsSplitIntoValidParts) {
     EXPECT_LE(Utf16Length(Visible(part)), kTelegramMaxTextUtf16);
     EXPECT_TRUE(Balanced(part));
   }
+}
+
+// The opening tags of `html`: the entities Telegram makes of our HTML when no bold or italic is
+// nested in another (true of everything FormatTelegramHtml writes).
+std::size_t OpeningTags(std::string_view html) {
+  std::size_t count = 0;
+  for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+    if (i + 1 < html.size() && html[i + 1] != '/') ++count;
+  }
+  return count;
+}
+
+TEST(TelegramFormatTest, ManyShortSpeakerLinesAreSplitSoEveryPartKeepsItsFormatting) {
+  // 150 lines with a bold speaker name each fit one message by length (about 3,300 units) but
+  // not by entities: Telegram keeps 100 and drops the rest, so the later names lost their bold.
+  CallMessage call = FullCall();
+  call.transcript.clear();
+  for (int i = 0; i < 150; ++i) {
+    call.transcript.push_back(
+        {.start_ms = i * 2000, .speaker = i % 2 ? "client" : "manager", .text = "да"});
+  }
+  std::string html = FormatTelegramHtml(call);
+  ASSERT_LE(VisibleUtf16Length(html), kTelegramMaxTextUtf16);
+  ASSERT_GT(OpeningTags(html), kTelegramMaxEntities);
+  EXPECT_EQ(TelegramEntityCount(html), OpeningTags(html));
+  std::vector<std::string> parts = FormatTelegramMessages(call);
+  ASSERT_EQ(parts.size(), 2u);
+  std::string joined;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_LE(OpeningTags(parts[i]), kTelegramMaxEntities);
+    EXPECT_LE(TelegramEntityCount(parts[i]), kTelegramMaxEntities);
+    EXPECT_TRUE(Balanced(parts[i]));
+    if (i > 0) {
+      EXPECT_EQ(parts[i].rfind("<blockquote expandable>", 0), 0u);
+      joined += '\n';
+    }
+    joined += Visible(parts[i]);
+  }
+  EXPECT_EQ(joined, Visible(html));
+  // The first part is filled up to the limit, not cut early.
+  EXPECT_EQ(OpeningTags(parts[0]), kTelegramMaxEntities);
+}
+
+TEST(TelegramFormatTest, EntityCountFollowsHowTelegramCutsNestedBoldAndItalic) {
+  EXPECT_EQ(TelegramEntityCount("plain &amp; text"), 0u);
+  EXPECT_EQ(TelegramEntityCount("<b>a</b> <i>b</i> <a href=\"https://x.ru\">c</a>"), 3u);
+  EXPECT_EQ(TelegramEntityCount("<blockquote expandable><b>a</b> b</blockquote>"), 2u);
+  // Telegram cuts the bold where the italic starts: bold "x", bold+italic "y", bold "z" are
+  // three entities (two bold, one italic).
+  EXPECT_EQ(TelegramEntityCount("<b>x<i>y</i>z</b>"), 3u);
+  EXPECT_EQ(TelegramEntityCount("<b>x<i>y<u>z</u></i></b>"), 6u);
+  // A link inside bold does not cut it: links are no splittable entity.
+  EXPECT_EQ(TelegramEntityCount("<b>x<a href=\"https://x.ru\">y</a>z</b>"), 2u);
+}
+
+TEST(TelegramFormatTest, LinesAreSplitByEntitiesAsByLength) {
+  std::vector<std::string> parts =
+      SplitTelegramHtml("<b>a</b>\n<b>b</b> <i>c</i>\n<b>d</b>", 100, 2);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0], "<b>a</b>");
+  EXPECT_EQ(parts[1], "<b>b</b> <i>c</i>");
+  EXPECT_EQ(parts[2], "<b>d</b>");
+}
+
+TEST(TelegramFormatTest, ALineWithTooManyEntitiesIsCutAtASpace) {
+  std::vector<std::string> parts = SplitTelegramHtml("<b>a</b> <b>b</b> <b>c</b>", 100, 2);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "<b>a</b> <b>b</b> ");
+  EXPECT_EQ(parts[1], "<b>c</b>");
+}
+
+TEST(TelegramFormatTest, TagsReopenedAtTheTopOfAPartCountTowardItsEntities) {
+  std::string html = "<blockquote expandable><b>1</b>";
+  for (int i = 2; i <= 7; ++i) html += "\n<b>" + std::to_string(i) + "</b>";
+  html += "</blockquote>";
+  std::vector<std::string> parts = SplitTelegramHtml(html, 100, 3);
+  ASSERT_EQ(parts.size(), 4u);
+  EXPECT_EQ(parts[0], "<blockquote expandable><b>1</b>\n<b>2</b></blockquote>");
+  EXPECT_EQ(parts[1], "<blockquote expandable><b>3</b>\n<b>4</b></blockquote>");
+  EXPECT_EQ(parts[2], "<blockquote expandable><b>5</b>\n<b>6</b></blockquote>");
+  EXPECT_EQ(parts[3], "<blockquote expandable><b>7</b></blockquote>");
 }
 
 TEST(TelegramFormatTest, EscapeHtmlEscapesTheFourCharacters) {

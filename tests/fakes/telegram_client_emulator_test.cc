@@ -1,11 +1,13 @@
 // callbrief's Telegram client and delivery (src/notify) against FakeTelegram over real HTTP with
 // the production libcurl client: what the chat shows, and every error path.
 
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "fakes/fake_telegram.h"
+#include "fakes/telegram_html.h"
 #include "net/http_client.h"
 #include "notify/telegram_client.h"
 #include "notify/telegram_delivery.h"
@@ -100,6 +102,40 @@ TEST_F(TelegramEmulatorTest, HourLongInlineTranscriptIsAcceptedPartByPart) {
     EXPECT_EQ(messages[i].entities[0]["offset"], 0);
   }
   EXPECT_NE(messages.back().text.find("Реплика 719 про <уборку> & 😀"), std::string::npos);
+}
+
+TEST_F(TelegramEmulatorTest, EverySpeakerNameStaysBoldInATranscriptOfManyShortLines) {
+  // 150 lines fit one message by length; Telegram would keep only 100 of their entities
+  // (the emulator drops the rest as tdlib does), so the split goes by entities too.
+  CallMessage call = testing::FullCall();
+  call.transcript.clear();
+  for (int i = 0; i < 150; ++i) {
+    call.transcript.push_back(
+        {.start_ms = i * 2000, .speaker = i % 2 ? "client" : "manager", .text = "да"});
+  }
+  TelegramDelivery plan = PlanTelegramDelivery(call, {.transcript = TranscriptMode::kInline});
+  auto client = Client();
+  auto done = Deliver(*client, plan);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  auto messages = telegram_.Messages(kChat);
+  ASSERT_EQ(messages.size(), plan.parts.size());
+  EXPECT_EQ(messages.size(), 2u);
+  int names = 0;
+  for (const auto& message : messages) {
+    std::set<std::size_t> bold_at;
+    for (const auto& entity : message.entities) {
+      if (entity["type"] == "bold") bold_at.insert(entity["offset"].get<std::size_t>());
+    }
+    for (std::string_view name : {"Менеджер: да", "Клиент: да"}) {
+      for (std::size_t at = message.text.find(name); at != std::string::npos;
+           at = message.text.find(name, at + 1)) {
+        ++names;
+        EXPECT_TRUE(bold_at.count(fakes::Utf16Units(message.text.substr(0, at))))
+            << "not bold: " << name << " at byte " << at << " of message " << message.message_id;
+      }
+    }
+  }
+  EXPECT_EQ(names, 150);
 }
 
 TEST_F(TelegramEmulatorTest, LongTranscriptArrivesAsADocument) {
