@@ -6,11 +6,14 @@
 #include "bitrix/crm_links.h"
 #include "net/http_client.h"
 #include "notify/telegram_pacer.h"
+#include "pipeline/card_transcript_channel.h"
 #include "pipeline/deliver_stage.h"
 #include "pipeline/download_stage.h"
 #include "pipeline/prepare_stage.h"
 #include "pipeline/resolve_stage.h"
 #include "pipeline/summarize_stage.h"
+#include "pipeline/telegram_channel.h"
+#include "pipeline/timeline_channel.h"
 #include "pipeline/transcribe_stage.h"
 
 namespace callbrief::app {
@@ -103,17 +106,26 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                               p.transcriber.get(), store, clock, config.transcribe_parallelism));
   add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(p.summarizer.get(), store,
                                                                     clock, config.call_language));
-  pipeline::DeliverSettings deliver{
-      .telegram_target = {.chat_id = config.telegram_target_chat_id,
-                          .thread_id = config.telegram_thread_id},
-      .telegram = {.transcript = TelegramTranscriptMode(config)},
-      .message = {.public_url = config.public_url,
-                  .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url),
-                  .utc_offset_minutes = config.display_utc_offset_minutes},
-      .bitrix_request_timeout = config.bitrix24_timeout,
-      .attach_transcript = config.bitrix24_attach_transcript};
-  add(Stage::kDeliver, std::make_unique<pipeline::DeliverStage>(p.telegram.get(), rest, store,
-                                                                clock, std::move(deliver)));
+  // The deliver stage's channels, in the order they run. A new channel is one line here
+  // (docs/architecture.md, "Adding a channel").
+  std::vector<std::unique_ptr<pipeline::DeliveryChannel>> channels;
+  channels.push_back(
+      std::make_unique<pipeline::TimelineChannel>(rest, clock, config.bitrix24_timeout));
+  channels.push_back(std::make_unique<pipeline::TelegramChannel>(
+      p.telegram.get(), store,
+      notify::ChatTarget{.chat_id = config.telegram_target_chat_id,
+                         .thread_id = config.telegram_thread_id},
+      notify::DeliveryOptions{.transcript = TelegramTranscriptMode(config)}));
+  if (config.bitrix24_attach_transcript) {
+    channels.push_back(std::make_unique<pipeline::CardTranscriptChannel>(rest));
+  }
+  add(Stage::kDeliver,
+      std::make_unique<pipeline::DeliverStage>(
+          store, clock,
+          pipeline::MessageContext{.public_url = config.public_url,
+                                   .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url),
+                                   .utc_offset_minutes = config.display_utc_offset_minutes},
+          std::move(channels)));
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/log.h"
+#include "pipeline/stage_table.h"
 
 namespace callbrief::pipeline {
 
@@ -14,6 +15,9 @@ using store::Stage;
 namespace {
 
 std::int64_t Millis(std::chrono::milliseconds d) { return d.count(); }
+
+// The stage_runs row's outcome: the store keeps it as text (converted at this edge only).
+std::string Stored(RunOutcome outcome) { return std::string(RunOutcomeName(outcome)); }
 
 }  // namespace
 
@@ -88,7 +92,8 @@ bool Pipeline::RunOne() {
   }
   claiming.unlock();
   core::CallLogScope log_scope(call.bitrix_call_id);
-  const Stage ran = call.stage == Stage::kReceived ? Stage::kResolve : call.stage;
+  const std::optional<StageRow> row = StageRowOf(call.stage);
+  const Stage ran = row ? row->handler : call.stage;
   if (call.stage == Stage::kReceived)
     spdlog::info("🎙️ Processing Bitrix call {}", call.bitrix_call_id);
 
@@ -134,6 +139,7 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
     outcome = FailureOutcome(call, ran, result.error(), now_ms);
   } else {
     const StageResult& r = *result;
+    outcome.run_outcome = Stored(RunOutcome::kOk);
     outcome.next = r.next;
     outcome.facts = r.facts;
     outcome.recording = r.recording;
@@ -142,12 +148,12 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
     outcome.segments = r.segments;
     outcome.summary = r.summary;
     if (r.next == ran) {
-      outcome.run_outcome = "waiting";
+      outcome.run_outcome = Stored(RunOutcome::kWaiting);
       outcome.next_attempt_at_ms = r.wait_until_ms;
       outcome.error = r.note;  // Shown as the call's status while it waits.
       spdlog::info("⏳ Call {} waits at stage {}: {}", call.bitrix_call_id, StageName(ran), r.note);
     } else if (r.next == Stage::kSkipped) {
-      outcome.run_outcome = "skipped";
+      outcome.run_outcome = Stored(RunOutcome::kSkipped);
       outcome.skip_reason = r.note;
       spdlog::info("⏭️ Skipped call {}: {}", call.bitrix_call_id, r.note);
     } else if (r.next == Stage::kDone) {
@@ -183,7 +189,7 @@ store::StageOutcome Pipeline::FailureOutcome(const store::CallRecord& call, Stag
   switch (decision.action) {
     case RetryAction::kRetry:
       outcome.next = ran;
-      outcome.run_outcome = "retry";
+      outcome.run_outcome = Stored(RunOutcome::kRetry);
       outcome.count_attempt = true;
       outcome.next_attempt_at_ms = now_ms + Millis(decision.delay);
       spdlog::warn("❌ Call {}: stage {} failed (attempt {}), retrying in {} s: {}",
@@ -192,14 +198,14 @@ store::StageOutcome Pipeline::FailureOutcome(const store::CallRecord& call, Stag
       break;
     case RetryAction::kPark:
       outcome.next = ran;
-      outcome.run_outcome = "parked";
+      outcome.run_outcome = Stored(RunOutcome::kParked);
       outcome.next_attempt_at_ms = now_ms + Millis(decision.delay);
       spdlog::error("❌ Call {}: stage {} waits for the configuration to be fixed: {}",
                     call.bitrix_call_id, StageName(ran), error.message);
       break;
     case RetryAction::kFail:
       outcome.next = Stage::kFailed;
-      outcome.run_outcome = "failed";
+      outcome.run_outcome = Stored(RunOutcome::kFailed);
       if (error.IsRetryable()) {
         outcome.error = fmt::format("gave up after {} attempts: {}", attempt, error.message);
       }

@@ -31,7 +31,7 @@ struct PipelineOptions {
   std::function<void(const store::StageOutcome&)> on_stage_finished{};
 };
 
-// The stage each handler runs. `received` calls run the resolve handler.
+// The handler of each stage, by StageRow::handler (stage_table.h: `received` calls run resolve).
 using StageHandlers = std::map<store::Stage, StageHandler*>;
 
 // The workers that move calls through their stages (docs/architecture.md). Each worker claims a
