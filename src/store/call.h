@@ -279,7 +279,7 @@ struct CallPage {
   std::string next_cursor{};  // Empty on the last page.
 };
 
-// ---- What the web UI reads besides calls (implemented in sqlite_stats.cc) ----
+// ---- What the web UI reads besides calls (implemented in internal/sql_store_stats.cc) ----
 
 // What one row of the Calls list shows of a call's summary.
 struct SummaryBrief {

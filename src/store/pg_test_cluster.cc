@@ -21,7 +21,7 @@
 
 #include <fmt/format.h>
 
-#include "store/pg_connection.h"
+#include "store/internal/postgres_driver.h"
 
 namespace callbrief::store::testing {
 namespace {
@@ -298,11 +298,17 @@ Result<std::unique_ptr<PgTestDatabase>> PgTestDatabase::Create() {
   if (!cluster) return cluster.error();
   static std::atomic<int> counter{0};
   std::string name = fmt::format("cbtest_{}_{}_{}", getpid(), counter++, RandomHex(6));
-  try {
-    auto admin = pg::Connection::Open(cluster->Url("postgres"));
-    admin->Run("CREATE DATABASE " + name);
-  } catch (const pg::Failure& f) {
-    return Error::Permanent(std::string("creating a test database: ") + f.what());
+  auto admin = internal::ConnectPostgres(cluster->Url("postgres"));
+  // A linguistic collation, as production databases usually have (ru_RU.UTF-8, en_US.UTF-8), not
+  // the cluster's C: text the store must order byte by byte then shows when it does not. ICU
+  // (PostgreSQL 15+) needs no operating-system locale; without it, the cluster's default.
+  core::Status created =
+      admin.ok() ? (*admin)->Script("CREATE DATABASE " + name +
+                                    " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'ru-RU'")
+                 : core::Status(admin.error());
+  if (admin.ok() && !created.ok()) created = (*admin)->Script("CREATE DATABASE " + name);
+  if (!created.ok()) {
+    return Error::Permanent("creating a test database: " + created.error().message);
   }
   return std::unique_ptr<PgTestDatabase>(new PgTestDatabase(*cluster, std::move(name)));
 }
@@ -311,11 +317,9 @@ PgTestDatabase::PgTestDatabase(PgClusterInfo cluster, std::string name)
     : cluster_(std::move(cluster)), name_(std::move(name)), url_(cluster_.Url(name_)) {}
 
 PgTestDatabase::~PgTestDatabase() {
-  try {
-    auto admin = pg::Connection::Open(cluster_.Url("postgres"));
-    admin->Run("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-  } catch (const pg::Failure&) {
-    // The cluster is going away with everything in it anyway.
+  // When this fails the cluster is going away with everything in it anyway.
+  if (auto admin = internal::ConnectPostgres(cluster_.Url("postgres")); admin.ok()) {
+    (void)(*admin)->Script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
   }
 }
 

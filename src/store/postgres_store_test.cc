@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "core/redact.h"
-#include "store/pg_connection.h"
+#include "store/internal/dialect.h"
+#include "store/internal/postgres_driver.h"
 #include "store/pg_test_cluster.h"
-#include "store/postgres_schema.h"
-#include "store/sqlite_schema.h"
 
 namespace callbrief::store {
 namespace {
@@ -34,7 +33,14 @@ class PostgresStoreTest : public ::testing::Test {
   }
 
   // Runs statements on the test database behind the store's back.
-  pg::Rows Sql(const std::string& sql) { return pg::Connection::Open(db_->url())->Exec(sql); }
+  internal::Rows Sql(const std::string& sql) {
+    auto c = internal::ConnectPostgres(db_->url());
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    if (!c.ok()) return {};
+    auto rows = (*c)->Exec(sql);
+    EXPECT_TRUE(rows.ok()) << rows.error().message;
+    return rows.ok() ? std::move(*rows) : internal::Rows();
+  }
 
   // The test database's URL with the password replaced.
   std::string UrlWithPassword(const std::string& password) const {
@@ -57,7 +63,7 @@ TEST_F(PostgresStoreTest, OpeningWithoutMigrateRefusesAnEmptyDatabaseAndSaysWhat
 TEST_F(PostgresStoreTest, MigrateIsIdempotentAndReportsTheLatestVersion) {
   auto first = MigrateStore(db_->url());
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(*first, PostgresMigrations().back().version);
+  EXPECT_EQ(*first, internal::PostgresDialect().migrations.back().version);
   auto second = MigrateStore(db_->url());
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(*second, *first);
@@ -98,7 +104,7 @@ TEST_F(PostgresStoreTest, InstancesStartingTogetherMigrateOnceAndAllOpen) {
   for (auto& t : threads) t.join();
   for (const std::string& error : errors) EXPECT_EQ(error, "");
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").Int(0, 0),
-            static_cast<int>(PostgresMigrations().size()));
+            static_cast<int>(internal::PostgresDialect().migrations.size()));
 }
 
 TEST_F(PostgresStoreTest, AWrongPasswordIsAConfigErrorThatNeverShowsThePassword) {
@@ -211,8 +217,8 @@ TEST(PostgresErrorKindTest, RetryableFailuresAreTransientAndOperatorFailuresConf
 }
 
 TEST(PostgresSchemaTest, MigrationsKeepStepWithSqlite) {
-  auto pg = PostgresMigrations();
-  auto lite = SqliteMigrations();
+  auto pg = internal::PostgresDialect().migrations;
+  auto lite = internal::SqliteDialect().migrations;
   ASSERT_EQ(pg.size(), lite.size());
   for (size_t i = 0; i < pg.size(); ++i) {
     EXPECT_EQ(pg[i].version, lite[i].version);

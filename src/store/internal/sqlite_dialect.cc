@@ -1,8 +1,10 @@
-#include "store/sqlite_schema.h"
-
 #include <array>
 
-namespace callbrief::store {
+#include <fmt/format.h>
+
+#include "store/internal/dialect.h"
+
+namespace callbrief::store::internal {
 namespace {
 
 // Times are INTEGER milliseconds since the Unix epoch (UTC), the same as BIGINT on PostgreSQL.
@@ -176,8 +178,55 @@ constexpr std::array<Migration, 5> kMigrations = {{
     {5, "leases per claim: claim epoch", kLeaseEpoch},
 }};
 
+// Search by a part of a number: instr() finds it literally; the match set is built once from the
+// narrow index of numbers (migration 4).
+std::string NumberContains(Params& params, std::string_view number) {
+  std::string n = params.Next(number);
+  return fmt::format(
+      "+id IN (SELECT id FROM calls INDEXED BY calls_numbers WHERE instr(client_number, {0}) > 0 "
+      "OR instr(portal_number, {0}) > 0)",
+      n);
+}
+
+// Summaries are JSON written by the llm component; a damaged body must not break the list.
+std::string SummaryField(std::string_view field) {
+  return fmt::format("CASE WHEN json_valid(s.body) THEN json_extract(s.body, '$.{}') END", field);
+}
+
+// SQLite cannot put an INSERT in a WITH clause: the call, then its event.
+constexpr std::string_view kInsertCall =
+    "INSERT INTO calls (bitrix_call_id, source, call_type, direction, client_number, "
+    "portal_number, portal_user_id, duration_seconds, started_at, failed_code, failed_reason, "
+    "crm_activity_id, stage, next_attempt_at, received_at, updated_at) VALUES ($1, $2, $3, $4, "
+    "$5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $13, $13) "
+    "ON CONFLICT (bitrix_call_id) DO NOTHING RETURNING id";
+
 }  // namespace
 
-std::span<const Migration> SqliteMigrations() { return kMigrations; }
+const Dialect& SqliteDialect() {
+  static const Dialect kSqlite{
+      .name = "SQLite",
+      .insert_call = kInsertCall,
+      .insert_event =
+          "INSERT INTO raw_events (call_id, event_name, received_at, remote_addr, body) "
+          "VALUES ($1, $2, $3, $4, $5)",
+      // One host: the caller's clock. The one writer lock orders claims, so no row locks.
+      .lease_clock = "",
+      .claim_lock = "",
+      .guard_lock = "",
+      .byte_order = "",  // SQLite compares text byte by byte already.
+      .number_contains = NumberContains,
+      .id_in = "+id",
+      .summary_field = SummaryField,
+      .summary_json_from = "",
+      .migrations = kMigrations,
+      // BEGIN IMMEDIATE takes the write lock: two processes starting together migrate in turn.
+      .migration_lock = "",
+      .migrations_table =
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+  };
+  return kSqlite;
+}
 
-}  // namespace callbrief::store
+}  // namespace callbrief::store::internal

@@ -1,10 +1,10 @@
-#include "store/postgres_schema.h"
-
 #include <array>
 
-#include "core/clock.h"
+#include <fmt/format.h>
 
-namespace callbrief::store {
+#include "store/internal/dialect.h"
+
+namespace callbrief::store::internal {
 namespace {
 
 // Times are BIGINT milliseconds since the Unix epoch (UTC), like SQLite's INTEGER; ids BIGSERIAL;
@@ -169,7 +169,6 @@ constexpr std::string_view kLeaseEpoch = R"sql(
 ALTER TABLE calls ADD COLUMN lease_epoch BIGINT NOT NULL DEFAULT 0;
 )sql";
 
-// Versions and names equal SQLite's (a test holds them together).
 constexpr std::array<Migration, 5> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
@@ -178,47 +177,68 @@ constexpr std::array<Migration, 5> kMigrations = {{
     {5, "leases per claim: claim epoch", kLeaseEpoch},
 }};
 
-// Any fixed number; every callbrief process uses the same one. ("callbrief" in ASCII, shortened.)
-constexpr std::string_view kMigrationLockKey = "7161117236848124518";
+std::string EscapeLike(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Search by a part of a number: LIKE with the pattern's own characters escaped, so "%" and "_"
+// in the search are found literally, as by SQLite's instr().
+std::string NumberContains(Params& params, std::string_view number) {
+  std::string n = params.Next("%" + EscapeLike(number) + "%");
+  return fmt::format("(client_number LIKE {0} ESCAPE '\\' OR portal_number LIKE {0} ESCAPE '\\')",
+                     n);
+}
+
+// callbrief_try_jsonb (the schema's own function) gives NULL for a damaged body, and ->> NULL then.
+std::string SummaryField(std::string_view field) { return fmt::format("j.body ->> '{}'", field); }
+
+// The call and its event in one statement (one round trip); a call already known (also earlier
+// in the same batch) inserts nothing.
+constexpr std::string_view kInsertCall =
+    "WITH inserted AS (INSERT INTO calls (bitrix_call_id, source, call_type, direction, "
+    "client_number, portal_number, portal_user_id, duration_seconds, started_at, failed_code, "
+    "failed_reason, crm_activity_id, stage, next_attempt_at, received_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $13, $13) "
+    "ON CONFLICT (bitrix_call_id) DO NOTHING RETURNING id), "
+    "event AS (INSERT INTO raw_events (call_id, event_name, received_at, remote_addr, body) "
+    "SELECT id, $14::text, $13::bigint, $15::text, $16::text FROM inserted) "
+    "SELECT id FROM inserted";
 
 }  // namespace
 
-std::span<const Migration> PostgresMigrations() { return kMigrations; }
-
-namespace pg {
-
-int ApplyMigrations(Connection& c, bool apply) {
-  Transaction tx(c);
-  // Held until COMMIT or ROLLBACK; a transaction-level lock also works behind PgBouncer.
-  c.Exec(fmt::format("SELECT pg_advisory_xact_lock({})", kMigrationLockKey));
-  c.Run(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-  int current = c.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Int(0, 0);
-  auto migrations = PostgresMigrations();
-  int latest = migrations.empty() ? 0 : migrations.back().version;
-  if (current > latest) {
-    throw Failure(core::ErrorKind::kConfig,
-                  fmt::format("the database schema is version {}, newer than this callbrief "
-                              "knows ({}): upgrade callbrief",
-                              current, latest));
-  }
-  if (current < latest && !apply) {
-    throw Failure(core::ErrorKind::kConfig,
-                  fmt::format("the database schema is version {}, this callbrief needs {}: run "
-                              "`callbrief migrate`",
-                              current, latest));
-  }
-  for (const Migration& m : migrations) {
-    if (m.version <= current) continue;
-    c.Run(m.sql);
-    c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-           Params(m.version, m.name, core::ToUnixMillis(core::SystemClock::Instance().Now())));
-    current = m.version;
-  }
-  tx.Commit();
-  return current;
+const Dialect& PostgresDialect() {
+  static const Dialect kPostgres{
+      .name = "PostgreSQL",
+      .insert_call = kInsertCall,
+      .insert_event = "",
+      // The database's clock in milliseconds since the epoch: lease times never come from an
+      // instance's clock, so instances whose clocks disagree (or one whose clock stepped) still
+      // agree on when a lease ends. now() is the start of the statement's transaction.
+      .lease_clock = "(EXTRACT(EPOCH FROM now()) * 1000)::bigint",
+      // SKIP LOCKED passes over a row another claimer is leasing this very moment; the lease test
+      // of the subquery is checked again on the locked row, so an expired lease is taken once.
+      .claim_lock = " FOR UPDATE SKIP LOCKED",
+      .guard_lock = " FOR SHARE",
+      .byte_order = " COLLATE \"C\"",
+      .number_contains = NumberContains,
+      .id_in = "id",
+      .summary_field = SummaryField,
+      .summary_json_from = " CROSS JOIN LATERAL (SELECT callbrief_try_jsonb(s.body) AS body) j",
+      .migrations = kMigrations,
+      // Any fixed number; every callbrief process uses the same one ("callbrief" in ASCII,
+      // shortened). Held until COMMIT or ROLLBACK; a transaction-level lock also works behind
+      // PgBouncer.
+      .migration_lock = "SELECT pg_advisory_xact_lock(7161117236848124518)",
+      .migrations_table =
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+  };
+  return kPostgres;
 }
 
-}  // namespace pg
-}  // namespace callbrief::store
+}  // namespace callbrief::store::internal

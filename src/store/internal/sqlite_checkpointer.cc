@@ -1,4 +1,4 @@
-#include "store/sqlite_checkpointer.h"
+#include "store/internal/sqlite_checkpointer.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <spdlog/spdlog.h>

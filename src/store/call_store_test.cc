@@ -3,7 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
-#include "store/sqlite_schema.h"
+#include "store/internal/dialect.h"
 #include "store/store_test_backends.h"
 #include "store/test_support.h"
 
@@ -139,6 +139,39 @@ TEST_P(CallStoreTest, FiltersByDateDirectionAndNumber) {
   EXPECT_EQ(store_->ListCalls(by_number)->calls.size(), 1u);
 }
 
+// PostgreSQL searches with LIKE, SQLite with instr(): "%" and "_" must mean themselves on both.
+TEST_P(CallStoreTest, NumberSearchTakesWildcardCharactersLiterally) {
+  IncomingCall underscore = MakeCall("W.1", 1000);
+  underscore.client_number = "12_34";
+  IncomingCall digits = MakeCall("W.2", 2000);
+  digits.client_number = "12934";
+  digits.portal_number = "5550";
+  Record({underscore, digits});
+  CallQuery q;
+  q.number_contains = "2_3";
+  auto found = store_->ListCalls(q);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_EQ(found->calls.size(), 1u);
+  EXPECT_EQ(found->calls[0].bitrix_call_id, "W.1");
+  q.number_contains = "%";
+  EXPECT_TRUE(store_->ListCalls(q)->calls.empty());
+  q.number_contains = "555";  // The portal's number is searched too.
+  ASSERT_EQ(store_->ListCalls(q)->calls.size(), 1u);
+}
+
+// Statements name their parameters $1, $2 … on both databases; text that looks like one is data.
+TEST_P(CallStoreTest, EventTextThatLooksLikeSqlIsStoredAsItCame) {
+  IncomingCall call = MakeCall("Q.1");
+  call.event_json = R"({"x":"$1 ?2 ' \" ; DROP TABLE calls; --"})";
+  call.remote_addr = "$16";
+  Record({call});
+  auto found = store_->FindCall("Q.1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  ASSERT_EQ((*found)->events.size(), 1u);
+  EXPECT_EQ((*found)->events[0].event_json, call.event_json);
+  EXPECT_EQ((*found)->events[0].remote_addr, "$16");
+}
+
 TEST_P(CallStoreTest, FiltersByStage) {
   Record({MakeCall("G.1")});
   CallQuery received;
@@ -200,7 +233,7 @@ TEST(SqliteMigrationTest, MigrateIsIdempotentAndReportsTheLatestVersion) {
   std::string url = "sqlite://" + dir.File("m.db");
   auto first = MigrateStore(url);
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(*first, SqliteMigrations().back().version);
+  EXPECT_EQ(*first, internal::SqliteDialect().migrations.back().version);
   auto second = MigrateStore(url);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*second, *first);

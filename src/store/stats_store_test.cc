@@ -1,7 +1,7 @@
 // The web UI's queries: summary briefs, the dashboard's days, the manager filter, list filters.
 #include <gtest/gtest.h>
 
-#include "store/sqlite_stats.h"
+#include "store/internal/records.h"
 #include "store/store_test_backends.h"
 #include "store/test_support.h"
 
@@ -98,9 +98,9 @@ class StatsStoreTest : public testing::StoreTest {
 INSTANTIATE_TEST_SUITE_P(Backends, StatsStoreTest, testing::AllBackends(), testing::BackendName);
 
 TEST(DayNameTest, NamesCivilDates) {
-  EXPECT_EQ(sqlite::DayName(0), "1970-01-01");
-  EXPECT_EQ(sqlite::DayName(kDay0 / 86'400'000), "2026-11-24");
-  EXPECT_EQ(sqlite::DayName(-1), "1969-12-31");
+  EXPECT_EQ(internal::DayName(0), "1970-01-01");
+  EXPECT_EQ(internal::DayName(kDay0 / 86'400'000), "2026-11-24");
+  EXPECT_EQ(internal::DayName(-1), "1969-12-31");
 }
 
 TEST_P(StatsStoreTest, BriefsCarryTheSummaryFactsOfCallsThatHaveOne) {
@@ -254,6 +254,31 @@ TEST_P(StatsStoreTest, ListFiltersByOperatorAndSentiment) {
   EXPECT_EQ(ListIds({.portal_user_id = 7, .sentiment = "negative"}),
             (std::vector<std::int64_t>{a}));
   EXPECT_TRUE(ListIds({.sentiment = "neutral"}).empty());
+}
+
+// PostgreSQL sorts text by the database's locale unless told otherwise; SQLite by bytes.
+TEST_P(StatsStoreTest, ManagersAreSortedByteByByteWhateverTheDatabasesLocale) {
+  Add({.call_id = "A", .user = 1, .manager = "anna"});
+  Add({.call_id = "B", .started_at = kDay0 + kHour, .user = 2, .manager = "Zoe"});
+  Add({.call_id = "C", .started_at = kDay0 + 2 * kHour, .user = 3, .manager = "Ёлкин"});
+  auto managers = store_->ListManagers();
+  ASSERT_TRUE(managers.ok()) << managers.error().message;
+  ASSERT_EQ(managers->size(), 3u);
+  EXPECT_EQ((*managers)[0].name, "Zoe");
+  EXPECT_EQ((*managers)[1].name, "anna");
+  EXPECT_EQ((*managers)[2].name, "Ёлкин");
+}
+
+// SUM(condition) is NULL over a day without summaries on SQLite; counts must say 0 on both.
+TEST_P(StatsStoreTest, ADayWithoutSummariesCountsNoSentimentsAndNoCost) {
+  Add({.call_id = "A", .end = Stage::kReceived});
+  auto days = Stats(kDay0, kDay0 + 24 * kHour);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].calls, 1);
+  EXPECT_EQ(days[0].in_progress, 1);
+  EXPECT_EQ(days[0].positive + days[0].neutral + days[0].negative, 0);
+  EXPECT_EQ(days[0].done, 0);
+  EXPECT_EQ(days[0].cost_usd, 0);
 }
 
 }  // namespace

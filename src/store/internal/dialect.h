@@ -1,0 +1,68 @@
+#pragma once
+
+// What really differs between the SQL of the two databases; everything else the one CallStore
+// implementation (sql_store.h) writes once. Nothing outside src/store includes this.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "store/internal/driver.h"
+
+namespace callbrief::store::internal {
+
+// A numbered schema change. Versions start at 1 and never change once released: a new change is
+// a new migration. Both databases have the same versions under the same names (a test holds them
+// together), each in its own dialect.
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+struct Dialect {
+  std::string_view name;  // "SQLite", "PostgreSQL": for messages.
+
+  // ---- Intake ----
+  // Records one announced call: parameters $1 bitrix_call_id, $2 source, $3 call_type,
+  // $4 direction, $5 client_number, $6 portal_number, $7 portal_user_id, $8 duration_seconds,
+  // $9 started_at, $10 failed_code, $11 failed_reason, $12 crm_activity_id, $13 received_at,
+  // $14 event_name, $15 remote_addr, $16 body. Answers the new id, no row when the call is known.
+  std::string_view insert_call;
+  // The event of a call just inserted ($1 call id, $2 event name, $3 received at, $4 remote
+  // address, $5 body); empty when insert_call stores the event too.
+  std::string_view insert_event;
+
+  // ---- Leases ----
+  // The expression of "now" (ms since the epoch) in lease times; empty: the caller's now_ms.
+  std::string_view lease_clock;
+  // Ends the claim's subquery, so concurrent claimers each take a different row.
+  std::string_view claim_lock;
+  // Ends the check that a claim is current, so a takeover waits until the write it guards ends.
+  std::string_view guard_lock;
+
+  // ---- Reading ----
+  // Appended to ORDER BY on text, so names sort byte by byte whatever the database's locale.
+  std::string_view byte_order;
+  // The condition "client or portal number contains `number`" (a parameter added to `params`).
+  std::string (*number_contains)(Params& params, std::string_view number);
+  // The left side of "… IN (subquery)" on calls.id in a list filter (SQLite: "+id", so the
+  // time-ordered index keeps driving the scan).
+  std::string_view id_in;
+  // The text of one field of a summary's JSON body (`s.body`), NULL when the body is damaged;
+  // `summary_json_from` is added after "FROM summaries s".
+  std::string (*summary_field)(std::string_view field);
+  std::string_view summary_json_from;
+
+  // ---- Schema ----
+  std::span<const Migration> migrations;
+  // The first statement of the migration transaction, so instances starting together migrate one
+  // after the other (empty where the transaction itself takes the database's one write lock).
+  std::string_view migration_lock;
+  std::string_view migrations_table;  // CREATE TABLE IF NOT EXISTS schema_migrations …
+};
+
+const Dialect& SqliteDialect();
+const Dialect& PostgresDialect();
+
+}  // namespace callbrief::store::internal

@@ -1,0 +1,209 @@
+#include "store/internal/sql_store.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/clock.h"
+#include "store/internal/records.h"
+
+namespace callbrief::store::internal {
+namespace {
+
+using core::Error;
+using core::Result;
+using core::Status;
+
+// Keyset cursor "<started_at>_<id>" of the last row of a page.
+std::string MakeCursor(const CallRecord& last) {
+  return fmt::format("{}_{}", last.started_at_ms, last.id);
+}
+
+bool ParseCursor(std::string_view cursor, std::int64_t* started_at, std::int64_t* id) {
+  size_t sep = cursor.find('_');
+  if (sep == std::string_view::npos) return false;
+  auto a = std::from_chars(cursor.data(), cursor.data() + sep, *started_at);
+  auto b = std::from_chars(cursor.data() + sep + 1, cursor.data() + cursor.size(), *id);
+  return a.ec == std::errc() && a.ptr == cursor.data() + sep && b.ec == std::errc() &&
+         b.ptr == cursor.data() + cursor.size();
+}
+
+Result<RecordedCall> RecordOne(Connection& c, const Dialect& dialect, const IncomingCall& call) {
+  STORE_ASSIGN_OR_RETURN(
+      Rows inserted,
+      c.Exec(dialect.insert_call,
+             Params(call.bitrix_call_id, CallSourceName(call.source), call.call_type,
+                    DirectionName(call.direction), call.client_number, call.portal_number,
+                    call.portal_user_id, call.duration_seconds,
+                    call.started_at_ms.value_or(call.received_at_ms), call.failed_code,
+                    call.failed_reason, call.crm_activity_id, call.received_at_ms, call.event_name,
+                    call.remote_addr, call.event_json)));
+  if (!inserted.empty()) {
+    const std::int64_t id = inserted.Int64(0, 0);
+    if (!dialect.insert_event.empty()) {
+      STORE_RETURN_IF_ERROR(c.Exec(
+          dialect.insert_event,
+          Params(id, call.event_name, call.received_at_ms, call.remote_addr, call.event_json)));
+    }
+    return RecordedCall{id, IntakeOutcome::kCreated};
+  }
+  // The conflicting row is committed (PostgreSQL's ON CONFLICT waited for it; SQLite has one
+  // writer), so this statement sees it.
+  STORE_ASSIGN_OR_RETURN(Rows known, c.Exec("SELECT id FROM calls WHERE bitrix_call_id = $1",
+                                            Params(call.bitrix_call_id)));
+  if (known.empty()) {
+    return Error::Transient("call " + call.bitrix_call_id + " was neither inserted nor found");
+  }
+  return RecordedCall{known.Int64(0, 0), IntakeOutcome::kDuplicate};
+}
+
+}  // namespace
+
+Result<std::vector<RecordedCall>> SqlStore::RecordIncomingCalls(
+    std::span<const IncomingCall> calls) {
+  return db_->Run(Access::kTransaction, fmt::format("recording {} incoming call(s)", calls.size()),
+                  [&](Connection& c) -> Result<std::vector<RecordedCall>> {
+                    std::vector<RecordedCall> recorded;
+                    recorded.reserve(calls.size());
+                    for (const IncomingCall& call : calls) {
+                      STORE_ASSIGN_OR_RETURN(RecordedCall one, RecordOne(c, dialect_, call));
+                      recorded.push_back(one);
+                    }
+                    return recorded;
+                  });
+}
+
+Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
+  std::int64_t cursor_started = 0, cursor_id = 0;
+  if (!query.cursor.empty() && !ParseCursor(query.cursor, &cursor_started, &cursor_id)) {
+    return Error::InvalidInput("cursor: not a cursor returned by this API");
+  }
+  Params p;
+  std::string sql = fmt::format("SELECT {} FROM calls WHERE 1 = 1", kCallColumns);
+  if (!query.stages.empty()) {
+    sql += " AND stage IN (";
+    for (size_t i = 0; i < query.stages.size(); ++i) {
+      sql += (i == 0 ? "" : ",") + p.Next(StageName(query.stages[i]));
+    }
+    sql += ")";
+  }
+  if (query.direction) sql += " AND direction = " + p.Next(DirectionName(*query.direction));
+  if (query.from_ms) sql += " AND started_at >= " + p.Next(*query.from_ms);
+  if (query.to_ms) sql += " AND started_at < " + p.Next(*query.to_ms);
+  if (!query.number_contains.empty()) {
+    sql += " AND " + dialect_.number_contains(p, query.number_contains);
+  }
+  if (query.portal_user_id) sql += " AND portal_user_id = " + p.Next(*query.portal_user_id);
+  if (!query.sentiment.empty()) {
+    sql += fmt::format(" AND {} IN (SELECT call_id FROM summaries WHERE sentiment = {})",
+                       dialect_.id_in, p.Next(query.sentiment));
+  }
+  if (!query.cursor.empty()) {
+    std::string started = p.Next(cursor_started);
+    sql += fmt::format(" AND (started_at < {0} OR (started_at = {0} AND id < {1}))", started,
+                       p.Next(cursor_id));
+  }
+  // One more row than asked tells whether a next page exists.
+  sql += " ORDER BY started_at DESC, id DESC LIMIT " + p.Next(query.limit + 1);
+
+  return db_->Run(Access::kRead, "listing calls", [&](Connection& c) -> Result<CallPage> {
+    STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
+    CallPage page;
+    for (int i = 0; i < rows.size(); ++i) page.calls.push_back(ReadCall(rows, i));
+    if (static_cast<int>(page.calls.size()) > query.limit) {
+      page.calls.pop_back();
+      page.next_cursor = MakeCursor(page.calls.back());
+    }
+    return page;
+  });
+}
+
+Result<std::optional<CallDetails>> SqlStore::FindCall(std::string_view key) {
+  // One snapshot for the call and everything stored about it.
+  return db_->Run(Access::kSnapshot, "reading a call",
+                  [&](Connection& c) -> Result<std::optional<CallDetails>> {
+                    STORE_ASSIGN_OR_RETURN(std::optional<CallRecord> call, FindCallRow(c, key));
+                    if (!call) return std::optional<CallDetails>();
+                    CallDetails details;
+                    details.call = std::move(*call);
+                    STORE_RETURN_IF_ERROR(LoadChildren(c, dialect_.byte_order, &details));
+                    return std::optional<CallDetails>(std::move(details));
+                  });
+}
+
+Result<std::vector<std::pair<Stage, std::int64_t>>> SqlStore::CountByStage() {
+  using Counts = std::vector<std::pair<Stage, std::int64_t>>;
+  return db_->Run(Access::kRead, "counting calls", [](Connection& c) -> Result<Counts> {
+    STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT stage, COUNT(*) FROM calls GROUP BY stage"));
+    Counts counts;
+    for (int i = 0; i < rows.size(); ++i) {
+      if (auto stage = StageFromName(rows.Text(i, 0)))
+        counts.emplace_back(*stage, rows.Int64(i, 1));
+    }
+    return counts;
+  });
+}
+
+Result<std::optional<std::string>> SqlStore::GetSetting(std::string_view name) {
+  return db_->Run(Access::kRead, fmt::format("reading setting {}", name),
+                  [&](Connection& c) -> Result<std::optional<std::string>> {
+                    STORE_ASSIGN_OR_RETURN(
+                        Rows rows,
+                        c.Exec("SELECT value FROM settings WHERE name = $1", Params(name)));
+                    if (rows.empty()) return std::optional<std::string>();
+                    return std::optional<std::string>(rows.Text(0, 0));
+                  });
+}
+
+Status SqlStore::PutSetting(std::string_view name, std::string_view value) {
+  return db_->Run(
+      Access::kWrite, fmt::format("saving setting {}", name), [&](Connection& c) -> Status {
+        STORE_RETURN_IF_ERROR(
+            c.Exec("INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                   "updated_at = excluded.updated_at",
+                   Params(name, value, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
+        return core::Ok();
+      });
+}
+
+Status SqlStore::Ping() {
+  return db_->Run(Access::kRead, "checking the database", [](Connection& c) -> Status {
+    STORE_RETURN_IF_ERROR(c.Exec("SELECT COUNT(*) FROM schema_migrations"));
+    return core::Ok();
+  });
+}
+
+Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
+                            std::string_view doing) {
+  return db.Run(Access::kTransaction, doing, [&](Connection& c) -> Result<int> {
+    if (!dialect.migration_lock.empty()) STORE_RETURN_IF_ERROR(c.Exec(dialect.migration_lock));
+    STORE_RETURN_IF_ERROR(c.Script(dialect.migrations_table));
+    STORE_ASSIGN_OR_RETURN(Rows version,
+                           c.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    int current = version.Int(0, 0);
+    int latest = dialect.migrations.empty() ? 0 : dialect.migrations.back().version;
+    if (current > latest) {
+      return Error::Config(fmt::format(
+          "the database schema is version {}, newer than this callbrief knows ({}): upgrade "
+          "callbrief",
+          current, latest));
+    }
+    if (current < latest && !apply) {
+      return Error::Config(fmt::format(
+          "the database schema is version {}, this callbrief needs {}: run `callbrief migrate`",
+          current, latest));
+    }
+    for (const Migration& m : dialect.migrations) {
+      if (m.version <= current) continue;
+      STORE_RETURN_IF_ERROR(c.Script(m.sql));
+      STORE_RETURN_IF_ERROR(c.Exec(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+          Params(m.version, m.name, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
+      current = m.version;
+    }
+    return current;
+  });
+}
+
+}  // namespace callbrief::store::internal

@@ -1,0 +1,70 @@
+#pragma once
+
+// The one CallStore implementation: every method written once, in SQL both databases run, over a
+// driver (driver.h) and the few lines of its dialect (dialect.h). Its methods are spread over
+// sql_store.cc (intake, lists, settings), sql_store_work.cc (the pipeline's side) and
+// sql_store_stats.cc (the web UI's figures); records.h maps rows to records. Nothing outside
+// src/store includes this.
+
+#include <memory>
+
+#include "core/result.h"
+#include "store/call_store.h"
+#include "store/internal/dialect.h"
+#include "store/internal/driver.h"
+
+namespace callbrief::store::internal {
+
+class SqlStore final : public CallStore {
+ public:
+  SqlStore(std::unique_ptr<Database> db, const Dialect& dialect)
+      : db_(std::move(db)), dialect_(dialect) {}
+
+  core::Result<std::vector<RecordedCall>> RecordIncomingCalls(
+      std::span<const IncomingCall> calls) override;
+  core::Result<CallPage> ListCalls(const CallQuery& query) override;
+  core::Result<std::optional<CallDetails>> FindCall(std::string_view id_or_call_id) override;
+  core::Result<std::vector<std::pair<Stage, std::int64_t>>> CountByStage() override;
+  core::Result<std::optional<std::string>> GetSetting(std::string_view name) override;
+  core::Status PutSetting(std::string_view name, std::string_view value) override;
+  core::Status Ping() override;
+
+  core::Result<std::optional<CallRecord>> ClaimDueCall(
+      std::string_view owner, std::int64_t now_ms, std::int64_t lease_ms,
+      std::span<const std::int64_t> running) override;
+  core::Result<std::vector<std::int64_t>> RenewLeases(std::span<const LeaseToken> claims,
+                                                      std::int64_t now_ms,
+                                                      std::int64_t lease_ms) override;
+  core::Status ReleaseLeases(std::string_view owner) override;
+  core::Result<std::optional<std::int64_t>> NextDueAtMs() override;
+  core::Result<int> WakeParkedCalls(std::int64_t now_ms) override;
+  core::Status FinishStage(const StageOutcome& outcome) override;
+  core::Result<std::vector<AudioChunk>> LoadChunks(std::int64_t call_id) override;
+  core::Status SaveChunkTranscript(std::int64_t call_id, int chunk_index,
+                                   std::string_view transcript_json, std::int64_t now_ms) override;
+  core::Status SaveDelivery(const LeaseToken& claim, const Delivery& delivery) override;
+  core::Status RecordUsage(std::int64_t call_id, const UsageRow& usage) override;
+  core::Result<RetryResult> RetryCall(std::string_view id_or_call_id, std::int64_t now_ms) override;
+
+  core::Result<std::vector<SummaryBrief>> ListSummaryBriefs(
+      std::span<const std::int64_t> call_ids) override;
+  core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) override;
+  core::Result<std::vector<ManagerRef>> ListManagers() override;
+
+ private:
+  // The expression of "now" in lease times: the database's clock, or the caller's `now_ms` added
+  // to `params`.
+  std::string LeaseClock(Params& params, std::int64_t now_ms) const;
+
+  std::unique_ptr<Database> db_;
+  const Dialect& dialect_;
+};
+
+// Brings the schema up to date (`apply`) or checks that it is (kConfig "run `callbrief migrate`"
+// otherwise) and answers the version, in one transaction under the dialect's migration lock, so
+// instances starting together migrate one after the other: the second finds the work done.
+// Errors read "<doing>: …".
+core::Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
+                                  std::string_view doing);
+
+}  // namespace callbrief::store::internal
