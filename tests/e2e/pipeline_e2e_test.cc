@@ -5,8 +5,10 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -288,12 +290,29 @@ TEST_F(PipelineE2eTest, AWrongOpenAiKeyParksTheCallWithTheReasonVisible) {
   EXPECT_EQ(service.Log().find("sk-wrong"), std::string::npos);
 }
 
-// kill -9 while each stage runs; the restarted service finishes the call with exactly one
-// message and one comment, and at most one extra provider request for the interrupted stage.
-class CrashE2eTest : public PipelineE2eTest, public ::testing::WithParamInterface<std::string> {};
+// kill -9 while each stage runs, on each database; the restarted service finishes the call with
+// exactly one message and one comment, and at most one extra provider request for the
+// interrupted stage.
+class CrashE2eTest : public PipelineE2eTest,
+                     public ::testing::WithParamInterface<std::tuple<std::string, std::string>> {};
 
 TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
-  const std::string stage = GetParam();
+  const std::string stage = std::get<0>(GetParam());
+  const std::string database = std::get<1>(GetParam());
+  EnvVars env_extra{{"BITRIX24_TIMEOUT", "3"}};
+  std::unique_ptr<store::testing::PgTestDatabase> pg;  // Dropped when the test ends.
+  if (database == "postgres") {
+    if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
+      if (!store::testing::InCi())
+        GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
+      GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): "
+                   << cluster.error().message;
+    }
+    auto db = store::testing::PgTestDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    pg = std::move(*db);
+    env_extra["DATABASE_URL"] = pg->url();
+  }
   const auto hang = std::chrono::seconds(20);
   if (stage == "resolve") portal_.InjectFault("voximplant.statistic.get", fakes::Fault::Hang(hang));
   if (stage == "download")
@@ -310,7 +329,7 @@ TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
     portal_.InjectFault("crm.timeline.comment.add", fakes::Fault::Hang(std::chrono::seconds(2)));
   }
 
-  ServiceProcess service(Env({{"BITRIX24_TIMEOUT", "3"}}));
+  ServiceProcess service(Env(env_extra));
   ASSERT_TRUE(service.Start());
   std::string call_id = AddCall(CallBuilder(), stage == "prepare" ? "pause_30s.mp3" : "dialogue");
   Announce(service, call_id);
@@ -380,9 +399,12 @@ TEST_F(PipelineE2eTest, APausedInstanceLosesItsCallToAnotherAndItsLateResultIsRe
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryStage, CrashE2eTest,
-                         ::testing::Values("resolve", "download", "prepare", "transcribe",
-                                           "summarize", "deliver"),
-                         [](const auto& info) { return info.param; });
+                         ::testing::Combine(::testing::Values("resolve", "download", "prepare",
+                                                              "transcribe", "summarize", "deliver"),
+                                            ::testing::Values("sqlite", "postgres")),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                         });
 
 }  // namespace
 }  // namespace callbrief::testing
