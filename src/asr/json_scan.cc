@@ -217,12 +217,24 @@ bool ReadSegment(Scanner& scan, ScannedSegment* segment) {
   });
 }
 
-// A token count as the server sent it, or 0 (unknown) when it cannot be one: converting a double
-// outside int64's range is undefined behaviour, and verbose_json_fuzz found `1e125`.
-std::int64_t TokenCount(double value) {
-  constexpr double kMostTokens = 1e15;  // Far above any real answer, far below int64's limit.
-  if (!(value >= 0 && value <= kMostTokens)) return 0;  // Also NaN.
-  return static_cast<std::int64_t>(value);
+// A count that the SDK types as Optional[int]: null leaves `out` empty.
+bool ReadOptionalCount(Scanner& scan, std::optional<std::int64_t>* out) {
+  if (scan.Peek('n')) return scan.SkipValue();
+  double value = 0;
+  if (!scan.Number(&value)) return false;
+  *out = TokenCount(value);
+  return true;
+}
+
+// {"audio_tokens": …, "text_tokens": …} (openai-python types/audio/transcription.py
+// UsageTokensInputTokenDetails, both Optional[int]; the object itself may be null).
+bool ReadInputTokenDetails(Scanner& scan, ScannedResponse* out) {
+  if (scan.Peek('n')) return scan.SkipValue();
+  return scan.Object([&](const std::string& key) {
+    if (key == "audio_tokens") return ReadOptionalCount(scan, &out->audio_tokens);
+    if (key == "text_tokens") return ReadOptionalCount(scan, &out->text_tokens);
+    return scan.SkipValue();
+  });
 }
 
 bool ReadUsage(Scanner& scan, ScannedResponse* out) {
@@ -240,11 +252,18 @@ bool ReadUsage(Scanner& scan, ScannedResponse* out) {
       out->output_tokens = TokenCount(value);
       return true;
     }
+    if (key == "input_token_details") return ReadInputTokenDetails(scan, out);
     return scan.SkipValue();
   });
 }
 
 }  // namespace
+
+std::int64_t TokenCount(double value) {
+  constexpr double kMostTokens = 1e15;  // Far above any real answer, far below int64's limit.
+  if (!(value >= 0 && value <= kMostTokens)) return 0;  // Also NaN.
+  return static_cast<std::int64_t>(value);
+}
 
 std::optional<ScannedResponse> ScanTranscriptionResponse(std::string_view body) {
   Scanner scan(body);

@@ -28,8 +28,15 @@ struct ScannedResponse {
   std::string usage_type{};
   double usage_seconds = -1;  // -1: not given.
   std::int64_t input_tokens = 0;
+  std::optional<std::int64_t>
+      audio_tokens{};  // usage.input_token_details; absent or null: nullopt.
+  std::optional<std::int64_t> text_tokens{};
   std::int64_t output_tokens = 0;
 };
+
+// A token count as the server sent it, or 0 (unknown) when it cannot be one: converting a double
+// outside int64's range is undefined behaviour, and verbose_json_fuzz found `1e125`.
+std::int64_t TokenCount(double value);
 
 // nullopt when `body` is not a JSON object or is shaped in a way this reader does not expect
 // (a field of another type than OpenAI's); callers then fall back to a general parser.

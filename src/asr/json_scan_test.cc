@@ -28,6 +28,38 @@ TEST(ScanTranscriptionResponseTest, ReadsTheFieldsAndSkipsTheRest) {
   EXPECT_DOUBLE_EQ(scanned->usage_seconds, 13);
 }
 
+TEST(ScanTranscriptionResponseTest, ReadsTheAudioAndTextSplitOfTokenUsage) {
+  // The shape of openai-python types/audio/transcription.py UsageTokens.
+  auto scanned = ScanTranscriptionResponse(R"({"text": "Алло", "usage": {"type": "tokens",
+      "input_tokens": 1450, "input_token_details": {"audio_tokens": 1420, "text_tokens": 30},
+      "output_tokens": 320, "total_tokens": 1770}})");
+  ASSERT_TRUE(scanned.has_value());
+  EXPECT_EQ(scanned->usage_type, "tokens");
+  EXPECT_EQ(scanned->input_tokens, 1450);
+  EXPECT_EQ(scanned->audio_tokens, 1420);
+  EXPECT_EQ(scanned->text_tokens, 30);
+  EXPECT_EQ(scanned->output_tokens, 320);
+}
+
+TEST(ScanTranscriptionResponseTest, TokenDetailsTheSdkTypesAsOptionalMayBeNullOrMissing) {
+  for (const char* usage : {
+           R"({"type": "tokens", "input_tokens": 10, "output_tokens": 2})",
+           R"({"type": "tokens", "input_tokens": 10, "output_tokens": 2,
+               "input_token_details": null})",
+           R"({"type": "tokens", "input_tokens": 10, "output_tokens": 2,
+               "input_token_details": {"audio_tokens": null}})",
+           R"({"type": "tokens", "input_tokens": 10, "output_tokens": 2,
+               "input_token_details": {}})",
+       }) {
+    auto scanned =
+        ScanTranscriptionResponse(std::string(R"({"text": "a", "usage": )") + usage + "}");
+    ASSERT_TRUE(scanned.has_value()) << usage;
+    EXPECT_EQ(scanned->input_tokens, 10) << usage;
+    EXPECT_FALSE(scanned->audio_tokens.has_value()) << usage;
+    EXPECT_FALSE(scanned->text_tokens.has_value()) << usage;
+  }
+}
+
 TEST(ScanTranscriptionResponseTest, DecodesEscapesLikeAJsonParser) {
   const std::string text = "Кавычки \" и \\ слэш / таб\t перевод\n эмодзи 😀 и ё";
   const std::string body = nlohmann::json{{"text", text}}.dump(-1, ' ', /*ensure_ascii=*/true);

@@ -11,12 +11,16 @@
 
 namespace callbrief::asr {
 
-// What a speech-to-text model costs, in USD. Models billed by audio tokens (the gpt-4o transcribe
-// family) have token prices and are costed by tokens when the response reports them; otherwise by
-// the minute.
+// What a speech-to-text model costs, in USD. Models billed by tokens (the gpt-4o transcribe
+// family) price audio input, text input (the prompt) and output tokens apart, and are costed by
+// tokens when the response reports them; otherwise by the minute.
 struct TranscriptionPrice {
   double usd_per_minute = 0;
-  double usd_per_million_input_tokens = 0;
+  // Per million audio input tokens; nullopt when no source gives it (then a response with audio
+  // tokens has no cost rather than an invented one). Equal to the text price for an entry with
+  // one input price ("IN:OUT/1M").
+  std::optional<double> usd_per_million_audio_tokens{};
+  double usd_per_million_input_tokens = 0;  // Text input tokens.
   double usd_per_million_output_tokens = 0;
 };
 
@@ -24,22 +28,23 @@ struct TranscriptionPrice {
 // followed by '-' (a dated snapshot: gpt-4o-mini-transcribe-2025-12-15 → gpt-4o-mini-transcribe).
 using TranscriptionPriceTable = std::map<std::string, TranscriptionPrice, std::less<>>;
 
-// Prices from shared/reference/providers.md §1.2 (November 2026): gpt-transcribe $0.0045/min,
-// whisper-1 $0.006/min, gpt-4o-transcribe and -diarize $2.50/$10 per 1M audio tokens (≈$0.006/min),
-// gpt-4o-mini-transcribe $1.25/$5 (≈$0.003/min).
+// The built-in prices; price.cc says where each number comes from (and docs/providers.md).
 TranscriptionPriceTable DefaultTranscriptionPrices();
 
-// Reads overrides such as "whisper-1=0.006/min, gpt-4o-transcribe=2.5:10/1M, my-model=0/min"
-// (entries separated by ',' or ';'; "/min" is USD per audio minute, "IN:OUT/1M" USD per million
-// input and output tokens) and returns `base` with those entries replaced or added. kConfig with
-// the offending entry when the text does not parse.
+// Reads overrides such as "whisper-1=0.006/min, gpt-4o-transcribe=6:2.5:10/1M, my-model=0/min"
+// (entries separated by ',' or ';'; "/min" is USD per audio minute, "AUDIO:TEXT:OUT/1M" USD per
+// million audio input, text input and output tokens, "IN:OUT/1M" one price for all input tokens)
+// and returns `base` with those entries replaced or added. kConfig with the offending entry when
+// the text does not parse.
 core::Result<TranscriptionPriceTable> ParseTranscriptionPrices(
     std::string_view text, TranscriptionPriceTable base = DefaultTranscriptionPrices());
 
 // The price entry for `model`, or null.
 const TranscriptionPrice* FindPrice(const TranscriptionPriceTable& table, std::string_view model);
 
-// The cost of `usage` (its model, tokens or audio seconds), or nullopt when the table has no entry.
+// The cost of `usage` (its model, tokens or audio seconds), or nullopt when the table has no entry
+// or the cost cannot be told honestly: audio tokens for a model whose audio price is unknown, or
+// input tokens not split into audio and text for a model that prices the two apart.
 std::optional<double> EstimateCost(const TranscriptionPriceTable& table,
                                    const core::ProviderUsage& usage);
 

@@ -72,8 +72,17 @@ std::optional<internal::ScannedResponse> ParseWithDom(std::string_view body) {
   if (auto usage = parsed.find("usage"); usage != parsed.end() && usage->is_object()) {
     out.usage_type = String(*usage, "type");
     out.usage_seconds = Number(*usage, "seconds", -1);
-    out.input_tokens = static_cast<std::int64_t>(Number(*usage, "input_tokens"));
-    out.output_tokens = static_cast<std::int64_t>(Number(*usage, "output_tokens"));
+    out.input_tokens = internal::TokenCount(Number(*usage, "input_tokens"));
+    out.output_tokens = internal::TokenCount(Number(*usage, "output_tokens"));
+    if (auto details = usage->find("input_token_details");
+        details != usage->end() && details->is_object()) {
+      for (auto [key, count] : {std::pair{"audio_tokens", &out.audio_tokens},
+                                std::pair{"text_tokens", &out.text_tokens}}) {
+        if (auto it = details->find(key); it != details->end() && it->is_number()) {
+          *count = internal::TokenCount(it->get<double>());
+        }
+      }
+    }
   }
   return out;
 }
@@ -128,6 +137,8 @@ core::Result<ChunkTranscript> ParseTranscriptionResponse(std::string_view body,
     if (scanned->usage_seconds >= 0) out.usage.audio_seconds = scanned->usage_seconds;
   } else {
     out.usage.input_tokens = scanned->input_tokens;
+    out.usage.input_audio_tokens = scanned->audio_tokens;
+    out.usage.input_text_tokens = scanned->text_tokens;
     out.usage.output_tokens = scanned->output_tokens;
   }
   if (!scanned->segments.empty()) {
@@ -162,11 +173,14 @@ nlohmann::json ChunkTranscript::ToJson() const {
                              {"avg_logprob", s.avg_logprob},
                              {"compression_ratio", s.compression_ratio}});
   }
+  auto count = [](const std::optional<std::int64_t>& n) { return n ? json(*n) : json(nullptr); };
   json usage_json = {{"provider", usage.provider},
                      {"model", usage.model},
                      {"operation", usage.operation},
                      {"audio_seconds", usage.audio_seconds},
                      {"input_tokens", usage.input_tokens},
+                     {"input_audio_tokens", count(usage.input_audio_tokens)},
+                     {"input_text_tokens", count(usage.input_text_tokens)},
                      {"output_tokens", usage.output_tokens},
                      {"latency_ms", usage.latency_ms},
                      {"cost_usd", usage.cost_usd ? json(*usage.cost_usd) : json(nullptr)}};
@@ -203,6 +217,11 @@ core::Result<ChunkTranscript> ChunkTranscript::FromJson(const nlohmann::json& in
     out.usage.operation = u.value("operation", "");
     out.usage.audio_seconds = u.value("audio_seconds", 0.0);
     out.usage.input_tokens = u.value("input_tokens", std::int64_t{0});
+    // Absent in records written before the split was kept: unknown, as then.
+    for (auto [key, count] : {std::pair{"input_audio_tokens", &out.usage.input_audio_tokens},
+                              std::pair{"input_text_tokens", &out.usage.input_text_tokens}}) {
+      if (u.contains(key) && u[key].is_number_integer()) *count = u[key].get<std::int64_t>();
+    }
     out.usage.output_tokens = u.value("output_tokens", std::int64_t{0});
     out.usage.latency_ms = u.value("latency_ms", std::int64_t{0});
     if (u.contains("cost_usd") && u["cost_usd"].is_number()) {

@@ -15,7 +15,8 @@ namespace callbrief::asr {
 //    `duration`; a response without segments but with text is treated like json.
 //  - json: {"text": …}; the text is split into sentences spread over `chunk_ms` of chunk time in
 //    proportion to their length (timestamps_estimated).
-// `usage` ({"type":"duration","seconds"} or {"type":"tokens",…}) fills audio seconds and tokens;
+// `usage` ({"type":"duration","seconds"} or {"type":"tokens",…}) fills audio seconds and tokens,
+// the input tokens split into audio and text when `input_token_details` says so;
 // without it the audio seconds are `duration`, else chunk_ms. Model, cost and latency are left for
 // the caller. kTransient when the body is not the expected JSON (a proxy's error page).
 core::Result<ChunkTranscript> ParseTranscriptionResponse(std::string_view body,

@@ -51,6 +51,33 @@ TEST(ParseTranscriptionResponseTest, JsonTextIsSpreadOverTheChunkBySentences) {
   EXPECT_DOUBLE_EQ(t->usage.audio_seconds, 16);  // From the chunk: no duration in the answer.
 }
 
+TEST(ParseTranscriptionResponseTest, TokenUsageKeepsTheAudioAndTextSplit) {
+  constexpr char kTokens[] = R"({"text":"Алло.","usage":{"type":"tokens","input_tokens":1450,
+      "input_token_details":{"audio_tokens":1420,"text_tokens":30},"output_tokens":320,
+      "total_tokens":1770}})";
+  // The same through the general reader, which takes what the fast one gives up on (here a
+  // segment it does not expect).
+  std::string odd = kTokens;
+  odd.insert(1, R"("segments":[{"start":"0"}],)");
+  for (const std::string& body : {std::string(kTokens), odd}) {
+    auto t = ParseTranscriptionResponse(body, 60000);
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    EXPECT_EQ(t->usage.input_tokens, 1450);
+    EXPECT_EQ(t->usage.input_audio_tokens, 1420);
+    EXPECT_EQ(t->usage.input_text_tokens, 30);
+    EXPECT_EQ(t->usage.output_tokens, 320);
+  }
+}
+
+TEST(ParseTranscriptionResponseTest, WithoutDetailsTheSplitIsUnknown) {
+  auto t = ParseTranscriptionResponse(
+      R"({"text":"Алло.","usage":{"type":"tokens","input_tokens":120,"output_tokens":9}})", 1000);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->usage.input_tokens, 120);
+  EXPECT_FALSE(t->usage.input_audio_tokens.has_value());
+  EXPECT_FALSE(t->usage.input_text_tokens.has_value());
+}
+
 // Found by verbose_json_fuzz: a count beyond int64 was converted anyway (undefined behaviour).
 TEST(ParseTranscriptionResponseTest, AnImpossibleTokenCountIsReadAsUnknown) {
   auto t = ParseTranscriptionResponse(
@@ -113,6 +140,8 @@ TEST(ChunkTranscriptJsonTest, RoundTripsEveryField) {
   t.usage.operation = "transcribe chunk 4";
   t.usage.audio_seconds = 12.5;
   t.usage.input_tokens = 7;
+  t.usage.input_audio_tokens = 5;
+  t.usage.input_text_tokens = 2;
   t.usage.output_tokens = 8;
   t.usage.latency_ms = 900;
   t.usage.cost_usd = 0.00125;
@@ -121,6 +150,8 @@ TEST(ChunkTranscriptJsonTest, RoundTripsEveryField) {
   EXPECT_EQ(back->ToJson(), t.ToJson());
   EXPECT_EQ(back->segments[0].text, "Привет");
   EXPECT_DOUBLE_EQ(*back->usage.cost_usd, 0.00125);
+  EXPECT_EQ(back->usage.input_audio_tokens, 5);
+  EXPECT_EQ(back->usage.input_text_tokens, 2);
 }
 
 TEST(ChunkTranscriptJsonTest, ACostlessUsageStaysCostless) {
@@ -128,6 +159,14 @@ TEST(ChunkTranscriptJsonTest, ACostlessUsageStaysCostless) {
   auto back = ChunkTranscript::FromJson(t.ToJson());
   ASSERT_TRUE(back.ok());
   EXPECT_FALSE(back->usage.cost_usd.has_value());
+  EXPECT_FALSE(back->usage.input_audio_tokens.has_value());
+  // A record written before the split was kept reads as an unknown split.
+  nlohmann::json old = t.ToJson();
+  old["usage"].erase("input_audio_tokens");
+  old["usage"].erase("input_text_tokens");
+  back = ChunkTranscript::FromJson(old);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_FALSE(back->usage.input_text_tokens.has_value());
 }
 
 TEST(ChunkTranscriptJsonTest, RejectsForeignJson) {

@@ -189,6 +189,11 @@ OpenAiAnswer FakeOpenAi::Impl::Transcribe(const httplib::Request& request,
                         {"no_speech_prob", s.no_speech_prob}});
   }
   if (format == "text") return {200, json(text + "\n"), {}};
+  // openai-python types/audio/transcription.py: a model billed by tokens answers UsageTokens
+  // (input_tokens with input_token_details {audio_tokens, text_tokens}, output_tokens,
+  // total_tokens, type "tokens"); whisper-1 answers UsageDuration {seconds, type "duration"}
+  // (transcription_verbose.py). The rate of 10 audio tokens a second and the 20 text tokens are
+  // the emulator's own: OpenAI does not document how many tokens a second of audio is.
   json usage =
       gpt ? json{{"type", "tokens"},
                  {"input_tokens", static_cast<std::int64_t>(duration * 10) + 20},

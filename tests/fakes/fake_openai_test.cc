@@ -119,8 +119,16 @@ TEST_F(FakeOpenAiTest, JsonForGpt4oModelsCarriesTokenUsageAndNoSegments) {
   Reply reply = Transcribe("gpt-4o-mini-transcribe", "json", Wav(7));
   ASSERT_EQ(reply.status, 200);
   EXPECT_FALSE(reply.body.contains("segments"));
-  EXPECT_EQ(reply.body["usage"]["type"], "tokens");
-  EXPECT_GT(reply.body["usage"]["output_tokens"].get<int>(), 0);
+  const json& usage = reply.body["usage"];
+  EXPECT_EQ(usage["type"], "tokens");
+  EXPECT_GT(usage["output_tokens"].get<int>(), 0);
+  // input_tokens = audio + text tokens, total = input + output (openai-python UsageTokens).
+  const json& details = usage["input_token_details"];
+  EXPECT_GT(details["audio_tokens"].get<int>(), 0);
+  EXPECT_EQ(usage["input_tokens"].get<int>(),
+            details["audio_tokens"].get<int>() + details["text_tokens"].get<int>());
+  EXPECT_EQ(usage["total_tokens"].get<int>(),
+            usage["input_tokens"].get<int>() + usage["output_tokens"].get<int>());
 }
 
 TEST_F(FakeOpenAiTest, Gpt4oModelsRefuseVerboseJsonAsOpenAiDoes) {

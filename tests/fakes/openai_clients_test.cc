@@ -132,7 +132,16 @@ TEST_F(OpenAiClientsTest, Gpt4oModelsAreAskedForJsonAndGetEstimatedTimes) {
   EXPECT_TRUE(result->timestamps_estimated);
   EXPECT_FALSE(result->segments.empty());
   EXPECT_GT(result->usage.output_tokens, 0);
+  // Audio input, text input and output tokens each at their own price ($6, $2.50, $10 per 1M).
+  ASSERT_TRUE(result->usage.input_audio_tokens.has_value());
+  ASSERT_TRUE(result->usage.input_text_tokens.has_value());
+  EXPECT_GT(*result->usage.input_audio_tokens, 0);
   ASSERT_TRUE(result->usage.cost_usd.has_value());
+  EXPECT_DOUBLE_EQ(*result->usage.cost_usd,
+                   (static_cast<double>(*result->usage.input_audio_tokens) * 6.0 +
+                    static_cast<double>(*result->usage.input_text_tokens) * 2.5 +
+                    static_cast<double>(result->usage.output_tokens) * 10.0) /
+                       1e6);
 }
 
 TEST_F(OpenAiClientsTest, ForcingVerboseJsonOnGpt4oShowsOpenAisRefusal) {
