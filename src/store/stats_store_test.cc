@@ -121,6 +121,18 @@ TEST_P(StatsStoreTest, BriefsCarryTheSummaryFactsOfCallsThatHaveOne) {
   EXPECT_EQ((*briefs)[0].company, "ООО Ромашка");
 }
 
+// More ids than either database takes parameters in one statement (SQLite 32,766).
+TEST_P(StatsStoreTest, BriefsOfMoreCallsThanOneStatementTakesAreAllAnswered) {
+  std::int64_t a = Add({.call_id = "A", .sentiment = "positive"});
+  std::vector<std::int64_t> ids(40'000);
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::int64_t>(i) + 1'000'000;
+  ids.back() = a;
+  auto briefs = store_->ListSummaryBriefs(ids);
+  ASSERT_TRUE(briefs.ok()) << briefs.error().message;
+  ASSERT_EQ(briefs->size(), 1u);
+  EXPECT_EQ((*briefs)[0].call_id, a);
+}
+
 TEST_P(StatsStoreTest, BriefHeadlineIsCutOnCharactersAndDamagedJsonLeavesItEmpty) {
   std::string long_text;
   for (int i = 0; i < 400; ++i) long_text += "ж";

@@ -14,6 +14,7 @@ namespace {
 using core::Result;
 
 constexpr std::int64_t kDayMs = 86'400'000;
+constexpr size_t kIdsPerStatement = 500;
 
 // The lower and the upper middle of an even count are averaged in integers.
 std::int64_t Median(std::vector<std::int64_t>& values) {
@@ -37,27 +38,33 @@ std::string DayName(std::int64_t day_number) {
 Result<std::vector<SummaryBrief>> SqlStore::ListSummaryBriefs(
     std::span<const std::int64_t> call_ids) {
   using Briefs = std::vector<SummaryBrief>;
-  if (call_ids.empty()) return Briefs{};
-  Params p;
-  std::string ids;
-  for (std::int64_t id : call_ids) ids += (ids.empty() ? "" : ",") + p.Next(id);
-  // substr() counts characters on both databases.
-  const std::string sql = fmt::format(
-      "SELECT s.call_id, s.sentiment, s.call_kind, substr({}, 1, {}), {}, {} FROM summaries s{} "
-      "WHERE s.call_id IN ({})",
-      dialect_.summary_field("summary"), SummaryBrief::kHeadlineChars,
-      dialect_.summary_field("client_name"), dialect_.summary_field("company"),
-      dialect_.summary_json_from, ids);
-  return db_->Run(Access::kRead, "reading summaries", [&](Connection& c) -> Result<Briefs> {
-    STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
+  return db_->Run(Access::kSnapshot, "reading summaries", [&](Connection& c) -> Result<Briefs> {
     Briefs briefs;
-    for (int i = 0; i < rows.size(); ++i) {
-      briefs.push_back({.call_id = rows.Int64(i, 0),
-                        .sentiment = rows.Text(i, 1),
-                        .call_kind = rows.Text(i, 2),
-                        .headline = rows.Text(i, 3),
-                        .client_name = rows.Text(i, 4),
-                        .company = rows.Text(i, 5)});
+    // A few hundred ids per statement: far below either database's limit on parameters.
+    for (size_t from = 0; from < call_ids.size(); from += kIdsPerStatement) {
+      Params p;
+      std::string ids;
+      for (std::int64_t id :
+           call_ids.subspan(from, std::min(kIdsPerStatement, call_ids.size() - from))) {
+        ids += (ids.empty() ? "" : ",") + p.Next(id);
+      }
+      // substr() counts characters on both databases.
+      STORE_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Exec(fmt::format("SELECT s.call_id, s.sentiment, s.call_kind, substr({}, 1, {}), {}, "
+                             "{} FROM summaries s{} WHERE s.call_id IN ({})",
+                             dialect_.summary_field("summary"), SummaryBrief::kHeadlineChars,
+                             dialect_.summary_field("client_name"),
+                             dialect_.summary_field("company"), dialect_.summary_json_from, ids),
+                 p));
+      for (int i = 0; i < rows.size(); ++i) {
+        briefs.push_back({.call_id = rows.Int64(i, 0),
+                          .sentiment = rows.Text(i, 1),
+                          .call_kind = rows.Text(i, 2),
+                          .headline = rows.Text(i, 3),
+                          .client_name = rows.Text(i, 4),
+                          .company = rows.Text(i, 5)});
+      }
     }
     return briefs;
   });
