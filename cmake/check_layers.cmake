@@ -8,7 +8,7 @@
 cmake_minimum_required(VERSION 3.25)  # IN_LIST and other current policies in script mode
 
 # callbrief_bitrix_events: what the HTTP server may know of Bitrix24 (parsing what it posts).
-set(bitrix_events_files event crm_links json_fields)
+set(bitrix_events_files event crm_links json_fields stored_call)
 
 set(allowed_core "")
 set(allowed_net core)

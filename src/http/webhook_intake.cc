@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bitrix/event.h"
+#include "bitrix/stored_call.h"
 #include "core/log.h"
 
 namespace callbrief::http {
@@ -15,19 +16,7 @@ store::IncomingCall ToIncomingCall(const bitrix::WebhookEvent& event,
   store::IncomingCall call;
   call.bitrix_call_id = data.call_id;
   call.source = store::CallSource::kWebhook;
-  call.call_type = data.call_type;
-  if (data.call_type) {
-    call.direction = bitrix::IsOutgoing(*data.call_type) ? store::Direction::kOutgoing
-                                                         : store::Direction::kIncoming;
-  }
-  call.client_number = data.phone_number;
-  call.portal_number = data.portal_number;
-  call.portal_user_id = data.portal_user_id;
-  call.duration_seconds = data.duration_seconds;
-  call.started_at_ms = data.started_at_ms;
-  call.failed_code = data.failed_code;
-  call.failed_reason = data.failed_reason;
-  call.crm_activity_id = data.crm_activity_id;
+  bitrix::CopyCallFacts(data, call);
   call.received_at_ms = now_ms;
   call.event_name = event.event;
   // Invalid UTF-8 cannot come from the form decoder, but JSON bodies may carry odd escapes.

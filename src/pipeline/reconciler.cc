@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "bitrix/event.h"
+#include "bitrix/stored_call.h"
 
 namespace callbrief::pipeline {
 
@@ -16,19 +16,7 @@ store::IncomingCall IncomingCallFromFacts(const bitrix::CallFacts& facts, store:
   store::IncomingCall call;
   call.bitrix_call_id = facts.call_id;
   call.source = source;
-  call.call_type = facts.call_type;
-  if (facts.call_type) {
-    call.direction = bitrix::IsOutgoing(*facts.call_type) ? store::Direction::kOutgoing
-                                                          : store::Direction::kIncoming;
-  }
-  call.client_number = facts.phone_number;
-  call.portal_number = facts.portal_number;
-  call.portal_user_id = facts.portal_user_id;
-  call.duration_seconds = facts.duration_seconds;
-  call.started_at_ms = facts.started_at_ms;
-  call.failed_code = facts.failed_code;
-  call.failed_reason = facts.failed_reason;
-  call.crm_activity_id = facts.crm_activity_id;
+  bitrix::CopyCallFacts(facts, call);
   call.received_at_ms = now_ms;
   call.event_name = source == store::CallSource::kBackfill ? "BACKFILL" : "RECONCILE";
   call.event_json =

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "bitrix/event.h"
+#include "bitrix/stored_call.h"
 
 namespace callbrief::pipeline {
 
@@ -13,23 +13,8 @@ using store::Stage;
 
 store::CallFactsUpdate FactsUpdateFrom(const bitrix::CallFacts& facts, std::string manager_name) {
   store::CallFactsUpdate update;
-  update.call_type = facts.call_type;
-  if (facts.call_type) {
-    update.direction = bitrix::IsOutgoing(*facts.call_type) ? store::Direction::kOutgoing
-                                                            : store::Direction::kIncoming;
-  }
-  update.client_number = facts.phone_number;
-  update.portal_number = facts.portal_number;
-  update.portal_user_id = facts.portal_user_id;
+  bitrix::CopyCallFacts(facts, update);
   update.manager_name = std::move(manager_name);
-  update.duration_seconds = facts.duration_seconds;
-  update.started_at_ms = facts.started_at_ms;
-  update.failed_code = facts.failed_code;
-  update.failed_reason = facts.failed_reason;
-  update.crm_entity_type = facts.crm_entity_type;
-  update.crm_entity_id = facts.crm_entity_id;
-  update.crm_activity_id = facts.crm_activity_id;
-  update.record_file_id = facts.record_file_id;
   return update;
 }
 
