@@ -68,9 +68,7 @@ class DeliverStageTest : public ::testing::Test {
     return DeliverStage(store ? *store : calls_.store(), clock_, {}, std::move(owned));
   }
 
-  store::CallDetails Claimed() {
-    return calls_.Claim(store::testing::MakeCall("CALL.1"), kNowMs);
-  }
+  store::CallDetails Claimed() { return calls_.Claim(store::testing::MakeCall("CALL.1"), kNowMs); }
   store::CallDetails Again() { return calls_.ClaimAgain("CALL.1", kNowMs + 600'000); }
   store::Delivery Stored(Channel channel) {
     return calls_.DeliveryOf("CALL.1", ChannelName(channel));

@@ -61,9 +61,9 @@ core::Result<DeliveryRecord> DeliveryFromStore(Channel channel, const store::Del
 // How a channel's Deliver() ended when it did not fail.
 struct Delivered {
   DeliveryStatus status = DeliveryStatus::kDone;  // kDone or kSkipped.
-  std::string external_id{};  // kDone: what was delivered (kept in the record).
-  std::string reason{};       // kSkipped: why there is nothing to deliver (shown to people).
-  std::string log_line{};     // kDone: logged at info once the record is stored.
+  std::string external_id{};                      // kDone: what was delivered (kept in the record).
+  std::string reason{};    // kSkipped: why there is nothing to deliver (shown to people).
+  std::string log_line{};  // kDone: logged at info once the record is stored.
 
   static Delivered Done(std::string external_id, std::string log_line) {
     return {.status = DeliveryStatus::kDone,

@@ -67,9 +67,9 @@ TEST(StageTable, TheStoreClaimsACallInEveryActiveStageAndInNoOther) {
 
 TEST(RunOutcomes, EachKeepsTheNameTheStageRunsTableAndTheUiKnow) {
   const std::pair<RunOutcome, const char*> names[] = {
-      {RunOutcome::kOk, "ok"},         {RunOutcome::kWaiting, "waiting"},
+      {RunOutcome::kOk, "ok"},           {RunOutcome::kWaiting, "waiting"},
       {RunOutcome::kSkipped, "skipped"}, {RunOutcome::kRetry, "retry"},
-      {RunOutcome::kParked, "parked"}, {RunOutcome::kFailed, "failed"}};
+      {RunOutcome::kParked, "parked"},   {RunOutcome::kFailed, "failed"}};
   for (const auto& [outcome, name] : names) {
     EXPECT_EQ(RunOutcomeName(outcome), name);
     EXPECT_EQ(RunOutcomeFromName(name), outcome);

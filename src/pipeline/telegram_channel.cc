@@ -81,11 +81,10 @@ core::Result<Delivered> TelegramChannel::Deliver(const DeliveryJob& job, Deliver
   auto sent = notify::DeliverToTelegram(*telegram_, target, plan, ProgressFrom(record.external_id),
                                         on_progress);
   if (!sent.ok()) return sent.error();
-  return Delivered::Done(
-      ProgressJson(*sent),
-      fmt::format("✅ Sent to Telegram: call {} ({} message(s){})",
-                  job.details.call.bitrix_call_id, sent->message_ids.size(),
-                  sent->document_message_id ? " and the transcript" : ""));
+  return Delivered::Done(ProgressJson(*sent),
+                         fmt::format("✅ Sent to Telegram: call {} ({} message(s){})",
+                                     job.details.call.bitrix_call_id, sent->message_ids.size(),
+                                     sent->document_message_id ? " and the transcript" : ""));
 }
 
 }  // namespace callbrief::pipeline

@@ -82,8 +82,7 @@ class FaultyCallStore final : public store::CallStore {
     return real_.LoadChunks(call_id);
   }
   core::Status SaveChunkTranscript(std::int64_t call_id, int chunk_index,
-                                   std::string_view transcript_json,
-                                   std::int64_t now_ms) override {
+                                   std::string_view transcript_json, std::int64_t now_ms) override {
     if (auto fault = Write("SaveChunkTranscript")) return *fault;
     return real_.SaveChunkTranscript(call_id, chunk_index, transcript_json, now_ms);
   }

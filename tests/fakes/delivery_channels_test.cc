@@ -39,9 +39,15 @@ class ChannelTest : public ::testing::Test {
   // A call as the deliver stage gets it: stored, claimed, with its facts and a stereo transcript.
   store::CallDetails Claimed(const std::string& call_id) {
     store::CallDetails details = calls_.Claim(store::testing::MakeCall(call_id), NowMs());
-    details.segments = {{.index = 0, .start_ms = 0, .end_ms = 2000, .speaker = "manager",
+    details.segments = {{.index = 0,
+                         .start_ms = 0,
+                         .end_ms = 2000,
+                         .speaker = "manager",
                          .text = "Добрый день, компания Ромашка."},
-                        {.index = 1, .start_ms = 2500, .end_ms = 5000, .speaker = "client",
+                        {.index = 1,
+                         .start_ms = 2500,
+                         .end_ms = 5000,
+                         .speaker = "client",
                          .text = "Здравствуйте, хочу заказать доставку."}};
     return details;
   }
@@ -245,7 +251,8 @@ TEST_F(TimelineChannelTest, AWebhookWithoutTheCrmScopeWaitsForTheOperatorAsPendi
 TEST_F(TimelineChannelTest, ARefusedCommentFailsTheDeliveryAndTheCall) {
   portal_.InjectFault(
       "crm.timeline.comment.add",
-      fakes::Fault::Raw(400, R"({"error":100,"error_description":"Required fields are not set."})"));
+      fakes::Fault::Raw(400,
+                        R"({"error":100,"error_description":"Required fields are not set."})"));
   store::CallDetails call = ClaimedOnContact();
   auto result = Stage(Timeline()).Run(call);
   ASSERT_FALSE(result.ok());
