@@ -27,8 +27,8 @@ std::span<const StageRow> PipelineStages();
 std::optional<StageRow> StageRowOf(store::Stage stage);
 
 // The stages a worker runs (those with a row), in pipeline order: what the store's claim must
-// look at (src/store/work_sql.h kActiveStages; pipeline_test checks that the store claims exactly
-// these).
+// look at (kActiveStages in src/store/internal/sql_store_work.cc; stage_table_test checks that
+// the store claims exactly these).
 std::vector<store::Stage> ActiveStages();
 
 // How a stage run ended, as the stage_runs table keeps it (store::StageOutcome::run_outcome).
