@@ -8,6 +8,9 @@ FROM debian:12 AS build
 WORKDIR /src
 # scripts/setup --build installs only what building the service needs (toolchain, libraries, Node.js
 # for the UI's npm package); copied alone first so this layer is reused while only sources change.
+# Behind a TLS-inspecting proxy npm needs the proxy's CA: pass a file with it, e.g.
+#   --volume /etc/ssl/certs/ca-certificates.crt:/run/host-ca.crt:ro --build-arg NODE_EXTRA_CA_CERTS=/run/host-ca.crt
+ARG NODE_EXTRA_CA_CERTS
 COPY scripts/setup scripts/setup
 COPY package.json package-lock.json ./
 RUN scripts/setup --build && rm -rf /var/lib/apt/lists/*

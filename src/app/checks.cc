@@ -8,6 +8,7 @@
 
 #include "app/bitrix_access.h"
 #include "app/processing.h"
+#include "app/retention.h"
 #include "bitrix/portal_check.h"
 #include "core/redact.h"
 #include "notify/telegram_format.h"
@@ -45,6 +46,30 @@ void CheckDatabase(const core::Config& config, const CheckTargets& targets, Chec
   }
   if (auto ping = store->Ping(); !ping) return checks.Fail(kName, ping.error().message);
   checks.Ok(kName, url + " opens and answers");
+}
+
+// The disk of DATA_DIR: recordings fill it unless RETAIN_AUDIO_DAYS deletes them, and a full disk
+// stops downloads and, with SQLite, every write.
+void CheckDataDir(const core::Config& config, Checks& checks) {
+  constexpr std::string_view kName = "Data directory";
+  constexpr double kWarnBelowPercent = 10;
+  auto space = DataDirSpace(config.data_dir);
+  if (!space) return checks.Fail(kName, space.error().message);
+  const AudioUsage audio = MeasureAudio(config.data_dir);
+  const std::string retention =
+      config.retain_audio_days > 0
+          ? fmt::format("deleted after {} days (RETAIN_AUDIO_DAYS)", config.retain_audio_days)
+          : std::string("kept for ever (set RETAIN_AUDIO_DAYS to delete old ones)");
+  const std::string message = fmt::format(
+      "{}: {} free of {} ({:.0f} %); recordings and chunks of {} call(s) use {}, {}",
+      config.data_dir, FormatBytes(space->available_bytes), FormatBytes(space->total_bytes),
+      space->FreePercent(), audio.calls, FormatBytes(audio.bytes), retention);
+  if (space->FreePercent() < kWarnBelowPercent) {
+    return checks.Warn(kName, message +
+                                  ". Less than 10 % free: make room (callbrief purge "
+                                  "--audio-older-than 30d, RETAIN_AUDIO_DAYS) or a larger disk");
+  }
+  checks.Ok(kName, message);
 }
 
 void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, Checks& checks) {
@@ -202,6 +227,7 @@ std::vector<CheckResult> RunChecks(const core::Config& config, const CheckTarget
                                    const core::Clock& clock) {
   Checks checks;
   CheckDatabase(config, targets, checks);
+  CheckDataDir(config, checks);
   CheckBitrix(config, targets.bitrix, checks);
   CheckTelegram(config, targets.telegram, checks);
   CheckProviders(config, targets.provider_http, clock, checks);

@@ -14,12 +14,14 @@
 #include <CLI/CLI.hpp>
 
 #include "app/backfill.h"
+#include "app/backup.h"
 #include "app/bitrix_access.h"
 #include "app/calls_command.h"
 #include "app/checks.h"
 #include "app/instance_id.h"
 #include "app/process_command.h"
 #include "app/processing.h"
+#include "app/retention.h"
 #include "bitrix/crm_links.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -102,6 +104,12 @@ int Serve() {
   auto owner = app::InstanceName(config->data_dir);
   if (!owner) return Fail(owner.error());
   const core::Clock& clock = core::SystemClock::Instance();
+  // Downloads cut short by a crash or a kill left their temporary files; no worker runs yet.
+  if (auto partial = app::RemovePartialDownloads(config->data_dir, clock.Now());
+      partial.partial_downloads > 0) {
+    spdlog::info("Deleted {} partial download(s) left by the previous run ({})",
+                 partial.partial_downloads, app::FormatBytes(partial.bytes));
+  }
 
   // The pipeline: leases held by this instance before a crash are taken back at once, and calls
   // parked on a configuration error are looked at again (the configuration may have changed).
@@ -163,6 +171,13 @@ int Serve() {
     spdlog::info("RECONCILE_INTERVAL is 0: calls whose webhook is lost will not be found");
   }
 
+  // RETAIN_AUDIO_DAYS: old recordings and chunks are deleted at start and then every hour.
+  app::RetentionSweeper retention(config->data_dir, config->retain_audio_days, clock);
+  std::thread retention_thread;
+  if (config->retain_audio_days > 0) {
+    retention_thread = std::thread([&] { retention.Run(std::chrono::hours(1)); });
+  }
+
   std::thread signal_waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -174,6 +189,8 @@ int Serve() {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   reconciler.Stop();
+  retention.Stop();
+  if (retention_thread.joinable()) retention_thread.join();
   const int abandoned = pipeline.Stop(kShutdownGrace);
   if (abandoned > 0) {
     // Worker threads are still inside provider requests; their leases are released and their
@@ -255,6 +272,14 @@ int main(int argc, char** argv) {
   auto* calls_retry = calls->add_subcommand(
       "retry", "Process a failed or skipped call again from where it stopped");
   calls_retry->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
+  std::string backup_file;
+  auto* backup = app.add_subcommand(
+      "backup", "Copy the SQLite database to FILE, consistent while the service runs");
+  backup->add_option("FILE", backup_file, "The backup file (replaced if it exists)")->required();
+  std::string purge_age;
+  auto* purge = app.add_subcommand(
+      "purge", "Delete recordings and audio chunks (transcripts and summaries are kept)");
+  purge->add_option("--audio-older-than", purge_age, "Age of the files, e.g. 90d, 12h")->required();
   callbrief::app::ProcessOptions process_options;
   auto* process = app.add_subcommand(
       "process",
@@ -285,6 +310,16 @@ int main(int argc, char** argv) {
         [&](const Config& c) { return callbrief::app::RunCallsRetry(c, call_id); });
   }
 
+  if (backup->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunBackup(c, backup_file); });
+  }
+  if (purge->parsed()) {
+    return callbrief::WithConfig([&](const Config& c) {
+      return callbrief::app::RunPurge(c.data_dir, purge_age,
+                                      callbrief::core::SystemClock::Instance());
+    });
+  }
   if (serve->parsed()) return callbrief::Serve();
   if (migrate->parsed()) return callbrief::Migrate();
   if (backfill->parsed()) return callbrief::Backfill(backfill_options);

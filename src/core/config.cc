@@ -315,6 +315,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
       ReadInt(env, "BITRIX24_REQUESTS_PER_SECOND", 1, 5, &c.bitrix24_requests_per_second),
       ReadUtcOffset(env, "DISPLAY_UTC_OFFSET", &c.display_utc_offset_minutes),
+      ReadInt(env, "RETAIN_AUDIO_DAYS", 1, 36500, &c.retain_audio_days),
   };
   for (const Status& step : steps) {
     if (!step) return step.error();

@@ -64,6 +64,9 @@ struct Config {
   // Storage and files.
   std::string database_url = "sqlite://data/callbrief.db";
   std::string data_dir = "data";
+  // RETAIN_AUDIO_DAYS: recordings and chunks older than this are deleted (transcripts and summaries
+  // stay); 0 keeps them for ever.
+  int retain_audio_days = 0;
 
   // HTTP server and UI.
   std::string host = "0.0.0.0";

@@ -57,7 +57,8 @@ Names SecretVariables() {
     std::string value = "zq" + name + "zq";
     if (name == "BITRIX24_WEBHOOK_URL") value = "https://acme.bitrix24.ru/rest/1/" + value + "/";
     if (name == "DATABASE_URL") value = "postgresql://callbrief:" + value + "@db.example.com/cb";
-    auto config = core::LoadConfig(core::Environment(std::map<std::string, std::string>{{name, value}}));
+    auto config =
+        core::LoadConfig(core::Environment(std::map<std::string, std::string>{{name, value}}));
     if (!config.ok()) continue;  // A number, a URL or a keyword: not free text, not a secret.
     for (const std::string& secret : config->Secrets()) {
       if (secret.find("zq" + name + "zq") != std::string::npos) secrets.insert(name);
@@ -123,13 +124,13 @@ TEST(ConfigurationTable, TheSecretsParagraphNamesEverySecret) {
 // One envVars entry of render.yaml: `- key: NAME` and what follows it at deeper indentation.
 struct RenderVar {
   std::string name;
-  bool commented = false;  // In the documented SQLite variant, not active.
+  bool commented = false;                     // In the documented SQLite variant, not active.
   std::map<std::string, std::string> fields;  // sync, value, fromDatabase, name, property…
 };
 
 struct RenderYaml {
   std::vector<RenderVar> vars;
-  std::map<std::string, std::string> service;  // Top-level fields of the first service.
+  std::map<std::string, std::string> service;    // Top-level fields of the first service.
   std::map<std::string, std::string> commented;  // Fields shown in comments (the disk variant).
   Names databases;
 };
@@ -285,7 +286,8 @@ TEST(Dockerfile, BuildsOnlyTheServiceAndRunsItAsAnUnprivilegedUserWithOneVolume)
   static const std::regex kEnv(R"(([A-Z][A-Z0-9_]*)=)");
   const std::size_t env_at = dockerfile.find("\nENV ");
   ASSERT_NE(env_at, std::string::npos);
-  const std::string env_block = dockerfile.substr(env_at, dockerfile.find("\nWORKDIR", env_at) - env_at);
+  const std::string env_block =
+      dockerfile.substr(env_at, dockerfile.find("\nWORKDIR", env_at) - env_at);
   for (auto it = std::sregex_iterator(env_block.begin(), env_block.end(), kEnv);
        it != std::sregex_iterator(); ++it) {
     EXPECT_TRUE(code.contains((*it)[1].str())) << (*it)[1].str();

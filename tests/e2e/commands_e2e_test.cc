@@ -36,6 +36,9 @@ TEST_F(CommandsE2eTest, DoctorChecksEveryProviderWithoutSpendingAnything) {
     EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
   }
   EXPECT_EQ(out.find("❌"), std::string::npos) << out;
+  // The disk of DATA_DIR (a warning only when this machine's disk is nearly full).
+  EXPECT_NE(out.find(" Data directory: data: "), std::string::npos) << out;
+  EXPECT_NE(out.find("kept for ever (set RETAIN_AUDIO_DAYS"), std::string::npos) << out;
   EXPECT_TRUE(telegram_.Messages().empty()) << "doctor must not post to the chat";
   for (const auto& request : openai_.Requests()) {
     EXPECT_EQ(request.path, "/v1/models") << "doctor must not spend tokens or audio";
@@ -69,6 +72,7 @@ TEST_F(CommandsE2eTest, TheStatusPageShowsTheDoctorsChecks) {
   for (const char* name : {"Database", "Telegram", "Speech-to-text", "Summary"}) {
     EXPECT_TRUE(ok[name]) << name << "\n" << status.dump(2);
   }
+  EXPECT_TRUE(ok.contains("Data directory")) << status.dump(2);
   EXPECT_EQ(status["webhook_url"], "https://calls.example.com/api/bitrix-webhook/call-finished");
 }
 
