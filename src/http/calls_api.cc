@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "analytics/talk_metrics.h"
 #include "bitrix/crm_links.h"
 #include "core/clock.h"
 #include "core/json_bounded.h"
@@ -205,6 +206,16 @@ json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url)
   }
   out["events"] = std::move(events);
   out["transcript"] = std::move(segments);
+  // Talk metrics are computed from the stored transcript on every request (issue 16): a few
+  // hundred segments take microseconds, and nothing has to be migrated when a rule changes.
+  std::vector<analytics::Segment> timeline;
+  timeline.reserve(d.segments.size());
+  for (const auto& s : d.segments) {
+    timeline.push_back(
+        {.start_ms = s.start_ms, .end_ms = s.end_ms, .speaker = s.speaker, .text = s.text});
+  }
+  auto metrics = analytics::ComputeTalkMetrics(timeline);
+  out["metrics"] = metrics ? analytics::TalkMetricsToJson(*metrics) : json(nullptr);
   out["summary"] = d.summary
                        ? json{{"model", d.summary->model},
                               {"call_kind", EmptyAsNull(d.summary->call_kind)},

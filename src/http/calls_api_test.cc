@@ -143,3 +143,48 @@ TEST(CallPageJsonTest, EachCallCarriesItsBriefOrNull) {
 
 }  // namespace
 }  // namespace callbrief::http
+
+namespace callbrief::http {
+namespace {
+
+TEST(CallJsonTest, DetailsCarryTalkMetricsComputedFromTheTranscript) {
+  store::CallDetails d;
+  // The manager talks 0–30 s, the client cuts in at 29 s and talks to 40 s.
+  d.segments.push_back({.index = 0,
+                        .start_ms = 0,
+                        .end_ms = 30'000,
+                        .speaker = "manager",
+                        .text = "Добрый день! Удобно говорить?"});
+  d.segments.push_back({.index = 1,
+                        .start_ms = 29'000,
+                        .end_ms = 40'000,
+                        .speaker = "client",
+                        .text = "Да, слушаю."});
+  auto metrics = CallDetailsToJson(d)["metrics"];
+  ASSERT_TRUE(metrics.is_object()) << metrics.dump();
+  EXPECT_EQ(metrics["layout"], "two_party");
+  EXPECT_EQ(metrics["talk_share_manager"], 0.732);  // 30 of 41 s of talk
+  EXPECT_EQ(metrics["talk_share_client"], 0.268);
+  EXPECT_EQ(metrics["longest_monologue_manager_seconds"], 30);
+  EXPECT_EQ(metrics["interruptions_by_client"], 1);
+  EXPECT_EQ(metrics["interruptions_by_manager"], 0);
+  EXPECT_EQ(metrics["questions_manager"], 1);
+  EXPECT_EQ(metrics["time_to_first_client_word_seconds"], 29);
+  EXPECT_TRUE(metrics["absent"].empty());
+}
+
+TEST(CallJsonTest, MetricsOfAMonoCallSayWhatIsAbsent) {
+  store::CallDetails d;
+  d.segments.push_back({.index = 0, .start_ms = 0, .end_ms = 5'000, .speaker = "", .text = "Алло"});
+  auto metrics = CallDetailsToJson(d)["metrics"];
+  EXPECT_EQ(metrics["layout"], "mono");
+  EXPECT_TRUE(metrics["talk_share_manager"].is_null());
+  EXPECT_FALSE(metrics["absent"].empty());
+}
+
+TEST(CallJsonTest, MetricsAreNullWithoutATranscript) {
+  EXPECT_TRUE(CallDetailsToJson(store::CallDetails{})["metrics"].is_null());
+}
+
+}  // namespace
+}  // namespace callbrief::http
