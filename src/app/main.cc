@@ -2,12 +2,14 @@
 // This file is the composition root: it reads the configuration, builds every component in
 // order and hands control to the chosen subcommand.
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -38,6 +40,16 @@ namespace {
 
 constexpr int kExitConfig = 2;
 constexpr int kExitFailure = 1;
+// Shorter admin passwords draw a warning at start-up: the login is on the internet.
+constexpr std::size_t kMinAdminPasswordLength = 12;
+
+// Characters (UTF-8 code points), so six Cyrillic letters count six, not twelve.
+std::size_t CharacterCount(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 // Render (and most platforms) allow 30 s between SIGTERM and SIGKILL; stages still running after
 // this much are abandoned with their leases released, so nothing is lost.
 constexpr std::chrono::seconds kShutdownGrace{20};
@@ -74,6 +86,11 @@ void LogConfigurationGaps(const core::Config& config) {
   if (auto links = callbrief::app::TelegramLinkWarning(config)) spdlog::warn("{}", *links);
   if (config.admin_password.empty()) {
     spdlog::info("ADMIN_PASSWORD is not set: the API answers only clients on this machine");
+  } else if (CharacterCount(config.admin_password) < kMinAdminPasswordLength) {
+    spdlog::warn(
+        "ADMIN_PASSWORD is shorter than {} characters: anyone who reaches the web UI can guess it "
+        "(wrong guesses are throttled, not stopped); use a long random password",
+        kMinAdminPasswordLength);
   }
 }
 
@@ -145,6 +162,8 @@ int Serve() {
                        .port = config->port,
                        .threads = config->http_threads,
                        .admin_password = config->admin_password,
+                       .trusted_proxies = config->trusted_proxies,
+                       .metrics_token = config->metrics_token,
                        .data_dir = config->data_dir,
                        .public_url = config->public_url,
                        .bitrix_portal_url = bitrix::PortalUrl(config->bitrix24_webhook_url),

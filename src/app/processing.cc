@@ -98,6 +98,7 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                                 .portal_host = net::UrlHost(config.bitrix24_webhook_url),
                                 .extra_hosts = config.recording_hosts}));
   audio::PrepareOptions audio_options;
+  audio_options.max_transcribed_seconds = std::int64_t{config.max_call_minutes} * 60;
   audio_options.format =
       audio::ChunkFormatFromName(config.audio_chunk_format).value_or(audio::ChunkFormat::kMp3);
   add(Stage::kPrepare, std::make_unique<pipeline::PrepareStage>(pipeline::PrepareSettings{

@@ -55,6 +55,9 @@ core::Status Validate(const PrepareOptions& o) {
     return core::Error::Config("audio: bitrate must be 8000–320000 bits/s");
   }
   if (o.max_recording_seconds <= 0) return core::Error::Config("audio: max recording length <= 0");
+  if (o.max_transcribed_seconds <= 0) {
+    return core::Error::Config("audio: max transcribed length <= 0");
+  }
   return core::Ok();
 }
 
@@ -185,13 +188,24 @@ core::Result<PreparedAudio> Prepare(const std::filesystem::path& recording,
   if (!spool) return spool.error();
   internal::EnergyAnalyzer analyzer(info.output_channels, kRate);
   core::Status spooled;
+  const std::int64_t max_samples = o.max_transcribed_seconds * kRate;
+  std::int64_t samples = 0;
+  bool cut = false;
   core::Status decoded = (*decoder)->Run(
       [&](const float* const* planes, int count) {
-        analyzer.Add(planes, count);
-        spooled = (*spool)->Append(planes, count);
-        return spooled.ok();
+        if (samples + count > max_samples) {  // Audio past the limit: keep up to it, then stop.
+          count = static_cast<int>(max_samples - samples);
+          cut = true;
+        }
+        samples += count;
+        if (count > 0) {
+          analyzer.Add(planes, count);
+          spooled = (*spool)->Append(planes, count);
+        }
+        return spooled.ok() && !cut;
       },
-      o.max_recording_seconds);
+      // Decoding stops at the cut, so the length limit must not fire before it does.
+      std::max(o.max_recording_seconds, o.max_transcribed_seconds + 60));
   if (!spooled) return spooled.error();
   if (!decoded) return decoded.error();
   if (core::Status flushed = (*spool)->Flush(); !flushed) return flushed.error();
@@ -215,6 +229,12 @@ core::Result<PreparedAudio> Prepare(const std::filesystem::path& recording,
 
   PreparedAudio result;
   result.report = BaseReport(info, energies, analysis, o, damaged);
+  if (cut) {
+    result.report.transcribed_until_seconds = static_cast<double>(o.max_transcribed_seconds);
+    // The whole length as the file declares it; a file that declares none is at least this long.
+    result.report.duration_seconds =
+        std::max(info.declared_seconds, static_cast<double>(o.max_transcribed_seconds));
+  }
   for (std::size_t i = 0; i < planned.size(); ++i) {
     const internal::RenderedChunk& file = (*rendered)[i];
     if (file.bytes > o.max_chunk_bytes) {

@@ -38,6 +38,10 @@ struct PrepareOptions {
   std::int64_t max_chunk_seconds = 1200;            // provider hard limit 1500 s (gpt-4o models)
   std::int64_t max_chunk_bytes = 24 * 1024 * 1024;  // provider limit 25 MB
   std::int64_t max_recording_seconds = 4 * 3600;    // longer recordings are refused
+  // MAX_CALL_MINUTES: only the first this many seconds are analysed and transcribed; the rest is
+  // reported (AudioReport::transcribed_until_seconds), never silently dropped. It bounds what one
+  // call may cost. Decoding stops there, so a longer recording is not refused for its length.
+  std::int64_t max_transcribed_seconds = 120 * 60;
 
   // Two-party stereo: which side is the portal's (Bitrix24/Voximplant record the manager LEFT).
   bool manager_on_left = true;
@@ -90,6 +94,10 @@ struct AudioReport {
   int chunk_count = 0;
   std::string chunk_format = {};  // ChunkFormatName
   int damaged_packets = 0;        // skipped while decoding
+  // Set when the recording is longer than max_transcribed_seconds: only [0, this) was analysed
+  // and transcribed. duration_seconds is then the length the file declares (this limit when it
+  // declares none: the recording is at least this long).
+  std::optional<double> transcribed_until_seconds = {};
 
   std::string ToJson() const;
 };

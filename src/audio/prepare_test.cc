@@ -292,6 +292,30 @@ TEST(PrepareRecording, ARerunReplacesTheChunksOfTheLastRun) {
   EXPECT_EQ(files, static_cast<long>(prepared->chunks.size()) + 1);
 }
 
+TEST(PrepareRecording, OnlyTheFirstMaxTranscribedSecondsAreChunkedAndTheCutIsReported) {
+  TempDir dir;
+  auto whole = Prepare("dialogue_mono.wav", dir);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  ASSERT_GT(whole->report.duration_seconds, 15);
+  EXPECT_FALSE(whole->report.transcribed_until_seconds);
+  EXPECT_FALSE(nlohmann::json::parse(whole->report.ToJson()).contains("transcribed_until_seconds"));
+
+  auto cut = Prepare("dialogue_mono.wav", dir, {.max_transcribed_seconds = 10});
+
+  ASSERT_TRUE(cut.ok()) << cut.error().message;
+  const AudioReport& r = cut->report;
+  ASSERT_TRUE(r.transcribed_until_seconds);
+  EXPECT_EQ(*r.transcribed_until_seconds, 10);
+  // The length of the whole recording (the WAV header declares it), so the rest can be reported.
+  EXPECT_NEAR(r.duration_seconds, whole->report.duration_seconds, 0.1);
+  EXPECT_EQ(nlohmann::json::parse(r.ToJson())["transcribed_until_seconds"], 10);
+  ASSERT_FALSE(cut->chunks.empty());
+  for (const Chunk& chunk : cut->chunks) {
+    EXPECT_LE(chunk.time_map.ToOriginal(chunk.time_map.ChunkLengthMs()), 10'000) << chunk.path;
+  }
+  EXPECT_LT(r.billed_seconds, whole->report.billed_seconds);
+}
+
 TEST(PrepareRecording, ImpossibleOptionsAreAConfigError) {
   auto prepared = PrepareRecording(Fixture("voicemail.ogg"), {});
   ASSERT_FALSE(prepared.ok());

@@ -67,6 +67,9 @@ std::string AudioReport::ToJson() const {
   nlohmann::json per_channel = nlohmann::json::array();
   for (double seconds : channel_speech_seconds) per_channel.push_back(Round(seconds));
   json["channel_speech_seconds"] = per_channel;
+  if (transcribed_until_seconds) {
+    json["transcribed_until_seconds"] = Round(*transcribed_until_seconds);
+  }
   if (layout == Layout::kTwoPartyStereo) {
     json["speaker_speech_seconds"] = {{"manager", Round(manager_speech_seconds)},
                                       {"client", Round(client_speech_seconds)}};

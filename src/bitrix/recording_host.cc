@@ -1,14 +1,11 @@
 #include "bitrix/recording_host.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <cstdint>
 
 #include <fmt/format.h>
 
+#include "core/ip_address.h"
 #include "core/redact.h"
 #include "net/http_client.h"
 
@@ -26,23 +23,6 @@ std::string NormalHost(std::string_view host) {
   return h;
 }
 
-bool IsPrivateV4(const std::array<std::uint8_t, 4>& a) {
-  return a[0] == 10 || a[0] == 127 || a[0] == 0 || (a[0] == 172 && (a[1] & 0xF0) == 16) ||
-         (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254);
-}
-
-bool IsPrivateV6(const std::array<std::uint8_t, 16>& a) {
-  bool zero_prefix = std::all_of(a.begin(), a.begin() + 10, [](std::uint8_t b) { return b == 0; });
-  if (zero_prefix && a[10] == 0xFF && a[11] == 0xFF) {  // ::ffff:a.b.c.d, IPv4-mapped.
-    return IsPrivateV4({a[12], a[13], a[14], a[15]});
-  }
-  bool zero_head =
-      zero_prefix && a[10] == 0 && a[11] == 0 && a[12] == 0 && a[13] == 0 && a[14] == 0;
-  if (zero_head && (a[15] == 0 || a[15] == 1)) return true;  // :: and ::1.
-  if ((a[0] & 0xFE) == 0xFC) return true;                    // fc00::/7, unique local.
-  return a[0] == 0xFE && (a[1] & 0xC0) == 0x80;              // fe80::/10, link-local.
-}
-
 // Whether `host` (normalised) is allowed by one RECORDING_HOSTS entry.
 bool MatchesRule(const std::string& host, std::string_view rule) {
   if (!IsValidRecordingHostRule(rule)) return false;
@@ -58,8 +38,7 @@ bool IsValidRecordingHostRule(std::string_view rule) {
   std::string normal = NormalHost(rule);
   if (normal.empty()) return false;
   if (normal.find(':') != std::string::npos) {  // Only an IPv6 literal has colons.
-    std::array<std::uint8_t, 16> v6{};
-    return inet_pton(AF_INET6, normal.c_str(), v6.data()) == 1;
+    return core::ParseIpAddress(normal).has_value();
   }
   for (char c : normal) {
     if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '-') return false;
@@ -71,12 +50,7 @@ bool IsValidRecordingHostRule(std::string_view rule) {
 }
 
 bool IsPrivateAddressLiteral(std::string_view host) {
-  std::string h = NormalHost(host);
-  std::array<std::uint8_t, 4> v4{};
-  if (inet_pton(AF_INET, h.c_str(), v4.data()) == 1) return IsPrivateV4(v4);
-  std::array<std::uint8_t, 16> v6{};
-  if (inet_pton(AF_INET6, h.c_str(), v6.data()) == 1) return IsPrivateV6(v6);
-  return false;
+  return core::IsPrivateAddressLiteral(NormalHost(host));
 }
 
 core::Status CheckRecordingHost(std::string_view url, const RecordingHosts& hosts) {

@@ -24,10 +24,10 @@ struct RecordingHosts {
 //    (vi_history.php stores the record URL Voximplant reports), and the storage host varies;
 //  - a suffix rule needs at least two labels (".com" or "." never matches anything): see
 //    IsValidRecordingHostRule;
-//  - a host that is a literal private, loopback, link-local or unspecified IP address (10/8,
-//    172.16/12, 192.168/16, 127/8, 169.254/16, 0/8; ::1, ::, fc00::/7, fe80::/10, and IPv4-mapped
-//    IPv6 of those) is refused even when listed, unless it is the portal host itself (a portal on
-//    a private network, or tests on 127.0.0.1).
+//  - a host that is a literal address in a non-public range (core::IsPrivateAddress: private,
+//    shared, loopback, link-local, multicast, reserved, NAT64 and the like, also spelled as a
+//    plain number such as 2130706433 or in octal or hex) is refused even when listed, unless it
+//    is the portal host itself (a portal on a private network, or tests on 127.0.0.1).
 // Only literal addresses are checked: a listed *name* that DNS resolves to a private address is
 // trusted, because checking that would need resolving here and again in libcurl (which could
 // answer differently). The operator vouches for every name in RECORDING_HOSTS.
@@ -47,7 +47,7 @@ std::function<bool(const std::string& url)> MakeRedirectApproval(RecordingHosts 
                                                                  std::string* refusal);
 
 // Whether `host` (as UrlHost returns it; IPv6 in brackets or not) is a literal IP address in one
-// of the ranges above. Names are never private by this test.
+// of the ranges of core::IsPrivateAddress. Names are never private by this test.
 bool IsPrivateAddressLiteral(std::string_view host);
 
 }  // namespace callbrief::bitrix

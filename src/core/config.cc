@@ -288,6 +288,7 @@ std::vector<std::string> Config::Secrets() const {
                                       openai_api_key,
                                       transcribe_api_key,
                                       admin_password,
+                                      metrics_token,
                                       WebhookCode(bitrix24_webhook_url),
                                       std::string(DatabasePassword(database_url))};
   std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
@@ -309,6 +310,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "WORKERS", 1, 256, &c.workers),
       ReadInt(env, "LEASE_SECONDS", 4, 3600, &c.lease_seconds),
       ReadInt(env, "HTTP_THREADS", 4, 1024, &c.http_threads),
+      ReadInt(env, "MAX_CALL_MINUTES", 1, 240, &c.max_call_minutes),
       ReadInt(env, "MIN_CALL_DURATION", 0, 86400, &c.min_call_duration_seconds),
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
       ReadInt(env, "SUMMARY_MAX_TOKENS", 256, 32768, &c.summary_max_tokens),
@@ -352,6 +354,12 @@ Result<Config> LoadConfig(const Environment& env) {
   ReadString(env, "DATA_DIR", &c.data_dir);
   ReadString(env, "HOST", &c.host);
   ReadString(env, "ADMIN_PASSWORD", &c.admin_password);
+  ReadString(env, "METRICS_TOKEN", &c.metrics_token);
+  if (auto proxies = env.Get("TRUSTED_PROXIES")) {
+    auto networks = ParseIpNetworks(*proxies);
+    if (!networks) return Invalid("TRUSTED_PROXIES", networks.error().message);
+    c.trusted_proxies = std::move(*networks);
+  }
   if (auto hosts = env.Get("RECORDING_HOSTS")) c.recording_hosts = SplitList(*hosts);
   for (const std::string& rule : c.recording_hosts) {
     if (!IsRecordingHostRule(rule)) {

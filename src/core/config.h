@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/dotenv.h"
+#include "core/ip_address.h"
 #include "core/result.h"
 
 namespace callbrief::core {
@@ -60,6 +61,8 @@ struct Config {
   int min_call_duration_seconds = 10;
   std::chrono::seconds recording_wait{600};
   std::int64_t recording_max_bytes = 200ll * 1024 * 1024;  // RECORDING_MAX_MB
+  // MAX_CALL_MINUTES: only this much of a recording is transcribed; the rest is reported.
+  int max_call_minutes = 120;
 
   // Storage and files.
   std::string database_url = "sqlite://data/callbrief.db";
@@ -73,6 +76,9 @@ struct Config {
   int port = 8080;
   std::string public_url;  // No trailing slash; empty when unknown.
   std::string admin_password;
+  // Reverse proxies whose X-Forwarded-For is believed for the client's address (TRUSTED_PROXIES).
+  std::vector<IpNetwork> trusted_proxies;
+  std::string metrics_token;  // METRICS_TOKEN: /metrics wants it as a bearer token; empty: open.
   int http_threads = 128;  // Requests handled at once (a webhook waiting for its commit holds one).
 
   // Pipeline.

@@ -31,6 +31,9 @@ TEST(ConfigTest, DefaultsMatchTheDocumentedTable) {
   EXPECT_EQ(c->bitrix24_requests_per_second, 2);
   EXPECT_EQ(c->transcribe_prices, "");
   EXPECT_FALSE(c->telegram_thread_id.has_value());
+  EXPECT_EQ(c->max_call_minutes, 120);
+  EXPECT_TRUE(c->trusted_proxies.empty());
+  EXPECT_EQ(c->metrics_token, "");
 }
 
 TEST(ConfigTest, MissingCredentialsDoNotStopStartUp) {
@@ -174,6 +177,25 @@ TEST(ConfigTest, RecordingSizeCapIsReadInMegabytes) {
   EXPECT_EQ(loaded->recording_max_bytes, 50ll * 1024 * 1024);
 }
 
+TEST(ConfigTest, TrustedProxiesAreAListOfAddressesAndRanges) {
+  auto c = Load({{"TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 fd00::/8"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->trusted_proxies.size(), 3u);
+  EXPECT_TRUE(InAnyNetwork(c->trusted_proxies, *ParseIpAddress("10.20.30.40")));
+
+  auto bad = Load({{"TRUSTED_PROXIES", "127.0.0.1, proxy.local"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kConfig);
+  EXPECT_NE(bad.error().message.find("TRUSTED_PROXIES: \"proxy.local\""), std::string::npos)
+      << bad.error().message;
+}
+
+TEST(ConfigTest, MaxCallMinutesIsAWholeNumberOfMinutes) {
+  EXPECT_EQ(Load({{"MAX_CALL_MINUTES", "30"}})->max_call_minutes, 30);
+  EXPECT_FALSE(Load({{"MAX_CALL_MINUTES", "0"}}).ok());
+  EXPECT_FALSE(Load({{"MAX_CALL_MINUTES", "241"}}).ok());
+}
+
 TEST(ConfigTest, RecordingHostsAreACommaSeparatedList) {
   auto c = Load({{"RECORDING_HOSTS", " cdn.bitrix24.ru, ,storage.example.com "}});
   ASSERT_TRUE(c.ok());
@@ -187,11 +209,12 @@ TEST(ConfigTest, SecretsListsEveryCredentialIncludingTheWebhookCode) {
                  {"TELEGRAM_BOT_TOKEN", "123456:AAE-token"},
                  {"OPENAI_API_KEY", "sk-test"},
                  {"ADMIN_PASSWORD", "hunter22"},
+                 {"METRICS_TOKEN", "metrics-secret-9"},
                  {"DATABASE_URL", "postgresql://callbrief:pg-pass-7@db:5432/callbrief"}});
   ASSERT_TRUE(c.ok());
   auto secrets = c->Secrets();
-  for (std::string expected :
-       {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22", "pg-pass-7"}) {
+  for (std::string expected : {"abc123xyz", "apptoken1", "123456:AAE-token", "sk-test", "hunter22",
+                               "pg-pass-7", "metrics-secret-9"}) {
     EXPECT_NE(std::find(secrets.begin(), secrets.end(), expected), secrets.end()) << expected;
   }
 }

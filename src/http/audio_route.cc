@@ -99,7 +99,9 @@ void ServeRecording(const Request& req, Response& res, const std::filesystem::pa
   const std::string type = SniffAudioType(std::string_view(head, got > 0 ? got : 0));
 
   res.set_header("Accept-Ranges", "bytes");
-  res.set_header("Cache-Control", "private, max-age=3600");
+  // A conversation with a client: never kept by the browser's or any shared cache, so it is gone
+  // from a shared computer after logout.
+  res.set_header("Cache-Control", "no-store");
   RangeRequest range = ParseRangeHeader(req.get_header_value("Range"), size);
   if (range.kind == RangeRequest::Kind::kUnsatisfiable) {
     res.status = 416;

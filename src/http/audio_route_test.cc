@@ -74,5 +74,19 @@ TEST(IsInsideDirectoryTest, PathsCannotClimbOut) {
   EXPECT_FALSE(IsInsideDirectory(data + "/link.mp3", data));
 }
 
+TEST(ServeRecordingTest, ARecordingIsNeverStoredByACache) {
+  // A conversation with a client must not stay in a shared computer's browser cache.
+  store::testing::TempDir dir;
+  const std::string path = dir.File("1.mp3");
+  std::ofstream(path) << "ID3\x04 some audio";
+  Request req{.method = "GET", .path = "/api/calls/1/audio"};
+  Response res;
+
+  ServeRecording(req, res, path);
+
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.get_header_value("Cache-Control"), "no-store");
+}
+
 }  // namespace
 }  // namespace callbrief::http

@@ -24,6 +24,7 @@ constexpr std::string_view kContentSecurityPolicy =
     "form-action 'self'; frame-ancestors 'none'";
 
 constexpr std::string_view kSessionSecretSetting = "ui_session_secret";
+constexpr std::string_view kRevokedSessionsSetting = "ui_revoked_sessions";
 
 int StatusFor(const core::Error& error) {
   switch (error.kind) {
@@ -78,7 +79,15 @@ Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStor
     : options_(std::move(options)),
       intake_(intake),
       store_(store),
-      login_throttle_(core::SystemClock::Instance()) {
+      revocations_([&store] { return store.GetSetting(kRevokedSessionsSetting); },
+                   [&store](const std::string& value) {
+                     return store.PutSetting(kRevokedSessionsSetting, value);
+                   },
+                   core::SystemClock::Instance()),
+      gate_({.admin_password = options_.admin_password,
+             .public_url = options_.public_url,
+             .trusted_proxies = options_.trusted_proxies},
+            core::SystemClock::Instance()) {
   edge_ = std::make_unique<HttpEdge>(
       EdgeOptions{.host = options_.host,
                   .port = options_.port,
@@ -190,7 +199,8 @@ void Server::Impl::Routes() {
                {{"status", "unavailable"}, {"database", core::Redact(ping.error().message)}});
     }
   });
-  router_.Get("/metrics", [this](const Request&, Response& res) {
+  router_.Get("/metrics", [this](const Request& req, Response& res) {
+    if (!MetricsAllowed(req, res)) return;
     auto counts = store_.CountByStage();
     if (!counts) return SendStoreError(res, counts.error());
     res.set_content(metrics_.Render(*counts, intake_.committer_stats()),
@@ -245,20 +255,53 @@ void Server::Impl::CallsApiRoutes() {
   });
 }
 
-bool Server::Impl::HasValidSession(const Request& req) const {
+bool Server::Impl::HasValidSession(const Request& req) {
   if (!sessions_) return false;
   auto token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
-  return token && sessions_->Verify(*token, core::SystemClock::Instance().Now());
+  return token && sessions_->Verify(*token, core::SystemClock::Instance().Now()) &&
+         !revocations_.IsRevoked(*token);
+}
+
+std::string Server::Impl::ClientAddress(const Request& req) const {
+  return gate_.ClientAddress(req.remote_addr, req.get_header_value("X-Forwarded-For"));
+}
+
+bool Server::Impl::MetricsAllowed(const Request& req, Response& res) {
+  if (options_.metrics_token.empty()) return true;
+  if (BearerTokenMatches(req.get_header_value("Authorization"), options_.metrics_token)) {
+    return true;
+  }
+  spdlog::warn("❌ Refused /metrics to {}: no valid METRICS_TOKEN", ClientAddress(req));
+  res.set_header("WWW-Authenticate", R"(Bearer realm="callbrief metrics")");
+  SendError(res, 401, "METRICS_TOKEN required as a bearer token");
+  return false;
 }
 
 bool Server::Impl::Authorize(const Request& req, Response& res, Asker asker) {
-  Access access =
-      CheckAccess(req.remote_addr, IsProxied(req), req.get_header_value("Authorization"),
-                  HasValidSession(req), options_.admin_password);
-  switch (access) {
-    case Access::kAllow:
+  const std::string host = req.get_header_value("Host");
+  const std::string forwarded_for = req.get_header_value("X-Forwarded-For");
+  const std::string authorization = req.get_header_value("Authorization");
+  const GateDecision decision = gate_.Check({.remote_addr = req.remote_addr,
+                                             .host = host,
+                                             .forwarded_for = forwarded_for,
+                                             .forwarded = IsProxied(req),
+                                             .authorization = authorization,
+                                             .valid_session = HasValidSession(req)});
+  switch (decision.verdict) {
+    case GateVerdict::kAllow:
       return true;
-    case Access::kNeedsPassword:
+    case GateVerdict::kMisdirected:
+      // 421 (RFC 9110 15.5.20): this server is not the one for that name. The body is the same
+      // for pages and the API: a rebinding page must learn nothing.
+      SendError(res, 421,
+                "this service answers only for localhost, 127.0.0.1, [::1] or the PUBLIC_URL host "
+                "until ADMIN_PASSWORD is set");
+      return false;
+    case GateVerdict::kThrottled:
+      res.set_header("Retry-After", std::to_string(decision.retry_after_seconds));
+      SendError(res, 429, "too many wrong passwords; retry later");
+      return false;
+    case GateVerdict::kNeedsPassword:
       if (asker == Asker::kPage) {
         res.status = 303;
         res.set_header("Location", "/login?next=" + PercentEncode(req.path));
@@ -272,7 +315,7 @@ bool Server::Impl::Authorize(const Request& req, Response& res, Asker asker) {
       }
       SendError(res, 401, "ADMIN_PASSWORD required");
       return false;
-    case Access::kLoopbackOnly:
+    case GateVerdict::kLoopbackOnly:
       if (asker == Asker::kPage) {
         res.status = 403;
         res.set_header("Cache-Control", "no-store");

@@ -4,9 +4,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/ip_address.h"
 #include "core/result.h"
 #include "http/webhook_intake.h"
 #include "store/call_store.h"
@@ -19,6 +21,10 @@ struct ServerOptions {
   int threads = 128;
   // Protects the web UI and the JSON API; empty: they answer loopback clients only.
   std::string admin_password;
+  // Peers whose X-Forwarded-For names the client (TRUSTED_PROXIES), for throttling and logs.
+  std::vector<core::IpNetwork> trusted_proxies{};
+  // METRICS_TOKEN: /metrics answers only "Authorization: Bearer <token>"; empty: open.
+  std::string metrics_token{};
   std::size_t max_body_bytes = 256 * 1024;
   // Recordings are served only from inside this directory (DATA_DIR).
   std::string data_dir = "data";

@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "http/access_gate.h"
 #include "http/http_message.h"
 #include "http/metrics.h"
 #include "http/mhd_server.h"
 #include "http/route.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "http/session_revocation.h"
 
 namespace callbrief::http {
 
@@ -52,9 +54,12 @@ class Server::Impl {
   bool Authorize(const Request& req, Response& res, Asker asker);
   // For state-changing requests: refuses (403) requests made by another site's page.
   bool SameSite(const Request& req, Response& res);
-  bool HasValidSession(const Request& req) const;
-  // The key login attempts are counted under.
-  static std::string ThrottleKey(const Request& req);
+  // A login cookie this service signed, not expired and not revoked by a logout.
+  bool HasValidSession(const Request& req);
+  // The client a request is counted and logged under (see AccessGate::ClientAddress).
+  std::string ClientAddress(const Request& req) const;
+  // /metrics with METRICS_TOKEN set: refuses (401) requests without the bearer token.
+  bool MetricsAllowed(const Request& req, Response& res);
   void SendStoreError(Response& res, const core::Error& error);
   void Login(const Request& req, Response& res);
   std::string WebhookUrl(const Request& req) const;
@@ -65,7 +70,8 @@ class Server::Impl {
   store::CallStore& store_;
   ServiceMetrics metrics_;
   std::unique_ptr<SessionSigner> sessions_;  // Set before serving when a password is set.
-  LoginThrottle login_throttle_;
+  SessionRevocations revocations_;           // Sessions ended by logging out.
+  AccessGate gate_;  // Owns the password-guess throttle of Basic and the form.
   Router router_;
   std::unique_ptr<HttpEdge> edge_;
 };

@@ -41,35 +41,26 @@ std::int64_t NowMs() { return core::ToUnixMillis(core::SystemClock::Instance().N
 
 }  // namespace
 
-std::string Server::Impl::ThrottleKey(const Request& req) {
-  std::string key = req.remote_addr;
-  std::string forwarded = req.get_header_value("X-Forwarded-For");
-  if (!forwarded.empty()) {
-    size_t comma = forwarded.rfind(',');
-    key += "|" + forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
-  }
-  return key;
-}
-
 void Server::Impl::Login(const Request& req, Response& res) {
   if (options_.admin_password.empty()) return Redirect(res, "/");
   if (!SameSite(req, res)) return;
   const std::string next = SafeNextPath(req.get_param_value("next"));
-  const std::string key = ThrottleKey(req);
-  if (std::int64_t wait = login_throttle_.RetryAfterSeconds(key); wait > 0) {
-    spdlog::warn("❌ Web UI login from {} refused: too many wrong passwords, retry in {} s",
-                 req.remote_addr, wait);
+  const std::string client = ClientAddress(req);
+  const std::string key = AccessGate::ThrottleKey(client);
+  if (std::int64_t wait = gate_.throttle().RetryAfterSeconds(key); wait > 0) {
+    spdlog::warn("❌ Web UI login from {} refused: too many wrong passwords, retry in {} s", client,
+                 wait);
     res.set_header("Retry-After", std::to_string(wait));
     return Redirect(
         res, fmt::format("/login?error=throttled&retry={}&next={}", wait, PercentEncode(next)));
   }
   if (!ConstantTimeEquals(req.get_param_value("password"), options_.admin_password)) {
-    login_throttle_.RecordFailure(key);
-    spdlog::warn("❌ Web UI login from {} with a wrong password", req.remote_addr);
+    gate_.throttle().RecordFailure(key);
+    spdlog::warn("❌ Web UI login from {} with a wrong password", client);
     return Redirect(res, "/login?error=wrong&next=" + PercentEncode(next));
   }
-  login_throttle_.RecordSuccess(key);
-  spdlog::info("🔐 Web UI login from {}", req.remote_addr);
+  gate_.throttle().RecordSuccess(key);
+  spdlog::info("🔐 Web UI login from {}", client);
   res.set_header("Set-Cookie",
                  SessionCookieHeader(sessions_->Issue(core::SystemClock::Instance().Now()),
                                      CameOverHttps(req)));
@@ -91,6 +82,14 @@ void Server::Impl::UiPageRoutes() {
   router_.Post("/login", [this](const Request& req, Response& res) { Login(req, res); });
   router_.Post("/logout", [this](const Request& req, Response& res) {
     if (!SameSite(req, res)) return;
+    // Ends the session on the server too, so a copy of the cookie stops working.
+    if (HasValidSession(req)) {
+      auto token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+      if (auto revoked = revocations_.Revoke(*token); !revoked) {
+        spdlog::warn("⚠️ Logout ended the session on this instance only: {}",
+                     revoked.error().message);
+      }
+    }
     res.set_header("Set-Cookie", SessionCookieHeader("", CameOverHttps(req)));
     Redirect(res, options_.admin_password.empty() ? "/" : "/login");
   });

@@ -141,12 +141,12 @@ std::int64_t LoginThrottle::Wait(const Window& window, int limit, core::TimePoin
 std::int64_t LoginThrottle::RetryAfterSeconds(const std::string& client) {
   std::lock_guard lock(mutex_);
   const core::TimePoint now = clock_.Now();
-  std::int64_t wait = Wait(Current(global_, now), kMaxGlobalFailures, now);
   auto it = clients_.find(client);
-  if (it != clients_.end()) {
-    wait = std::max(wait, Wait(Current(it->second, now), kMaxFailures, now));
-  }
-  return wait;
+  // A client without a failure in this window is never held back, whatever others do: the
+  // global limit slows a spread-out attack without locking the operator out.
+  if (it == clients_.end() || Current(it->second, now).failures == 0) return 0;
+  return std::max(Wait(it->second, kMaxFailures, now),
+                  Wait(Current(global_, now), kMaxGlobalFailures, now));
 }
 
 void LoginThrottle::RecordFailure(const std::string& client) {
@@ -163,9 +163,20 @@ void LoginThrottle::RecordSuccess(const std::string& client) {
   clients_.erase(client);
 }
 
+std::size_t LoginThrottle::tracked_clients() {
+  std::lock_guard lock(mutex_);
+  return clients_.size();
+}
+
 void LoginThrottle::PruneLocked(core::TimePoint now) {
-  if (clients_.size() < 10'000) return;
+  if (clients_.size() < kMaxTrackedClients) return;
   std::erase_if(clients_, [&](const auto& entry) { return now - entry.second.started >= kWindow; });
+  // Still more than half full: that many clients failed within one window, so the global limit
+  // is reached and every client that fails once is held back anyway. Forgetting them all bounds
+  // the memory (a flood from fresh addresses, e.g. the IPv6 /64s of a larger block) and gives
+  // each at most one more guess, as a fresh address would get; clearing rather than trimming
+  // keeps the scan above rare (at most once per kMaxTrackedClients / 2 failures).
+  if (clients_.size() > kMaxTrackedClients / 2) clients_.clear();
 }
 
 bool IsCrossSiteRequest(std::string_view sec_fetch_site, std::string_view origin,

@@ -15,7 +15,8 @@ namespace callbrief::http {
 // them and nothing is stored per session. A token is "v1.<expires unix seconds>.<nonce>.<mac>"
 // where mac = hex HMAC-SHA256(key, "v1.<expires>.<nonce>"). The key is derived from a random
 // secret kept in the database and from ADMIN_PASSWORD, so changing the password ends every
-// session. Logout clears the cookie in that browser; a copied token stays valid until it expires.
+// session. Logout also revokes the token on the server (SessionRevocations), so a copy stops
+// working too.
 // Thread-safe (immutable after construction).
 class SessionSigner {
  public:
@@ -46,15 +47,18 @@ std::optional<std::string> CookieValue(std::string_view cookie_header, std::stri
 // browser reached us over HTTPS. An empty token makes the cookie that deletes the session.
 std::string SessionCookieHeader(std::string_view token, bool secure);
 
-// Limits password guesses: each client may fail kMaxFailures times per kWindow; past that,
-// attempts are refused until the window ends. All clients together may fail kMaxGlobalFailures
-// times per window, since a client key built from forwarding headers can be varied at will.
-// Thread-safe.
+// Limits password guesses (login form and HTTP Basic alike): each client may fail kMaxFailures
+// times per kWindow; past that, its attempts are refused until the window ends. Once all clients
+// together failed kMaxGlobalFailures times in a window (many addresses guessing together), every
+// client that has failed in it is refused until it ends; a client that has not failed is never
+// refused, so an attacker cannot lock the operator out. Thread-safe.
 class LoginThrottle {
  public:
   static constexpr int kMaxFailures = 5;
   static constexpr int kMaxGlobalFailures = 50;
   static constexpr std::chrono::seconds kWindow{60};
+  // Clients remembered at most (about 100 bytes each); see PruneLocked.
+  static constexpr std::size_t kMaxTrackedClients = 20'000;
 
   explicit LoginThrottle(const core::Clock& clock) : clock_(clock) {}
 
@@ -62,6 +66,8 @@ class LoginThrottle {
   std::int64_t RetryAfterSeconds(const std::string& client);
   void RecordFailure(const std::string& client);
   void RecordSuccess(const std::string& client);
+  // How many clients are remembered (for tests of the memory bound).
+  std::size_t tracked_clients();
 
  private:
   struct Window {

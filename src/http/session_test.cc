@@ -96,15 +96,36 @@ TEST(LoginThrottleTest, SuccessForgetsEarlierFailures) {
   EXPECT_EQ(throttle.RetryAfterSeconds("a"), 0);
 }
 
-TEST(LoginThrottleTest, ManyClientsTogetherHitTheGlobalLimit) {
+TEST(LoginThrottleTest, PastTheGlobalLimitEveryClientThatFailedIsStopped) {
   ManualClock clock;
   LoginThrottle throttle(clock);
   for (int i = 0; i < LoginThrottle::kMaxGlobalFailures; ++i) {
     throttle.RecordFailure("client" + std::to_string(i));
   }
-  EXPECT_GT(throttle.RetryAfterSeconds("fresh"), 0);
+  EXPECT_GT(throttle.RetryAfterSeconds("client0"), 0);  // One failure is enough now.
   clock.now += LoginThrottle::kWindow;
-  EXPECT_EQ(throttle.RetryAfterSeconds("fresh"), 0);
+  EXPECT_EQ(throttle.RetryAfterSeconds("client0"), 0);
+}
+
+TEST(LoginThrottleTest, AFloodOfFreshAddressesIsNotRememberedWithoutBound) {
+  ManualClock clock;
+  LoginThrottle throttle(clock);
+  for (std::size_t i = 0; i < 3 * LoginThrottle::kMaxTrackedClients; ++i) {
+    throttle.RecordFailure("flood" + std::to_string(i));
+    ASSERT_LE(throttle.tracked_clients(), LoginThrottle::kMaxTrackedClients) << i;
+  }
+  // The latest guessers are still held back: the global limit is long reached.
+  throttle.RecordFailure("latest");
+  EXPECT_GT(throttle.RetryAfterSeconds("latest"), 0);
+}
+
+TEST(LoginThrottleTest, TheGlobalLimitNeverLocksOutAClientThatHasNotFailed) {
+  ManualClock clock;
+  LoginThrottle throttle(clock);
+  for (int i = 0; i < 10 * LoginThrottle::kMaxGlobalFailures; ++i) {
+    throttle.RecordFailure("attacker" + std::to_string(i % 20));
+  }
+  EXPECT_EQ(throttle.RetryAfterSeconds("operator"), 0);
 }
 
 TEST(CrossSiteTest, BrowsersSayWhereARequestComesFrom) {

@@ -46,7 +46,8 @@ class WebhookIntake {
   std::function<void()> on_new_call_;
 };
 
-// Compares secrets in time independent of where they differ.
+// Compares secrets (passwords, tokens) by HMAC-SHA256 under a per-process random key, then the
+// digests in constant time: the timing reveals neither where they differ nor their length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace callbrief::http

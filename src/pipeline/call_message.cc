@@ -7,6 +7,25 @@
 #include "llm/summary.h"
 
 namespace callbrief::pipeline {
+namespace {
+
+// The last transcript line of a call whose recording was longer than MAX_CALL_MINUTES: the reader
+// must see that the transcript (and so the summary) stops there, not think the call ended.
+std::optional<notify::TranscriptLine> UntranscribedNote(const std::string& audio_report_json) {
+  nlohmann::json report = core::ParseBoundedJson(audio_report_json);
+  if (!report.is_object() || !report.contains("transcribed_until_seconds") ||
+      !report["transcribed_until_seconds"].is_number()) {
+    return std::nullopt;
+  }
+  const double until = report["transcribed_until_seconds"].get<double>();
+  const double duration = report.value("duration_seconds", 0.0);
+  std::string text = fmt::format("[Расшифрованы только первые {:.0f} мин записи", until / 60);
+  text += duration > until ? fmt::format(" длиной {:.0f} мин", duration / 60) : "";
+  text += " — ограничение MAX_CALL_MINUTES; остальное не расшифровано]";
+  return notify::TranscriptLine{.start_ms = static_cast<std::int64_t>(until * 1000), .text = text};
+}
+
+}  // namespace
 
 core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& details,
                                                   const MessageContext& context) {
@@ -50,6 +69,7 @@ core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& deta
   for (const store::TranscriptSegment& s : details.segments) {
     m.transcript.push_back({.start_ms = s.start_ms, .speaker = s.speaker, .text = s.text});
   }
+  if (auto note = UntranscribedNote(call.audio_report_json)) m.transcript.push_back(*note);
   return m;
 }
 

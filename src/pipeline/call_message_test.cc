@@ -64,6 +64,28 @@ TEST(CallMessageTest, CarriesTheSummaryLinksAndTranscript) {
   EXPECT_EQ(m->transcript[0].speaker, "manager");
 }
 
+TEST(CallMessageTest, ATranscriptCutAtMaxCallMinutesSaysSoAtItsEnd) {
+  store::CallDetails d = ProcessedCall();
+  d.call.audio_report_json = R"({"duration_seconds":11100.0,"transcribed_until_seconds":7200.0})";
+
+  auto m = CallMessageFrom(d, kContext);
+
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_EQ(m->transcript.size(), 2u);
+  EXPECT_EQ(m->transcript.back().start_ms, 7'200'000);
+  EXPECT_EQ(m->transcript.back().text,
+            "[Расшифрованы только первые 120 мин записи длиной 185 мин — ограничение "
+            "MAX_CALL_MINUTES; остальное не расшифровано]");
+}
+
+TEST(CallMessageTest, AWholeTranscriptHasNoNote) {
+  store::CallDetails d = ProcessedCall();
+  d.call.audio_report_json = R"({"duration_seconds":135.0})";
+  auto m = CallMessageFrom(d, kContext);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->transcript.size(), 1u);
+}
+
 TEST(CallMessageTest, AnUnreadableSummaryIsAPermanentError) {
   store::CallDetails d = ProcessedCall();
   d.summary->summary_json = "{not json";

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "pipeline/chunk_record.h"
@@ -31,6 +32,15 @@ core::Result<StageResult> PrepareStage::Run(const store::CallDetails& details) {
       "{:.0f} s to transcribe",
       call.bitrix_call_id, audio::LayoutName(report.layout), report.channels,
       report.duration_seconds, report.speech_seconds, report.chunk_count, report.billed_seconds);
+  if (report.transcribed_until_seconds) {
+    spdlog::warn(
+        "✂️ Call {}: only the first {:.0f} min of the recording ({}) are transcribed "
+        "(MAX_CALL_MINUTES); the rest is reported with the call, not transcribed",
+        call.bitrix_call_id, *report.transcribed_until_seconds / 60,
+        report.duration_seconds > *report.transcribed_until_seconds
+            ? fmt::format("{:.0f} min", report.duration_seconds / 60)
+            : std::string("of undeclared length"));
+  }
   std::vector<store::AudioChunk> chunks;
   for (const audio::Chunk& chunk : prepared->chunks) chunks.push_back(ChunkRecordFrom(chunk));
   const bool has_speech = !chunks.empty();

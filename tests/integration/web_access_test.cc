@@ -112,7 +112,8 @@ TEST(WebAccessTest, SessionsSurviveARestart) {
 }
 
 TEST(WebAccessTest, RepeatedWrongPasswordsAreThrottledPerClient) {
-  ServiceProcess service({{"ADMIN_PASSWORD", kPassword}});
+  // This machine is the reverse proxy: its X-Forwarded-For names the client.
+  ServiceProcess service({{"ADMIN_PASSWORD", kPassword}, {"TRUSTED_PROXIES", "127.0.0.1"}});
   ASSERT_TRUE(service.Start());
   auto client = service.Client();
   for (int i = 0; i < 5; ++i) {
