@@ -2,12 +2,14 @@
 # place instead of in each CMakeLists.txt. Measured on this project (g++ 12, -O2 -g): including
 # nlohmann/json.hpp costs ~2.5 s of CPU per file, gtest/gtest.h ~1.6 s; about 150 files include
 # one or both. Each target compiles its own header once (~4 s), so only targets with at least
-# CALLBRIEF_PCH_MIN_SOURCES sources get one. ccache caches the precompiled header and the files using it (the
-# .gch is byte-identical in every checkout; scripts/build sets the sloppiness ccache needs).
+# CALLBRIEF_PCH_MIN_SOURCES sources get one.
 #
-# The sanitizer flavours of scripts/build turn it on: at -O0 parsing the headers is a large share of
-# each file's compile time. The release build does not use it yet, because switching it on changes
-# every compile command and so empties every developer's ccache once; measure, then switch.
+# Off by default (scripts/build passes CALLBRIEF_PCH from the environment): GCC embeds the absolute
+# path of the checkout in each .gch (measured 2026-12-06: the same header precompiled in two
+# directories gives files whose sizes differ by the difference in path length, -ffile-prefix-map
+# or not), so every file compiled with one misses ccache in any other clone, and a clean-clone CI
+# run on a warm developer cache then compiles the sanitizer flavours from scratch. Without a cache
+# (a one-off build) CALLBRIEF_PCH=ON saves roughly the header share of each compile.
 # The build must work either way (a file that only compiles because the precompiled header
 # included something for it is a bug).
 
