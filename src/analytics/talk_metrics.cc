@@ -110,7 +110,9 @@ std::optional<double> PerMinute(int words, std::int64_t ms) {
   return Round(words * 60'000.0 / static_cast<double>(ms), 10);
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 json OrNull(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
@@ -156,8 +158,7 @@ int CountQuestions(std::string_view text) {
       ++i;
     }
     const bool ends_sentence = i == text.size() || IsSpace(text[i]) || text[i] == '"' ||
-                               text[i] == '\'' || text[i] == ')' ||
-                               text.substr(i).starts_with("»");
+                               text[i] == '\'' || text[i] == ')' || text.substr(i).starts_with("»");
     if (has_question_mark && ends_sentence) ++questions;
   }
   return questions;
@@ -296,9 +297,8 @@ json TalkMetricsToJson(const TalkMetrics& m) {
       [](const SideMetrics& s) { return OrNull(s.words_per_minute); });
   add("questions_manager", "questions_client",
       [](const SideMetrics& s) { return json(s.questions); });
-  out["thresholds"] = {
-      {"monologue_max_pause_seconds", Seconds(kMonologueMaxPauseMs)},
-      {"interruption_min_overlap_seconds", Seconds(kInterruptionMinOverlapMs)}};
+  out["thresholds"] = {{"monologue_max_pause_seconds", Seconds(kMonologueMaxPauseMs)},
+                       {"interruption_min_overlap_seconds", Seconds(kInterruptionMinOverlapMs)}};
   json absent = json::array();
   for (const AbsentMetric& a : m.absent) {
     absent.push_back({{"metric", a.metric}, {"reason", a.reason}});

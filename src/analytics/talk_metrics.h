@@ -36,10 +36,10 @@ inline constexpr std::int64_t kMonologueMaxPauseMs = 1'500;
 inline constexpr std::int64_t kInterruptionMinOverlapMs = 500;
 
 struct SideMetrics {
-  double talk_seconds = 0;               // the union of the side's segments
-  double talk_share = 0;                 // talk_seconds / (manager + client talk_seconds)
-  double longest_monologue_seconds = 0;  // see kMonologueMaxPauseMs
-  int interruptions = 0;                 // started by this side, see kInterruptionMinOverlapMs
+  double talk_seconds = 0;                   // the union of the side's segments
+  double talk_share = 0;                     // talk_seconds / (manager + client talk_seconds)
+  double longest_monologue_seconds = 0;      // see kMonologueMaxPauseMs
+  int interruptions = 0;                     // started by this side, see kInterruptionMinOverlapMs
   std::optional<double> words_per_minute{};  // null when the side never spoke
   int questions = 0;
   int words = 0;
@@ -57,11 +57,11 @@ struct TalkMetrics {
   // From the start of the first segment to the end of the last: the conversation. Lead-in (ringing,
   // greeting music) and trailing silence are not part of it.
   double conversation_seconds = 0;
-  double speech_seconds = 0;        // anyone speaking (union of all segments)
-  double overlap_seconds = 0;       // both sides at once (two-party only, else 0)
-  double mutual_silence_seconds = 0;  // nobody speaking, within the conversation
-  double mutual_silence_share = 0;    // of conversation_seconds
-  double longest_silence_seconds = 0;  // the longest stretch of mutual silence
+  double speech_seconds = 0;                 // anyone speaking (union of all segments)
+  double overlap_seconds = 0;                // both sides at once (two-party only, else 0)
+  double mutual_silence_seconds = 0;         // nobody speaking, within the conversation
+  double mutual_silence_share = 0;           // of conversation_seconds
+  double longest_silence_seconds = 0;        // the longest stretch of mutual silence
   std::optional<double> words_per_minute{};  // all words over speech_seconds
   int questions = 0;
   int words = 0;

@@ -171,9 +171,9 @@ TEST(Mono, MeasuresOnlyWhatOneChannelCanTell) {
   EXPECT_TRUE(m.words_per_minute.has_value());
   EXPECT_FALSE(m.manager.has_value());
   EXPECT_FALSE(m.client.has_value());
-  for (const char* metric : {"talk_share_manager", "longest_monologue_client_seconds",
-                             "interruptions_by_manager", "overlap_seconds",
-                             "time_to_first_client_word_seconds"}) {
+  for (const char* metric :
+       {"talk_share_manager", "longest_monologue_client_seconds", "interruptions_by_manager",
+        "overlap_seconds", "time_to_first_client_word_seconds"}) {
     EXPECT_TRUE(IsAbsent(m, metric)) << metric;
   }
   EXPECT_NE(m.absent.front().reason.find("mono"), std::string::npos);
@@ -198,9 +198,7 @@ TEST(TwoParty, TheJsonNamesEachSidesMetrics) {
   EXPECT_TRUE(json["absent"].empty());
 }
 
-TEST(Input, NoSegmentsIsNothingToMeasure) {
-  EXPECT_FALSE(ComputeTalkMetrics({}).has_value());
-}
+TEST(Input, NoSegmentsIsNothingToMeasure) { EXPECT_FALSE(ComputeTalkMetrics({}).has_value()); }
 
 TEST(Input, SegmentOrderDoesNotMatter) {
   std::vector<Segment> timeline = {Client(0, 10), Manager(8, 20), Client(18, 25), Manager(26, 30)};

@@ -110,8 +110,7 @@ core::Result<BackupInfo> BackupSqlite(const std::string& source, const std::stri
   const std::int64_t pages = sqlite3_backup_pagecount(backup);
   sqlite3_backup_finish(backup);
   if (rc != SQLITE_DONE) {
-    return core::Error::Transient(
-        fmt::format("the backup did not finish: {}", sqlite3_errstr(rc)));
+    return core::Error::Transient(fmt::format("the backup did not finish: {}", sqlite3_errstr(rc)));
   }
   from->reset();
 
@@ -130,7 +129,8 @@ core::Result<BackupInfo> BackupSqlite(const std::string& source, const std::stri
   }
   sqlite3_finalize(check);
   if (verdict != "ok") {
-    return core::Error::Permanent(fmt::format("the backup failed its integrity check: {}", verdict));
+    return core::Error::Permanent(
+        fmt::format("the backup failed its integrity check: {}", verdict));
   }
   to->reset();
 

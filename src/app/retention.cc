@@ -40,7 +40,8 @@ CallFiles Inspect(const fs::path& directory) {
   CallFiles found;
   found.newest = WrittenAt(directory).value_or(core::TimePoint{});
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(directory, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(directory, ec), end; !ec && it != end;
+       it.increment(ec)) {
     const fs::path& path = it->path();
     auto written = WrittenAt(path);
     if (written && *written > found.newest) found.newest = *written;
@@ -134,11 +135,20 @@ std::optional<std::chrono::seconds> ParseAge(std::string_view text) {
   constexpr std::int64_t kMaxSeconds = 100ll * 366 * 86400;
   std::int64_t scale = 0;
   switch (unit) {
-    case 'd': scale = 86400; break;
-    case 'h': scale = 3600; break;
-    case 'm': scale = 60; break;
-    case 's': scale = 1; break;
-    default: return std::nullopt;
+    case 'd':
+      scale = 86400;
+      break;
+    case 'h':
+      scale = 3600;
+      break;
+    case 'm':
+      scale = 60;
+      break;
+    case 's':
+      scale = 1;
+      break;
+    default:
+      return std::nullopt;
   }
   if (count > kMaxSeconds / scale) return std::nullopt;
   return std::chrono::seconds(count * scale);
@@ -148,7 +158,7 @@ core::Result<DiskSpace> DataDirSpace(const std::string& data_dir) {
   struct statvfs info {};
   if (::statvfs(data_dir.c_str(), &info) != 0) {
     return core::Error::Permanent(fmt::format("DATA_DIR: cannot measure the disk of {}: {}",
-                                             data_dir, std::generic_category().message(errno)));
+                                              data_dir, std::generic_category().message(errno)));
   }
   const auto block = static_cast<std::int64_t>(info.f_frsize);
   return DiskSpace{.total_bytes = static_cast<std::int64_t>(info.f_blocks) * block,
@@ -194,9 +204,10 @@ AudioSweep RetentionSweeper::SweepOnce() {
     return partial;
   }
   if (sweep->calls > 0) {
-    spdlog::info("🧹 Deleted the audio of {} call(s) older than {} days (RETAIN_AUDIO_DAYS): {} "
-                 "freed; transcripts and summaries are kept",
-                 sweep->calls, retain_days_, FormatBytes(sweep->bytes));
+    spdlog::info(
+        "🧹 Deleted the audio of {} call(s) older than {} days (RETAIN_AUDIO_DAYS): {} "
+        "freed; transcripts and summaries are kept",
+        sweep->calls, retain_days_, FormatBytes(sweep->bytes));
   }
   sweep->partial_downloads = partial.partial_downloads;
   return *sweep;
@@ -234,9 +245,10 @@ int RunPurge(const std::string& data_dir, std::string_view age, const core::Cloc
     std::fprintf(stderr, "callbrief: %s\n", sweep.error().message.c_str());
     return 1;
   }
-  std::printf("Deleted the audio of %d call(s) (%lld files, %s); transcripts and summaries are "
-              "kept\n",
-              sweep->calls, static_cast<long long>(sweep->files), FormatBytes(sweep->bytes).c_str());
+  std::printf(
+      "Deleted the audio of %d call(s) (%lld files, %s); transcripts and summaries are "
+      "kept\n",
+      sweep->calls, static_cast<long long>(sweep->files), FormatBytes(sweep->bytes).c_str());
   if (sweep->errors > 0) {
     std::fprintf(stderr, "callbrief: %d call directories could not be deleted (see the log)\n",
                  sweep->errors);

@@ -23,10 +23,11 @@ struct AudioSweep {
 };
 
 // Deletes the audio of every call whose files in DATA_DIR/calls/<id>/ were all last written
-// before `cutoff`: the downloaded recording and the prepared chunks. The database (call, transcript,
-// summary, costs) is not touched; the call page then says the recording is gone. Only directories
-// named by a call id are looked at, and symbolic links are removed, never followed. A call whose
-// stage is running has fresh files and is kept; one run again later downloads its recording again.
+// before `cutoff`: the downloaded recording and the prepared chunks. The database (call,
+// transcript, summary, costs) is not touched; the call page then says the recording is gone. Only
+// directories named by a call id are looked at, and symbolic links are removed, never followed. A
+// call whose stage is running has fresh files and is kept; one run again later downloads its
+// recording again.
 core::Result<AudioSweep> PurgeAudio(const std::string& data_dir, core::TimePoint cutoff);
 
 // Removes the temporary files of downloads that never finished (a crash or a kill mid-download
@@ -44,9 +45,9 @@ struct DiskSpace {
   std::int64_t total_bytes = 0;
   std::int64_t available_bytes = 0;  // What an unprivileged process may still write.
   double FreePercent() const {
-    return total_bytes > 0 ? 100.0 * static_cast<double>(available_bytes) /
-                                 static_cast<double>(total_bytes)
-                           : 0;
+    return total_bytes > 0
+               ? 100.0 * static_cast<double>(available_bytes) / static_cast<double>(total_bytes)
+               : 0;
   }
 };
 core::Result<DiskSpace> DataDirSpace(const std::string& data_dir);

@@ -128,8 +128,8 @@ TEST(ParseAgeTest, ReadsAWholeNumberAndAUnit) {
   EXPECT_EQ(ParseAge("12h"), std::chrono::seconds(12 * 3600));
   EXPECT_EQ(ParseAge("90m"), std::chrono::seconds(90 * 60));
   EXPECT_EQ(ParseAge("0s"), std::chrono::seconds(0));
-  for (const char* bad : {"", "d", "30", "30x", "-1d", "1.5d", "30 d", "99999999999999999999d",
-                          "99999999d"}) {
+  for (const char* bad :
+       {"", "d", "30", "30x", "-1d", "1.5d", "30 d", "99999999999999999999d", "99999999d"}) {
     EXPECT_FALSE(ParseAge(bad).has_value()) << bad;
   }
 }

@@ -32,7 +32,7 @@ constexpr std::chrono::milliseconds kHealthPollInterval{10};
 constexpr size_t kLogTailBytes = 16 * 1024;
 constexpr int kStartAttempts = 3;
 constexpr const char* kPassedThrough[] = {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
-                                             "TSAN_OPTIONS"};
+                                          "TSAN_OPTIONS"};
 
 ExitStatus FromWaitStatus(int status) {
   if (WIFEXITED(status)) return ExitedWith(WEXITSTATUS(status));
