@@ -15,13 +15,14 @@ COPY scripts/setup scripts/setup
 COPY package.json package-lock.json ./
 RUN scripts/setup --build && rm -rf /var/lib/apt/lists/*
 COPY . .
-# Only the service binary: the same flags as a developer's `scripts/build release` (warnings are
-# errors), so an image is built exactly like the binary the tests ran against.
-RUN scripts/build release callbrief && strip build/callbrief
+# Only the service (the `callbrief` target builds callbrief and its audio helper callbrief-audio):
+# the same flags as a developer's `scripts/build release` (warnings are errors), so an image is
+# built exactly like the binaries the tests ran against.
+RUN scripts/build release callbrief && strip build/callbrief build/callbrief-audio
 
 # --- runtime: Debian 12 slim with only the shared libraries the binary links ----------------------
 FROM debian:12-slim
-# The runtime packages of the libraries `readelf -d build/callbrief` lists (docs/deployment.md,
+# The runtime packages of the libraries `readelf -d build/callbrief build/callbrief-audio` lists (docs/deployment.md,
 # "Building"); scripts/check-deploy fails when the binary needs a library this list misses.
 # ca-certificates for HTTPS to the providers; curl only for the HEALTHCHECK below.
 RUN apt-get update \
@@ -34,7 +35,8 @@ RUN apt-get update \
 RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home \
       --shell /usr/sbin/nologin callbrief \
  && install -d -o callbrief -g callbrief -m 750 /data
-COPY --from=build /src/build/callbrief /usr/local/bin/callbrief
+# callbrief runs callbrief-audio (FFmpeg) from its own directory for each recording.
+COPY --from=build /src/build/callbrief /src/build/callbrief-audio /usr/local/bin/
 # Everything callbrief keeps lives in one volume: the SQLite database (unless DATABASE_URL points
 # at PostgreSQL), the recordings and audio chunks, instance-id; an optional /data/.env is read too.
 ENV DATA_DIR=/data \

@@ -1,6 +1,7 @@
 #include "app/checks.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include "app/bitrix_access.h"
 #include "app/processing.h"
 #include "app/retention.h"
+#include "audio/child_process.h"
 #include "bitrix/portal_check.h"
 #include "core/redact.h"
 #include "notify/telegram_format.h"
@@ -70,6 +72,16 @@ void CheckDataDir(const core::Config& config, Checks& checks) {
                                   "--audio-older-than 30d, RETAIN_AUDIO_DAYS) or a larger disk");
   }
   checks.Ok(kName, message);
+}
+
+// callbrief-audio, which prepares every recording: installed beside this program and able to run.
+void CheckAudioHelper(Checks& checks) {
+  constexpr std::string_view kName = "Audio helper";
+  const std::filesystem::path helper = audio::HelperNextToThisProgram();
+  if (auto started = audio::CheckHelperStarts(helper); !started.ok()) {
+    return checks.Fail(kName, started.error().message);
+  }
+  checks.Ok(kName, fmt::format("{} runs", helper.string()));
 }
 
 void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, Checks& checks) {
@@ -228,6 +240,7 @@ std::vector<CheckResult> RunChecks(const core::Config& config, const CheckTarget
   Checks checks;
   CheckDatabase(config, targets, checks);
   CheckDataDir(config, checks);
+  CheckAudioHelper(checks);
   CheckBitrix(config, targets.bitrix, checks);
   CheckTelegram(config, targets.telegram, checks);
   CheckProviders(config, targets.provider_http, clock, checks);

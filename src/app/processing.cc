@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "audio/child_process.h"
 #include "bitrix/crm_links.h"
 #include "net/http_client.h"
 #include "notify/telegram_pacer.h"
@@ -101,8 +102,19 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   audio_options.max_transcribed_seconds = std::int64_t{config.max_call_minutes} * 60;
   audio_options.format =
       audio::ChunkFormatFromName(config.audio_chunk_format).value_or(audio::ChunkFormat::kMp3);
+  // FFmpeg runs in the callbrief-audio helper, one process per recording (docs/architecture.md,
+  // "The audio helper").
+  const audio::HelperOptions helper{.program = audio::HelperNextToThisProgram(),
+                                    .log_format = config.log_format,
+                                    .log_level = config.log_level};
   add(Stage::kPrepare, std::make_unique<pipeline::PrepareStage>(pipeline::PrepareSettings{
-                           .data_dir = config.data_dir, .audio = audio_options}));
+                           .data_dir = config.data_dir,
+                           .audio = audio_options,
+                           .prepare = [helper](const std::filesystem::path& recording,
+                                               const audio::PrepareOptions& options) {
+                             return audio::PrepareRecordingInChildProcess(recording, options,
+                                                                          helper);
+                           }}));
   add(Stage::kTranscribe, std::make_unique<pipeline::TranscribeStage>(
                               p.transcriber.get(), store, clock, config.transcribe_parallelism));
   add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(p.summarizer.get(), store,

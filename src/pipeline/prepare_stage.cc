@@ -23,7 +23,7 @@ core::Result<StageResult> PrepareStage::Run(const store::CallDetails& details) {
   }
   audio::PrepareOptions options = settings_.audio;
   options.work_dir = std::filesystem::path(CallDirectory(settings_.data_dir, call.id)) / "chunks";
-  auto prepared = audio::PrepareRecording(call.recording_path, options);
+  auto prepared = settings_.prepare(call.recording_path, options);
   if (!prepared.ok()) return prepared.error();
 
   const audio::AudioReport& report = prepared->report;

@@ -275,6 +275,8 @@ TEST(Dockerfile, BuildsOnlyTheServiceAndRunsItAsAnUnprivilegedUserWithOneVolume)
   EXPECT_NE(dockerfile.find("FROM debian:12 AS build"), std::string::npos);
   EXPECT_NE(dockerfile.find("RUN scripts/setup --build"), std::string::npos);
   EXPECT_NE(dockerfile.find("RUN scripts/build release callbrief"), std::string::npos);
+  // The audio helper is installed beside the service, where callbrief looks for it.
+  EXPECT_NE(dockerfile.find("/src/build/callbrief-audio /usr/local/bin/"), std::string::npos);
   EXPECT_NE(dockerfile.find("FROM debian:12-slim"), std::string::npos);
   EXPECT_NE(dockerfile.find("USER callbrief"), std::string::npos);
   EXPECT_NE(dockerfile.find("VOLUME /data"), std::string::npos);

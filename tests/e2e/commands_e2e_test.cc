@@ -32,7 +32,7 @@ TEST_F(CommandsE2eTest, DoctorChecksEveryProviderWithoutSpendingAnything) {
   for (const char* line : {"✅ Database: sqlite://data/callbrief.db opens and answers",
                            "✅ Bitrix24: the webhook answers as", "✅ Telegram: the bot is @",
                            "✅ Telegram: the bot may post to the supergroup \"Звонки\"",
-                           "✅ Speech-to-text: ", "✅ Summary: "}) {
+                           "✅ Speech-to-text: ", "✅ Summary: ", "✅ Audio helper: /"}) {
     EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
   }
   EXPECT_EQ(out.find("❌"), std::string::npos) << out;
@@ -69,7 +69,7 @@ TEST_F(CommandsE2eTest, TheStatusPageShowsTheDoctorsChecks) {
     ok[check["name"]] = ok.contains(check["name"]) ? ok[check["name"]] && check["ok"].get<bool>()
                                                    : check["ok"].get<bool>();
   }
-  for (const char* name : {"Database", "Telegram", "Speech-to-text", "Summary"}) {
+  for (const char* name : {"Database", "Audio helper", "Telegram", "Speech-to-text", "Summary"}) {
     EXPECT_TRUE(ok[name]) << name << "\n" << status.dump(2);
   }
   EXPECT_TRUE(ok.contains("Data directory")) << status.dump(2);
