@@ -23,6 +23,7 @@
 #include "app/instance_id.h"
 #include "app/process_command.h"
 #include "app/processing.h"
+#include "app/recording_copy.h"
 #include "app/retention.h"
 #include "bitrix/crm_links.h"
 #include "core/config.h"
@@ -158,18 +159,25 @@ int Serve() {
                               clock);
       },
       clock, std::chrono::seconds(60));
-  http::Server server({.host = config->host,
-                       .port = config->port,
-                       .threads = config->http_threads,
-                       .admin_password = config->admin_password,
-                       .trusted_proxies = config->trusted_proxies,
-                       .metrics_token = config->metrics_token,
-                       .data_dir = config->data_dir,
-                       .public_url = config->public_url,
-                       .bitrix_portal_url = bitrix::PortalUrl(config->bitrix24_webhook_url),
-                       .wake_pipeline = [&pipeline] { pipeline.Wake(); },
-                       .status_report = [&checks] { return checks.Report(); }},
-                      intake, **store);
+  // The call page plays recordings another instance downloaded by fetching them again.
+  app::RecordingCopies recordings(config->HasBitrix() ? bitrix.rest.get() : nullptr,
+                                  config->HasBitrix() ? bitrix.http.get() : nullptr,
+                                  app::DownloadSettingsFrom(*config));
+  http::Server server(
+      {.host = config->host,
+       .port = config->port,
+       .threads = config->http_threads,
+       .admin_password = config->admin_password,
+       .trusted_proxies = config->trusted_proxies,
+       .metrics_token = config->metrics_token,
+       .data_dir = config->data_dir,
+       .public_url = config->public_url,
+       .bitrix_portal_url = bitrix::PortalUrl(config->bitrix24_webhook_url),
+       .recording_copy =
+           [&recordings](const store::CallDetails& call) { return recordings.LocalCopy(call); },
+       .wake_pipeline = [&pipeline] { pipeline.Wake(); },
+       .status_report = [&checks] { return checks.Report(); }},
+      intake, **store);
   if (auto bound = server.Bind(); !bound) return Fail(bound.error());
 
   LogConfigurationGaps(*config);

@@ -41,6 +41,13 @@ std::unique_ptr<notify::TelegramClient> MakeTelegram(const core::Config& config,
       http, {.api_base_url = config.telegram_api_base_url, .bot_token = config.telegram_bot_token});
 }
 
+pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config) {
+  return {.data_dir = config.data_dir,
+          .max_bytes = static_cast<std::uint64_t>(config.recording_max_bytes),
+          .portal_host = net::UrlHost(config.bitrix24_webhook_url),
+          .extra_hosts = config.recording_hosts};
+}
+
 core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
                                          store::CallStore& store, const core::Clock& clock) {
   auto transcription_prices = asr::ParseTranscriptionPrices(config.transcribe_prices);
@@ -91,13 +98,9 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
           rest, p.user_names.get(), clock,
           pipeline::ResolveSettings{.min_call_duration_seconds = config.min_call_duration_seconds,
                                     .recording_wait = config.recording_wait}));
-  add(Stage::kDownload, std::make_unique<pipeline::DownloadStage>(
-                            rest, has_bitrix ? bitrix.http.get() : nullptr,
-                            pipeline::DownloadSettings{
-                                .data_dir = config.data_dir,
-                                .max_bytes = static_cast<std::uint64_t>(config.recording_max_bytes),
-                                .portal_host = net::UrlHost(config.bitrix24_webhook_url),
-                                .extra_hosts = config.recording_hosts}));
+  add(Stage::kDownload,
+      std::make_unique<pipeline::DownloadStage>(rest, has_bitrix ? bitrix.http.get() : nullptr,
+                                                DownloadSettingsFrom(config)));
   audio::PrepareOptions audio_options;
   audio_options.max_transcribed_seconds = std::int64_t{config.max_call_minutes} * 60;
   audio_options.format =

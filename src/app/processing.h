@@ -11,6 +11,7 @@
 #include "llm/summarizer.h"
 #include "notify/telegram_client.h"
 #include "notify/telegram_delivery.h"
+#include "pipeline/download_stage.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/stage.h"
 #include "store/call_store.h"
@@ -33,6 +34,10 @@ struct Processing {
 // A configuration the clients refuse (a price table that does not parse) is kConfig.
 core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
                                          store::CallStore& store, const core::Clock& clock);
+
+// Where recordings are downloaded to and from which hosts (DATA_DIR, RECORDING_MAX_MB,
+// BITRIX24_WEBHOOK_URL's host, RECORDING_HOSTS): the download stage's and the player's.
+pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config);
 
 // The HTTP client for speech-to-text, summaries and Telegram (one connection pool for all).
 std::unique_ptr<net::HttpClient> MakeProviderHttpClient();

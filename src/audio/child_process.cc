@@ -71,8 +71,8 @@ bool ReadAnswer(int fd, std::chrono::steady_clock::time_point deadline, std::str
       return false;
     }
     pollfd readable{.fd = fd, .events = POLLIN, .revents = 0};
-    const int ready = ::poll(&readable, 1, static_cast<int>(std::min<std::int64_t>(
-                                               left.count(), std::int64_t{60'000})));
+    const int ready = ::poll(
+        &readable, 1, static_cast<int>(std::min<std::int64_t>(left.count(), std::int64_t{60'000})));
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) {
       problem = fmt::format("could not be read from ({})", std::strerror(errno));
@@ -113,8 +113,8 @@ core::Status CheckHelperStarts(const std::filesystem::path& program) {
   const int spawned = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
   ::posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
-    return core::Error::Config(fmt::format("{} cannot be started ({}): {}", path,
-                                           std::strerror(spawned), kInstallHint));
+    return core::Error::Config(
+        fmt::format("{} cannot be started ({}): {}", path, std::strerror(spawned), kInstallHint));
   }
   const int status = Reap(pid);
   if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 2) return core::Ok();
@@ -165,9 +165,8 @@ core::Result<PreparedAudio> PrepareRecordingInChildProcess(const std::filesystem
   const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
   ::posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
-    return core::Error::Config(fmt::format(
-        "{}: the audio helper cannot be started ({}); {}", what, std::strerror(spawned),
-        kInstallHint));
+    return core::Error::Config(fmt::format("{}: the audio helper cannot be started ({}); {}", what,
+                                           std::strerror(spawned), kInstallHint));
   }
   write_end.Close();  // the child's copy stays open: end of file means the child closed it
 
@@ -178,8 +177,8 @@ core::Result<PreparedAudio> PrepareRecordingInChildProcess(const std::filesystem
   if (!complete) ::kill(pid, SIGKILL);
   const int status = Reap(pid);
   if (!complete) {
-    return core::Error::Transient(fmt::format("{}: the audio helper {} and was stopped", what,
-                                              problem));
+    return core::Error::Transient(
+        fmt::format("{}: the audio helper {} and was stopped", what, problem));
   }
   if (status < 0) {
     return core::Error::Transient(
@@ -188,8 +187,8 @@ core::Result<PreparedAudio> PrepareRecordingInChildProcess(const std::filesystem
   if (WIFSIGNALED(status)) {
     const int signal = WTERMSIG(status);
     if (signal == SIGKILL || signal == SIGTERM || signal == SIGINT) {
-      return core::Error::Transient(fmt::format("{}: the audio helper was stopped by {}", what,
-                                                SignalName(signal)));
+      return core::Error::Transient(
+          fmt::format("{}: the audio helper was stopped by {}", what, SignalName(signal)));
     }
     return core::Error::Permanent(fmt::format(
         "{}: the audio decoder crashed ({}) — the recording is damaged or made to crash decoders, "
@@ -204,9 +203,8 @@ core::Result<PreparedAudio> PrepareRecordingInChildProcess(const std::filesystem
         what));
   }
   if (exit_code != 0) {
-    return core::Error::Permanent(
-        fmt::format("{}: the audio helper exited with status {} without an answer", what,
-                    exit_code));
+    return core::Error::Permanent(fmt::format(
+        "{}: the audio helper exited with status {} without an answer", what, exit_code));
   }
   return internal::AnswerFromJson(answer);
 }

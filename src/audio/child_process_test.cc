@@ -136,8 +136,7 @@ TEST(PrepareRecordingInChildProcess, AnEndlessAnswerIsCutOffNotCollected) {
   auto got = PrepareRecordingInChildProcess(Fixture("voicemail.ogg"), {},
                                             {.program = FakeHelper(dir, "exec yes")});
   ASSERT_FALSE(got.ok());
-  EXPECT_NE(got.error().message.find("more than 16 MiB"), std::string::npos)
-      << got.error().message;
+  EXPECT_NE(got.error().message.find("more than 16 MiB"), std::string::npos) << got.error().message;
 }
 
 TEST(PrepareRecordingInChildProcess, AHelperFromAnotherBuildIsAConfigurationError) {
@@ -149,7 +148,9 @@ TEST(PrepareRecordingInChildProcess, AHelperFromAnotherBuildIsAConfigurationErro
   EXPECT_NE(got.error().message.find("different builds"), std::string::npos);
 }
 
-TEST(CheckHelperStarts, AcceptsTheRealHelper) { EXPECT_TRUE(CheckHelperStarts(CALLBRIEF_AUDIO_HELPER).ok()); }
+TEST(CheckHelperStarts, AcceptsTheRealHelper) {
+  EXPECT_TRUE(CheckHelperStarts(CALLBRIEF_AUDIO_HELPER).ok());
+}
 
 TEST(CheckHelperStarts, SaysWhatToInstallWhenTheHelperIsMissingOrBroken) {
   auto missing = CheckHelperStarts("/nonexistent/callbrief-audio");

@@ -34,6 +34,9 @@ struct ServerOptions {
   // The Bitrix24 portal's origin ("https://portal.bitrix24.ru", never the webhook URL with its
   // code), for links to CRM entities; empty: no links.
   std::string bitrix_portal_url{};
+  // A readable copy of a call's recording on this instance, downloading it from the portal when
+  // another instance has it (app::RecordingCopies); empty: only the stored path is served.
+  std::function<core::Result<std::string>(const store::CallDetails&)> recording_copy{};
   // Called after a call was sent back to the pipeline from the UI, so a worker picks it up now.
   std::function<void()> wake_pipeline{};
   // The configuration checks shown on the status page (the same as `callbrief doctor`), as JSON

@@ -186,7 +186,22 @@ void Server::Impl::UiApiRoutes() {
     auto details = store_.FindCall(req.matches[1].str());
     if (!details) return SendStoreError(res, details.error());
     if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
-    const std::string& path = (*details)->call.recording_path;
+    std::string path = (*details)->call.recording_path;
+    if (options_.recording_copy && !path.empty()) {
+      // Downloaded once, by this instance or another; when the file is not here (another
+      // instance's DATA_DIR, or deleted by RETAIN_AUDIO_DAYS) it is fetched again from the portal.
+      auto copy = options_.recording_copy(**details);
+      if (!copy.ok()) {
+        spdlog::warn("❌ Could not fetch the recording of call {} for the player: {}",
+                     (*details)->call.id, copy.error().message);
+        if (copy.error().IsRetryable()) {
+          return SendError(res, 503, "the recording could not be fetched from Bitrix24 just now");
+        }
+        return SendError(res, 404,
+                         "the recording is not on this instance and Bitrix24 did not give it");
+      }
+      path = *copy;
+    }
     if (path.empty()) return SendError(res, 404, "this call has no stored recording");
     if (!IsInsideDirectory(path, options_.data_dir)) {
       spdlog::warn("❌ Not serving the recording of call {}: {} is outside DATA_DIR",

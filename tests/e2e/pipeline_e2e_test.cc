@@ -398,6 +398,47 @@ TEST_F(PipelineE2eTest, APausedInstanceLosesItsCallToAnotherAndItsLateResultIsRe
   EXPECT_EQ(Text(CallJson(second, call_id), "stage"), "done");
 }
 
+// With several instances the recording lies in the DATA_DIR of the instance that downloaded it;
+// the call page on any other instance still plays it, seeking included (issue 21, item 5).
+TEST_F(PipelineE2eTest, EveryInstancePlaysARecordingAnotherInstanceDownloaded) {
+  if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
+    if (!store::testing::InCi())
+      GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
+    GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): " << cluster.error().message;
+  }
+  auto db = store::testing::PgTestDatabase::Create();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  const EnvVars env = Env({{"DATABASE_URL", (*db)->url()}});
+  ServiceProcess first(env);
+  ASSERT_TRUE(first.Start());
+  const std::string call_id = AddCall(CallBuilder());
+  Announce(first, call_id);
+  const json call = WaitFor(first, call_id, Done);
+  ASSERT_TRUE(Done(call)) << call.dump(2) << first.Log();
+  const std::string recording = FixtureBytes("dialogue_stereo.mp3");
+  const std::string audio_path = "/api/calls/" + call_id + "/audio";
+
+  ServiceProcess second(env);  // Another DATA_DIR, without the recording.
+  ASSERT_TRUE(second.Start());
+  const std::filesystem::path copy = second.work_dir() / "data" / "calls" /
+                                     std::to_string(call["id"].get<std::int64_t>()) / "recording";
+  ASSERT_FALSE(std::filesystem::exists(copy));
+  auto whole = second.Client().Get(audio_path);
+  ASSERT_TRUE(whole) << second.Log();
+  EXPECT_EQ(whole->status, 200) << whole->body.substr(0, 200) << second.Log();
+  EXPECT_TRUE(whole->body == recording)
+      << whole->body.size() << " bytes, not the recording's " << recording.size();
+  EXPECT_EQ(whole->get_header_value("Content-Type"), "audio/mpeg");
+  EXPECT_TRUE(std::filesystem::exists(copy)) << "the copy is kept for the next request";
+
+  auto part = second.Client().Get(audio_path, {{"Range", "bytes=100-199"}});
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->status, 206);
+  EXPECT_TRUE(part->body == recording.substr(100, 100));
+  // The recording was downloaded twice in all: once by each instance, never once per request.
+  EXPECT_EQ(portal_.CountRequests(fakes::kDownloadMethod), 2) << second.Log();
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryStage, CrashE2eTest,
                          ::testing::Combine(::testing::Values("resolve", "download", "prepare",
                                                               "transcribe", "summarize", "deliver"),

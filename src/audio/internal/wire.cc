@@ -137,8 +137,7 @@ bool ReportFromJson(const json& j, AudioReport& r) {
   if (until->is_number()) r.transcribed_until_seconds = until->get<double>();
   return Read(j, "duration_seconds", r.duration_seconds) && Read(j, "channels", r.channels) &&
          Read(j, "sample_rate", r.sample_rate) && Read(j, "container", r.container) &&
-         Read(j, "codec", r.codec) &&
-         Read(j, "manager_speech_seconds", r.manager_speech_seconds) &&
+         Read(j, "codec", r.codec) && Read(j, "manager_speech_seconds", r.manager_speech_seconds) &&
          Read(j, "client_speech_seconds", r.client_speech_seconds) &&
          Read(j, "speech_seconds", r.speech_seconds) &&
          Read(j, "overlap_seconds", r.overlap_seconds) &&
@@ -166,8 +165,8 @@ bool ChunkFromJson(const json& j, Chunk& c) {
   if (spans == j.end() || !spans->is_array()) return false;
   std::vector<core::TimeSpan> parsed;
   for (const json& s : *spans) {
-    if (!s.is_array() || s.size() != 3 || !s[0].is_number_integer() ||
-        !s[1].is_number_integer() || !s[2].is_number_integer()) {
+    if (!s.is_array() || s.size() != 3 || !s[0].is_number_integer() || !s[1].is_number_integer() ||
+        !s[2].is_number_integer()) {
       return false;
     }
     parsed.push_back({.chunk_start_ms = s[0].get<std::int64_t>(),
