@@ -53,9 +53,10 @@ core::Result<std::string> RecordingCopies::Download(const store::CallDetails& de
   if (!downloaded->recording) {
     return core::Error::Permanent("the download gave no recording file");
   }
-  spdlog::info("🔊 Fetched the recording of call {} again for the player ({} bytes): it was on "
-               "another instance",
-               details.call.bitrix_call_id, downloaded->recording->bytes);
+  spdlog::info(
+      "🔊 Fetched the recording of call {} again for the player ({} bytes): it was on "
+      "another instance",
+      details.call.bitrix_call_id, downloaded->recording->bytes);
   return downloaded->recording->path;
 }
 
