@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "net/fake_http_client.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::bitrix {
 namespace {
@@ -213,17 +214,13 @@ TEST(ErrorFromReplyTest, OperationTimeLimitWaitsUntilTheBudgetResets) {
   EXPECT_EQ(*error.retry_after, std::chrono::seconds(42));
 }
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(1'800'000'000'000);
-};
+using testing::ManualClock;
 
 // limits.md: a successful reply's `time.operating_reset_at` says when the method's budget frees
 // up; the 429 OPERATION_TIME_LIMIT itself is a bare error envelope.
 class OperationTimeLimitTest : public ::testing::Test {
  protected:
-  ManualClock clock_;
+  ManualClock clock_{core::FromUnixMillis(1'800'000'000'000)};
   FakeHttpClient http_;
   std::unique_ptr<RestClient> client_ =
       MakeRestClient(http_, nullptr, {.webhook_url = kWebhook, .clock = &clock_});
@@ -246,7 +243,7 @@ TEST_F(OperationTimeLimitTest, TheBlockedMethodIsNotCalledAgainBeforeTheReset) {
   ASSERT_TRUE(client_->Call("voximplant.statistic.get", {}).ok());
   http_.Reply(429, kBlocked);
   ASSERT_FALSE(client_->Call("voximplant.statistic.get", {}).ok());
-  clock_.now += std::chrono::seconds(30);
+  clock_.Advance(std::chrono::seconds(30));
   auto again = client_->Call("voximplant.statistic.get", {});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().retry_after, std::chrono::seconds(60));
@@ -255,7 +252,7 @@ TEST_F(OperationTimeLimitTest, TheBlockedMethodIsNotCalledAgainBeforeTheReset) {
   http_.Reply(200, R"({"result":{}})");
   EXPECT_TRUE(client_->Call("disk.file.get", {}).ok());
   // After the reset the method is called again.
-  clock_.now += std::chrono::seconds(61);
+  clock_.Advance(std::chrono::seconds(61));
   http_.Reply(200, R"({"result":[]})");
   EXPECT_TRUE(client_->Call("voximplant.statistic.get", {}).ok());
 }

@@ -1,4 +1,5 @@
 #include "bitrix/user_names.h"
+#include "testing/manual_clock.h"
 
 #include <gtest/gtest.h>
 
@@ -7,11 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(1'800'000'000'000);
-};
+using testing::ManualClock;
 
 // Answers user.get from a table and counts the requests.
 class UsersPortal final : public RestClient {
@@ -49,20 +46,20 @@ TEST(DisplayNameOfUserTest, FallsBackToEmailThenToTheId) {
 TEST(UserNamesTest, AsksThePortalOncePerUserWithinTheTtl) {
   UsersPortal portal;
   portal.users[7] = {{"ID", "7"}, {"NAME", "Иван"}, {"LAST_NAME", "Петров"}};
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'800'000'000'000)};
   UserNames names(portal, clock, std::chrono::hours(1));
   EXPECT_EQ(*names.Lookup(7), "Иван Петров");
   EXPECT_EQ(*names.Lookup(7), "Иван Петров");
   EXPECT_EQ(portal.requests, 1);
 
-  clock.now += std::chrono::hours(2);
+  clock.Advance(std::chrono::hours(2));
   EXPECT_EQ(*names.Lookup(7), "Иван Петров");
   EXPECT_EQ(portal.requests, 2);
 }
 
 TEST(UserNamesTest, AnUnknownUserIsNamedByItsId) {
   UsersPortal portal;
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'800'000'000'000)};
   UserNames names(portal, clock);
   EXPECT_EQ(*names.Lookup(99), "user 99");
 }
@@ -71,7 +68,7 @@ TEST(UserNamesTest, AFailureIsReturnedAndNotRemembered) {
   UsersPortal portal;
   portal.users[7] = {{"ID", "7"}, {"NAME", "Иван"}};
   portal.fail_next = true;
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'800'000'000'000)};
   UserNames names(portal, clock);
   auto failed = names.Lookup(7);
   ASSERT_FALSE(failed.ok());

@@ -1,4 +1,5 @@
 #include "http/access_gate.h"
+#include "testing/manual_clock.h"
 
 #include <string>
 
@@ -7,11 +8,7 @@
 namespace callbrief::http {
 namespace {
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(1'795'536'000'000);
-};
+using testing::ManualClock;
 
 // "Basic " + base64("admin:hunter22-long") and base64("admin:wrong")
 constexpr std::string_view kGoodCredentials = "Basic YWRtaW46aHVudGVyMjItbG9uZw==";
@@ -22,7 +19,7 @@ std::vector<core::IpNetwork> Networks(std::string_view text) {
 }
 
 TEST(AccessGateTest, LoopbackModeServesLocalClientsThatNameThisMachine) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({}, clock);
   for (const char* host : {"localhost", "localhost:8080", "127.0.0.1:8080", "[::1]:8080",
                            "LOCALHOST", "[::1]", "localhost.:8080"}) {
@@ -33,7 +30,7 @@ TEST(AccessGateTest, LoopbackModeServesLocalClientsThatNameThisMachine) {
 
 TEST(AccessGateTest, LoopbackModeRefusesAnyOtherHostAsMisdirected) {
   // A page on rebind.attacker.example whose name now resolves to 127.0.0.1.
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({}, clock);
   for (const char* host : {"rebind.attacker.example", "rebind.attacker.example:8080", "",
                            "127.0.0.2", "localhost.attacker.example", "[::2]"}) {
@@ -44,7 +41,7 @@ TEST(AccessGateTest, LoopbackModeRefusesAnyOtherHostAsMisdirected) {
 }
 
 TEST(AccessGateTest, LoopbackModeAcceptsThePublicUrlHost) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.public_url = "https://Calls.Example.com:8443/callbrief"}, clock);
   EXPECT_EQ(gate.Check({.remote_addr = "127.0.0.1", .host = "calls.example.com"}).verdict,
             GateVerdict::kAllow);
@@ -53,14 +50,14 @@ TEST(AccessGateTest, LoopbackModeAcceptsThePublicUrlHost) {
 }
 
 TEST(AccessGateTest, LoopbackModeStillRefusesRemoteClients) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({}, clock);
   EXPECT_EQ(gate.Check({.remote_addr = "203.0.113.5", .host = "localhost"}).verdict,
             GateVerdict::kLoopbackOnly);
 }
 
 TEST(AccessGateTest, WithAPasswordAnyHostIsServed) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.admin_password = "hunter22-long"}, clock);
   EXPECT_EQ(gate.Check({.remote_addr = "203.0.113.5",
                         .host = "calls.example.com",
@@ -70,7 +67,7 @@ TEST(AccessGateTest, WithAPasswordAnyHostIsServed) {
 }
 
 TEST(AccessGateTest, WrongBasicPasswordsAreThrottledPerClient) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.admin_password = "hunter22-long"}, clock);
   AccessRequest attacker{.remote_addr = "203.0.113.5", .authorization = kBadCredentials};
   for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) {
@@ -85,12 +82,12 @@ TEST(AccessGateTest, WrongBasicPasswordsAreThrottledPerClient) {
   // Another client is not affected.
   EXPECT_EQ(gate.Check({.remote_addr = "198.51.100.9", .authorization = kGoodCredentials}).verdict,
             GateVerdict::kAllow);
-  clock.now += LoginThrottle::kWindow;
+  clock.Advance(LoginThrottle::kWindow);
   EXPECT_EQ(gate.Check(attacker).verdict, GateVerdict::kAllow);
 }
 
 TEST(AccessGateTest, BasicAndTheLoginFormShareOneThrottle) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.admin_password = "hunter22-long"}, clock);
   for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) {
     gate.throttle().RecordFailure(AccessGate::ThrottleKey("203.0.113.5"));
@@ -100,7 +97,7 @@ TEST(AccessGateTest, BasicAndTheLoginFormShareOneThrottle) {
 }
 
 TEST(AccessGateTest, RequestsWithoutCredentialsAreNotCountedAsGuesses) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.admin_password = "hunter22-long"}, clock);
   for (int i = 0; i < 3 * LoginThrottle::kMaxFailures; ++i) {
     EXPECT_EQ(gate.Check({.remote_addr = "203.0.113.5"}).verdict, GateVerdict::kNeedsPassword);
@@ -111,7 +108,7 @@ TEST(AccessGateTest, RequestsWithoutCredentialsAreNotCountedAsGuesses) {
 
 TEST(AccessGateTest, ForgedForwardedForDoesNotGiveAFreshClient) {
   // Without TRUSTED_PROXIES the header is ignored: varying it changes nothing.
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.admin_password = "hunter22-long"}, clock);
   for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) {
     gate.Check({.remote_addr = "203.0.113.5",
@@ -126,7 +123,7 @@ TEST(AccessGateTest, ForgedForwardedForDoesNotGiveAFreshClient) {
 }
 
 TEST(ClientAddressTest, IsThePeerUnlessThePeerIsATrustedProxy) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.trusted_proxies = Networks("127.0.0.1, 10.0.0.0/8")}, clock);
   EXPECT_EQ(gate.ClientAddress("203.0.113.5", "198.51.100.1"), "203.0.113.5");
   EXPECT_EQ(gate.ClientAddress("127.0.0.1", "198.51.100.1"), "198.51.100.1");
@@ -134,7 +131,7 @@ TEST(ClientAddressTest, IsThePeerUnlessThePeerIsATrustedProxy) {
 }
 
 TEST(ClientAddressTest, TakesTheRightMostEntryNoTrustedProxyWrote) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.trusted_proxies = Networks("127.0.0.1, 10.0.0.0/8")}, clock);
   // The client wrote "1.2.3.4" itself; the outer proxy 10.0.0.7 saw 198.51.100.1.
   EXPECT_EQ(gate.ClientAddress("127.0.0.1", "1.2.3.4, 198.51.100.1, 10.0.0.7"), "198.51.100.1");
@@ -144,11 +141,11 @@ TEST(ClientAddressTest, TakesTheRightMostEntryNoTrustedProxyWrote) {
 }
 
 TEST(AccessGateTest, ALockedOutClientWaitsOutTheSameWindowHoweverOftenItKnocks) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   AccessGate gate({.admin_password = "hunter22-long"}, clock);
   AccessRequest attacker{.remote_addr = "203.0.113.5", .authorization = kBadCredentials};
   for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) gate.Check(attacker);
-  clock.now += std::chrono::seconds(30);
+  clock.Advance(std::chrono::seconds(30));
   for (int i = 0; i < 20; ++i) gate.Check(attacker);
   EXPECT_EQ(gate.Check(attacker).retry_after_seconds, 30);
 }

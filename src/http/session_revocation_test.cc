@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "http/session.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::http {
 namespace {
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(1'795'536'000'000);
-};
+using testing::ManualClock;
 
 // The settings table's one row, shared by "instances" as the database would be.
 struct FakeSetting {
@@ -33,11 +30,11 @@ struct FakeSetting {
 };
 
 TEST(SessionRevocationsTest, ARevokedTokenIsRefusedAndOthersAreNot) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   FakeSetting setting;
   SessionSigner signer("secret", "password");
-  std::string token = signer.Issue(clock.now);
-  std::string other = signer.Issue(clock.now);
+  std::string token = signer.Issue(clock.Now());
+  std::string other = signer.Issue(clock.Now());
   SessionRevocations revocations(setting.Loader(), setting.Saver(), clock);
 
   EXPECT_FALSE(revocations.IsRevoked(token));
@@ -48,26 +45,26 @@ TEST(SessionRevocationsTest, ARevokedTokenIsRefusedAndOthersAreNot) {
 }
 
 TEST(SessionRevocationsTest, AnotherInstanceSharingTheDatabaseRefusesItWithinASecond) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   FakeSetting setting;
   SessionSigner signer("secret", "password");
-  std::string token = signer.Issue(clock.now);
+  std::string token = signer.Issue(clock.Now());
   SessionRevocations here(setting.Loader(), setting.Saver(), clock);
   SessionRevocations there(setting.Loader(), setting.Saver(), clock);
   EXPECT_FALSE(there.IsRevoked(token));
 
   ASSERT_TRUE(here.Revoke(token).ok());
-  clock.now += SessionRevocations::kRefreshInterval;
+  clock.Advance(SessionRevocations::kRefreshInterval);
 
   EXPECT_TRUE(there.IsRevoked(token));
 }
 
 TEST(SessionRevocationsTest, RevocationsOfBothInstancesAreKept) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   FakeSetting setting;
   SessionSigner signer("secret", "password");
-  std::string first = signer.Issue(clock.now);
-  std::string second = signer.Issue(clock.now);
+  std::string first = signer.Issue(clock.Now());
+  std::string second = signer.Issue(clock.Now());
   SessionRevocations here(setting.Loader(), setting.Saver(), clock);
   SessionRevocations there(setting.Loader(), setting.Saver(), clock);
 
@@ -80,15 +77,15 @@ TEST(SessionRevocationsTest, RevocationsOfBothInstancesAreKept) {
 }
 
 TEST(SessionRevocationsTest, EntriesLeaveWhenTheirTokenWouldHaveExpired) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   FakeSetting setting;
   SessionSigner signer("secret", "password");
-  std::string old_token = signer.Issue(clock.now);
+  std::string old_token = signer.Issue(clock.Now());
   SessionRevocations revocations(setting.Loader(), setting.Saver(), clock);
   ASSERT_TRUE(revocations.Revoke(old_token).ok());
 
-  clock.now += std::chrono::seconds(SessionSigner::kLifetimeSeconds);
-  ASSERT_TRUE(revocations.Revoke(signer.Issue(clock.now)).ok());
+  clock.Advance(std::chrono::seconds(SessionSigner::kLifetimeSeconds));
+  ASSERT_TRUE(revocations.Revoke(signer.Issue(clock.Now())).ok());
 
   // "v1.<expires>.<nonce>.<mac>"
   std::string nonce = old_token.substr(0, old_token.rfind('.'));
@@ -98,10 +95,10 @@ TEST(SessionRevocationsTest, EntriesLeaveWhenTheirTokenWouldHaveExpired) {
 }
 
 TEST(SessionRevocationsTest, AFailingDatabaseIsReportedAndThisInstanceStillRefusesTheToken) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   FakeSetting setting;
   SessionSigner signer("secret", "password");
-  std::string token = signer.Issue(clock.now);
+  std::string token = signer.Issue(clock.Now());
   SessionRevocations revocations(setting.Loader(), setting.Saver(), clock);
   setting.fail = true;
 
@@ -110,11 +107,11 @@ TEST(SessionRevocationsTest, AFailingDatabaseIsReportedAndThisInstanceStillRefus
 }
 
 TEST(SessionRevocationsTest, GarbageIsRevokedByDefinition) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   FakeSetting setting{.value = "[[[not json"};
   SessionRevocations revocations(setting.Loader(), setting.Saver(), clock);
   EXPECT_TRUE(revocations.IsRevoked("nonsense"));
-  EXPECT_FALSE(revocations.IsRevoked(SessionSigner("s", "p").Issue(clock.now)));
+  EXPECT_FALSE(revocations.IsRevoked(SessionSigner("s", "p").Issue(clock.Now())));
 }
 
 }  // namespace

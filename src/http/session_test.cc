@@ -1,4 +1,5 @@
 #include "http/session.h"
+#include "testing/manual_clock.h"
 
 #include <gtest/gtest.h>
 
@@ -7,11 +8,7 @@ namespace {
 
 using std::chrono::seconds;
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(1'795'536'000'000);
-};
+using testing::ManualClock;
 
 const core::TimePoint kNow = core::FromUnixMillis(1'795'536'000'000);
 
@@ -73,7 +70,7 @@ TEST(CookieTest, SessionCookieIsHttpOnlyLaxAndSecureOverHttps) {
 }
 
 TEST(LoginThrottleTest, AClientIsStoppedAfterFiveFailuresUntilTheWindowEnds) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   LoginThrottle throttle(clock);
   for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) {
     EXPECT_EQ(throttle.RetryAfterSeconds("a"), 0) << i;
@@ -81,14 +78,14 @@ TEST(LoginThrottleTest, AClientIsStoppedAfterFiveFailuresUntilTheWindowEnds) {
   }
   EXPECT_EQ(throttle.RetryAfterSeconds("a"), 60);
   EXPECT_EQ(throttle.RetryAfterSeconds("b"), 0);  // Others are not affected.
-  clock.now += seconds(45);
+  clock.Advance(seconds(45));
   EXPECT_EQ(throttle.RetryAfterSeconds("a"), 15);
-  clock.now += seconds(15);
+  clock.Advance(seconds(15));
   EXPECT_EQ(throttle.RetryAfterSeconds("a"), 0);
 }
 
 TEST(LoginThrottleTest, SuccessForgetsEarlierFailures) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   LoginThrottle throttle(clock);
   for (int i = 0; i < LoginThrottle::kMaxFailures - 1; ++i) throttle.RecordFailure("a");
   throttle.RecordSuccess("a");
@@ -97,18 +94,18 @@ TEST(LoginThrottleTest, SuccessForgetsEarlierFailures) {
 }
 
 TEST(LoginThrottleTest, PastTheGlobalLimitEveryClientThatFailedIsStopped) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   LoginThrottle throttle(clock);
   for (int i = 0; i < LoginThrottle::kMaxGlobalFailures; ++i) {
     throttle.RecordFailure("client" + std::to_string(i));
   }
   EXPECT_GT(throttle.RetryAfterSeconds("client0"), 0);  // One failure is enough now.
-  clock.now += LoginThrottle::kWindow;
+  clock.Advance(LoginThrottle::kWindow);
   EXPECT_EQ(throttle.RetryAfterSeconds("client0"), 0);
 }
 
 TEST(LoginThrottleTest, AFloodOfFreshAddressesIsNotRememberedWithoutBound) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   LoginThrottle throttle(clock);
   for (std::size_t i = 0; i < 3 * LoginThrottle::kMaxTrackedClients; ++i) {
     throttle.RecordFailure("flood" + std::to_string(i));
@@ -120,7 +117,7 @@ TEST(LoginThrottleTest, AFloodOfFreshAddressesIsNotRememberedWithoutBound) {
 }
 
 TEST(LoginThrottleTest, TheGlobalLimitNeverLocksOutAClientThatHasNotFailed) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1'795'536'000'000)};
   LoginThrottle throttle(clock);
   for (int i = 0; i < 10 * LoginThrottle::kMaxGlobalFailures; ++i) {
     throttle.RecordFailure("attacker" + std::to_string(i % 20));

@@ -1,4 +1,5 @@
 #include "pipeline/resolve_stage.h"
+#include "testing/manual_clock.h"
 
 #include <gtest/gtest.h>
 
@@ -10,11 +11,7 @@ using store::Stage;
 
 constexpr std::int64_t kReceivedMs = 1'800'000'000'000;
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(kReceivedMs);
-};
+using testing::ManualClock;
 
 // A portal with one statistic row (or none) and one user.
 class Portal final : public bitrix::RestClient {
@@ -54,7 +51,7 @@ class ResolveStageTest : public ::testing::Test {
   core::Result<StageResult> Run() { return stage_.Run(Call()); }
 
   Portal portal_;
-  ManualClock clock_;
+  ManualClock clock_{core::FromUnixMillis(kReceivedMs)};
   bitrix::UserNames names_{portal_, clock_};
   ResolveStage stage_{
       &portal_,
@@ -93,7 +90,7 @@ TEST_F(ResolveStageTest, AMissedCallIsSkipped) {
 
 TEST_F(ResolveStageTest, ACallWithoutRecordingYetWaitsAndLooksAgainSoon) {
   portal_.row.erase("RECORD_FILE_ID");
-  clock_.now += std::chrono::seconds(8);
+  clock_.Advance(std::chrono::seconds(8));
   auto result = Run();
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->next, Stage::kResolve);
@@ -102,7 +99,7 @@ TEST_F(ResolveStageTest, ACallWithoutRecordingYetWaitsAndLooksAgainSoon) {
 
 TEST_F(ResolveStageTest, ARecordingThatNeverAppearsIsSkippedWhenTheWaitRunsOut) {
   portal_.row.erase("RECORD_FILE_ID");
-  clock_.now += std::chrono::minutes(10);
+  clock_.Advance(std::chrono::minutes(10));
   auto result = Run();
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->next, Stage::kSkipped);
@@ -115,7 +112,7 @@ TEST_F(ResolveStageTest, ACallThePortalDoesNotListWaitsThenFailsNamingTheAdminis
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(early->next, Stage::kResolve);
 
-  clock_.now += std::chrono::minutes(11);
+  clock_.Advance(std::chrono::minutes(11));
   auto late = Run();
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().kind, core::ErrorKind::kPermanent);
