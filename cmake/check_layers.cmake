@@ -2,8 +2,9 @@
 # dependencies point down (docs/architecture.md, "Dependency direction"). Run by the build as
 #   cmake -DSOURCE_DIR=<repo>/src -DSTAMP=<file> -P check_layers.cmake
 # A component may include its own headers and those of the components listed for it below.
-# Nobody may include another component's internal/ headers. Unit tests (*_test.cc) may also
-# include the shared test library (`testing`).
+# Nobody may include another component's internal/ headers. Unit tests (*_test.cc) and a
+# component's test support files (test_support.*, fixtures.*: compiled into its tests only) may
+# also include the shared test library (`testing`).
 
 cmake_minimum_required(VERSION 3.25)  # IN_LIST and other current policies in script mode
 
@@ -50,7 +51,7 @@ foreach(file IN LISTS files)
     continue()
   endif()
   set(allowed ${allowed_${component}})
-  if(file MATCHES "_test\\.cc$")
+  if(file MATCHES "(_test\\.cc|/test_support\\.(h|cc)|/fixtures\\.(h|cc))$")
     list(APPEND allowed testing)
   endif()
   file(STRINGS ${SOURCE_DIR}/${file} includes REGEX "^#include \"[a-z_]+/")

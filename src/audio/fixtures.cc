@@ -73,16 +73,4 @@ std::int64_t DecodedSamples(const std::filesystem::path& file) {
   return (*decoder)->samples();
 }
 
-TempDir::TempDir() {
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() /
-          ("callbrief-audio-test-" + std::to_string(random()) + std::to_string(random()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 }  // namespace callbrief::audio::testing

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audio/internal/vad.h"
+#include "testing/temp_dir.h"
 
 namespace callbrief::audio::testing {
 
@@ -29,17 +30,6 @@ std::vector<internal::Region> SpeechIn(const std::filesystem::path& file);
 // The number of 16 kHz samples the file decodes to.
 std::int64_t DecodedSamples(const std::filesystem::path& file);
 
-// A fresh directory removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_ = {};
-};
+using callbrief::testing::TempDir;
 
 }  // namespace callbrief::audio::testing

@@ -124,26 +124,6 @@ RefusingPort::RefusingPort() { std::tie(fd_, port_) = BindLoopback(); }
 RefusingPort::~RefusingPort() { ::close(fd_); }
 std::string RefusingPort::Url(std::string_view path) const { return LoopbackUrl(port_, path); }
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "callbrief-net-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::vector<std::string> TempDir::List() const {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;

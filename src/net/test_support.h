@@ -13,6 +13,7 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+#include "testing/temp_dir.h"
 
 namespace callbrief::net::testing {
 
@@ -79,21 +80,7 @@ class RefusingPort {
   int port_ = -1;
 };
 
-// A fresh directory, removed with its contents when the test ends.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string File(std::string_view name) const { return (path_ / name).string(); }
-  // The names of the files in the directory, sorted.
-  std::vector<std::string> List() const;
-
- private:
-  std::filesystem::path path_;
-};
+using callbrief::testing::TempDir;
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, std::string_view content);

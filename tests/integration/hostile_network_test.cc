@@ -14,6 +14,15 @@
 namespace callbrief::testing {
 namespace {
 
+// What 400 wrong guesses from 40 addresses may add to the service's memory. AddressSanitizer keeps
+// freed memory in quarantine (256 MiB by default), so a sanitized run measured 17 MiB for the same
+// work; the bound there only catches growth that is not bounded at all.
+#ifdef CALLBRIEF_TEST_SANITIZED
+constexpr long kRssGrowthBoundKiB = 64 * 1024;
+#else
+constexpr long kRssGrowthBoundKiB = 16 * 1024;
+#endif
+
 constexpr const char* kPassword = "correct-horse-4711";
 
 // A value in KiB from /proc/<pid>/status ("VmRSS", "VmHWM"), or -1 when the process is gone.
@@ -136,7 +145,7 @@ TEST(HostileNetworkTest, AnAttackerCannotLockTheOperatorOut) {
                 "Password (HTTP Basic) from 198.51.100.7 refused: too many wrong passwords"),
             std::string::npos);
   EXPECT_TRUE(StillServing(service)) << service.Log();
-  EXPECT_LT(StatusKiB(service.pid(), "VmRSS") - rss_before, 16 * 1024);
+  EXPECT_LT(StatusKiB(service.pid(), "VmRSS") - rss_before, kRssGrowthBoundKiB);
 }
 
 TEST(HostileNetworkTest, ALoggedOutSessionCannotBeReplayed) {
