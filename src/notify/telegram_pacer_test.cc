@@ -1,4 +1,5 @@
 #include "notify/telegram_pacer.h"
+#include "testing/manual_clock.h"
 
 #include <gtest/gtest.h>
 
@@ -8,25 +9,21 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return now; }
-  core::TimePoint now = core::FromUnixMillis(1764000000000);
-};
+using testing::ManualClock;
 
 TEST(TelegramPacerTest, OneMessageASecondPerChat) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1764000000000)};
   TelegramPacer pacer(clock);
   EXPECT_EQ(*pacer.Reserve("42"), milliseconds(0));
   EXPECT_EQ(*pacer.Reserve("42"), milliseconds(1000));
   EXPECT_EQ(*pacer.Reserve("42"), milliseconds(2000));
   EXPECT_EQ(*pacer.Reserve("43"), milliseconds(0)) << "another chat has its own budget";
-  clock.now += seconds(10);
+  clock.Advance(seconds(10));
   EXPECT_EQ(*pacer.Reserve("42"), milliseconds(0));
 }
 
 TEST(TelegramPacerTest, AtMostTwentyAMinuteToAGroupAndNoLongWaits) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1764000000000)};
   TelegramPacer pacer(clock, {.max_wait = seconds(120)});
   for (int i = 0; i < 20; ++i) {
     auto wait = pacer.Reserve("-1001");
@@ -42,21 +39,21 @@ TEST(TelegramPacerTest, AtMostTwentyAMinuteToAGroupAndNoLongWaits) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, core::ErrorKind::kRateLimited);
   EXPECT_EQ(refused.error().retry_after, milliseconds(11000));
-  clock.now += seconds(11);
+  clock.Advance(seconds(11));
   EXPECT_TRUE(impatient.Reserve("-5").ok()) << "a refusal reserved nothing";
 }
 
 TEST(TelegramPacerTest, TheNextSlotCountsFromTheAnswerOfTheLastSend) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1764000000000)};
   TelegramPacer pacer(clock);
   EXPECT_EQ(*pacer.Reserve("42"), milliseconds(0));
-  clock.now += milliseconds(700);  // The answer came 0.7 s later.
+  clock.Advance(milliseconds(700));  // The answer came 0.7 s later.
   pacer.Sent("42");
   EXPECT_EQ(*pacer.Reserve("42"), milliseconds(1000));
 }
 
 TEST(TelegramPacerTest, A429HoldsTheChat) {
-  ManualClock clock;
+  ManualClock clock{core::FromUnixMillis(1764000000000)};
   TelegramPacer pacer(clock, {.max_wait = seconds(60)});
   pacer.Hold("-7", seconds(30));
   EXPECT_EQ(*pacer.Reserve("-7"), milliseconds(30000));

@@ -12,27 +12,14 @@
 
 #include "store/sqlite_store.h"
 #include "store/test_support.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::pipeline {
 namespace {
 
 using store::Stage;
 
-class ManualClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override {
-    std::lock_guard lock(mutex_);
-    return now_;
-  }
-  void Advance(std::chrono::milliseconds d) {
-    std::lock_guard lock(mutex_);
-    now_ += d;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  core::TimePoint now_ = core::FromUnixMillis(1'800'000'000'000);
-};
+using testing::ManualClock;
 
 // A stage that answers from a script: each run takes the next answer (the last one repeats).
 class ScriptedStage final : public StageHandler {
@@ -151,7 +138,7 @@ class PipelineTest : public ::testing::Test {
 
   store::testing::TempDir dir_;
   std::unique_ptr<store::CallStore> store_;
-  ManualClock clock_;
+  ManualClock clock_{core::FromUnixMillis(1'800'000'000'000)};
 };
 
 TEST_F(PipelineTest, ACallMovesThroughEveryStageToDone) {
