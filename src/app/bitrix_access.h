@@ -5,6 +5,7 @@
 #include "bitrix/rate_limiter.h"
 #include "bitrix/rest_client.h"
 #include "core/config.h"
+#include "core/observer.h"
 #include "net/http_client.h"
 
 namespace callbrief::app {
@@ -17,6 +18,9 @@ struct BitrixAccess {
   std::unique_ptr<bitrix::RestClient> rest;
 };
 
-BitrixAccess MakeBitrixAccess(const core::Config& config);
+// Every request to the portal is reported to `observer` (metrics: provider "bitrix24", the REST
+// method; see request_names.h), which must outlive the access.
+BitrixAccess MakeBitrixAccess(const core::Config& config,
+                              core::Observer& observer = core::NullObserver());
 
 }  // namespace callbrief::app

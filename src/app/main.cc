@@ -29,6 +29,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/redact.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "http/webhook_intake.h"
 #include "pipeline/pipeline.h"
@@ -131,8 +132,10 @@ int Serve() {
 
   // The pipeline: leases held by this instance before a crash are taken back at once, and calls
   // parked on a configuration error are looked at again (the configuration may have changed).
-  app::BitrixAccess bitrix = app::MakeBitrixAccess(*config);
-  auto built = app::BuildProcessing(*config, bitrix, **store, clock);
+  // The metrics /metrics serves; the pipeline, the provider clients and the server report to them.
+  http::ServiceMetrics metrics;
+  app::BitrixAccess bitrix = app::MakeBitrixAccess(*config, metrics);
+  auto built = app::BuildProcessing(*config, bitrix, **store, clock, metrics);
   if (!built) return Fail(built.error());
   app::Processing& processing = *built;
   if (auto released = (*store)->ReleaseLeases(*owner); !released) return Fail(released.error());
@@ -140,9 +143,12 @@ int Serve() {
     return Fail(woken.error());
   }
   const std::chrono::milliseconds lease = std::chrono::seconds(config->lease_seconds);
-  pipeline::Pipeline pipeline(
-      **store, processing.handlers, clock,
-      {.workers = config->workers, .owner = *owner, .lease = lease, .heartbeat = lease / 4});
+  pipeline::Pipeline pipeline(**store, processing.handlers, clock,
+                              {.workers = config->workers,
+                               .owner = *owner,
+                               .lease = lease,
+                               .heartbeat = lease / 4,
+                               .observer = &metrics});
 
   store::GroupCommitter committer(**store);
   http::WebhookIntake intake(config->bitrix24_application_token, committer, clock,
@@ -170,6 +176,7 @@ int Serve() {
        .admin_password = config->admin_password,
        .trusted_proxies = config->trusted_proxies,
        .metrics_token = config->metrics_token,
+       .metrics = &metrics,
        .data_dir = config->data_dir,
        .public_url = config->public_url,
        .bitrix_portal_url = bitrix::PortalUrl(config->bitrix24_webhook_url),

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <thread>
 
+#include "app/request_names.h"
 #include "audio/child_process.h"
 #include "bitrix/crm_links.h"
 #include "net/http_client.h"
+#include "net/observed_http_client.h"
 #include "notify/telegram_pacer.h"
 #include "pipeline/card_transcript_channel.h"
 #include "pipeline/deliver_stage.h"
@@ -49,7 +51,8 @@ pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config) {
 }
 
 core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
-                                         store::CallStore& store, const core::Clock& clock) {
+                                         store::CallStore& store, const core::Clock& clock,
+                                         core::Observer& observer) {
   auto transcription_prices = asr::ParseTranscriptionPrices(config.transcribe_prices);
   if (!transcription_prices) return transcription_prices.error().WithContext("TRANSCRIBE_PRICES");
   auto summary_prices = llm::ParseChatPrices(config.summary_prices);
@@ -60,7 +63,15 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   bitrix::RestClient* rest = has_bitrix ? bitrix.rest.get() : nullptr;
   if (has_bitrix) p.user_names = std::make_unique<bitrix::UserNames>(*rest, clock);
 
-  p.provider_http = MakeProviderHttpClient();
+  p.provider_http = net::MakeObservedHttpClient(
+      MakeProviderHttpClient(), observer,
+      [bases = ProviderBases{.transcribe = config.transcribe_base_url,
+                             .chat = config.openai_base_url,
+                             .telegram = config.telegram_api_base_url}](
+          const net::HttpRequest& request, net::Exchange exchange) {
+        return NameProviderRequest(bases, request, exchange);
+      },
+      core::SystemClock::Instance());
   if (config.HasTranscription()) {
     p.transcriber =
         asr::MakeOpenAiTranscriber(*p.provider_http, {.base_url = config.transcribe_base_url,
@@ -118,10 +129,11 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                              return audio::PrepareRecordingInChildProcess(recording, options,
                                                                           helper);
                            }}));
-  add(Stage::kTranscribe, std::make_unique<pipeline::TranscribeStage>(
-                              p.transcriber.get(), store, clock, config.transcribe_parallelism));
-  add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(p.summarizer.get(), store,
-                                                                    clock, config.call_language));
+  add(Stage::kTranscribe,
+      std::make_unique<pipeline::TranscribeStage>(p.transcriber.get(), store, clock,
+                                                  config.transcribe_parallelism, observer));
+  add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(
+                             p.summarizer.get(), store, clock, config.call_language, observer));
   // The deliver stage's channels, in the order they run. A new channel is one line here
   // (docs/architecture.md, "Adding a channel").
   std::vector<std::unique_ptr<pipeline::DeliveryChannel>> channels;
@@ -141,7 +153,7 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
           pipeline::MessageContext{.public_url = config.public_url,
                                    .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url),
                                    .utc_offset_minutes = config.display_utc_offset_minutes},
-          std::move(channels)));
+          std::move(channels), observer));
   return p;
 }
 

@@ -8,6 +8,7 @@
 #include "bitrix/user_names.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/observer.h"
 #include "llm/summarizer.h"
 #include "notify/telegram_client.h"
 #include "notify/telegram_delivery.h"
@@ -31,9 +32,12 @@ struct Processing {
   pipeline::StageHandlers handlers;
 };
 
-// A configuration the clients refuse (a price table that does not parse) is kConfig.
+// A configuration the clients refuse (a price table that does not parse) is kConfig. `observer`
+// (metrics) is told of every request to speech-to-text, the summary model and Telegram, of the
+// money spent and of every delivery; it must outlive the result.
 core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
-                                         store::CallStore& store, const core::Clock& clock);
+                                         store::CallStore& store, const core::Clock& clock,
+                                         core::Observer& observer = core::NullObserver());
 
 // Where recordings are downloaded to and from which hosts (DATA_DIR, RECORDING_MAX_MB,
 // BITRIX24_WEBHOOK_URL's host, RECORDING_HOSTS): the download stage's and the player's.

@@ -79,6 +79,8 @@ Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStor
     : options_(std::move(options)),
       intake_(intake),
       store_(store),
+      own_metrics_(options_.metrics ? nullptr : std::make_unique<ServiceMetrics>()),
+      metrics_(options_.metrics ? *options_.metrics : *own_metrics_),
       revocations_([&store] { return store.GetSetting(kRevokedSessionsSetting); },
                    [&store](const std::string& value) {
                      return store.PutSetting(kRevokedSessionsSetting, value);
@@ -177,6 +179,7 @@ void Server::Impl::Routes() {
                                   .body = req.body,
                                   .remote_addr = req.remote_addr});
     SendJson(res, answer.status, answer.body);
+    if (!answer.refusal.empty()) metrics_.CountIntakeRefusal(answer.refusal);
     std::string result = answer.body.value("status", "");
     if (answer.body.value("duplicate", false)) result = "duplicate";
     metrics_.CountWebhook(
@@ -203,7 +206,13 @@ void Server::Impl::Routes() {
     if (!MetricsAllowed(req, res)) return;
     auto counts = store_.CountByStage();
     if (!counts) return SendStoreError(res, counts.error());
-    res.set_content(metrics_.Render(*counts, intake_.committer_stats()),
+    const std::int64_t now_ms = core::ToUnixMillis(core::SystemClock::Instance().Now());
+    auto queue = store_.QueueAt(now_ms);
+    if (!queue) return SendStoreError(res, queue.error());
+    res.set_content(metrics_.Render({.calls_by_stage = std::move(*counts),
+                                     .intake = intake_.committer_stats(),
+                                     .queue = *queue,
+                                     .now_ms = now_ms}),
                     "text/plain; version=0.0.4; charset=utf-8");
   });
   CallsApiRoutes();

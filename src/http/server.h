@@ -10,6 +10,7 @@
 
 #include "core/ip_address.h"
 #include "core/result.h"
+#include "http/metrics.h"
 #include "http/webhook_intake.h"
 #include "store/call_store.h"
 
@@ -25,6 +26,10 @@ struct ServerOptions {
   std::vector<core::IpNetwork> trusted_proxies{};
   // METRICS_TOKEN: /metrics answers only "Authorization: Bearer <token>"; empty: open.
   std::string metrics_token{};
+  // The metrics /metrics serves, shared with the pipeline and the provider clients (which report
+  // to them as their core::Observer); must outlive the server. Null: the server keeps its own,
+  // with only what it sees itself.
+  ServiceMetrics* metrics = nullptr;
   std::size_t max_body_bytes = 256 * 1024;
   // Recordings are served only from inside this directory (DATA_DIR).
   std::string data_dir = "data";

@@ -68,7 +68,8 @@ class Server::Impl {
   ServerOptions options_;
   WebhookIntake& intake_;
   store::CallStore& store_;
-  ServiceMetrics metrics_;
+  std::unique_ptr<ServiceMetrics> own_metrics_;  // Without ServerOptions::metrics.
+  ServiceMetrics& metrics_;
   std::unique_ptr<SessionSigner> sessions_;  // Set before serving when a password is set.
   SessionRevocations revocations_;           // Sessions ended by logging out.
   AccessGate gate_;  // Owns the password-guess throttle of Basic and the form.

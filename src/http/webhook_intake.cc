@@ -51,24 +51,24 @@ WebhookIntake::WebhookIntake(std::string application_token, store::GroupCommitte
       clock_(clock),
       on_new_call_(std::move(on_new_call)) {}
 
-IntakeResponse WebhookIntake::Reject(int status, std::string_view reason,
+IntakeResponse WebhookIntake::Reject(int status, std::string_view refusal, std::string_view reason,
                                      const IntakeRequest& request) {
   spdlog::warn("❌ Rejected Bitrix24 webhook from {} with {}: {}", request.remote_addr, status,
                reason);
-  return {status, ErrorBody(reason)};
+  return {status, ErrorBody(reason), refusal};
 }
 
 IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
   auto event = bitrix::DecodeWebhook(request.content_type, request.body);
-  if (!event) return Reject(400, event.error().message, request);
+  if (!event) return Reject(400, "malformed", event.error().message, request);
 
   if (!application_token_.empty() &&
       !ConstantTimeEquals(event->application_token, application_token_)) {
-    return Reject(401,
-                  event->application_token.empty()
-                      ? "auth[application_token] is missing"
-                      : "auth[application_token] does not match BITRIX24_APPLICATION_TOKEN",
-                  request);
+    return event->application_token.empty()
+               ? Reject(401, "token_missing", "auth[application_token] is missing", request)
+               : Reject(401, "token_mismatch",
+                        "auth[application_token] does not match BITRIX24_APPLICATION_TOKEN",
+                        request);
   }
   if (event->event != bitrix::kCallEndEvent) {
     spdlog::info("Ignored Bitrix24 event {} from {}: only {} is processed", event->event,
@@ -76,7 +76,7 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
     return {200, {{"status", "ignored"}, {"event", event->event}}};
   }
   auto data = bitrix::ParseCallEnded(event->data);
-  if (!data) return Reject(400, data.error().message, request);
+  if (!data) return Reject(400, "invalid_call_event", data.error().message, request);
 
   core::CallLogScope scope(data->call_id);
   spdlog::info("📞 Received call webhook from Bitrix24");
@@ -88,7 +88,8 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
       committer_.Submit(ToIncomingCall(*event, *data, now_ms, request.remote_addr)).get();
   if (!recorded) {
     spdlog::error("❌ Could not store the call event: {}", recorded.error().message);
-    return {503, ErrorBody("the event could not be stored; it was not accepted")};
+    return {503, ErrorBody("the event could not be stored; it was not accepted"),
+            "store_unavailable"};
   }
   bool duplicate = recorded->outcome == store::IntakeOutcome::kDuplicate;
   if (duplicate) {

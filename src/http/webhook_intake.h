@@ -20,6 +20,10 @@ struct IntakeRequest {
 struct IntakeResponse {
   int status = 200;
   nlohmann::json body;
+  // Why the event was refused, for metrics; empty when it was accepted (or ignored). One of
+  // "malformed" (not a Bitrix24 event: 400), "token_missing", "token_mismatch" (401),
+  // "invalid_call_event" (a call event without what it needs: 400), "store_unavailable" (503).
+  std::string_view refusal{};
 };
 
 // The first stage: turns one Bitrix24 event request into a durable call row, then answers.
@@ -38,7 +42,8 @@ class WebhookIntake {
   store::GroupCommitter::Stats committer_stats() const { return committer_.stats(); }
 
  private:
-  IntakeResponse Reject(int status, std::string_view reason, const IntakeRequest& request);
+  IntakeResponse Reject(int status, std::string_view refusal, std::string_view reason,
+                        const IntakeRequest& request);
 
   std::string application_token_;
   store::GroupCommitter& committer_;

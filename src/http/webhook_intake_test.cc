@@ -81,34 +81,41 @@ TEST_F(WebhookIntakeTest, WithATokenConfiguredAMismatchIs401AndStoresNothing) {
   auto wrong = Post(CallEndBody("V.4", "other"), "tok-1");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_NE(wrong.body["error"].get<std::string>().find("does not match"), std::string::npos);
+  EXPECT_EQ(wrong.refusal, "token_mismatch");
   auto missing = Post("event=ONVOXIMPLANTCALLEND&data[CALL_ID]=V.4", "tok-1");
   EXPECT_EQ(missing.status, 401);
   EXPECT_NE(missing.body["error"].get<std::string>().find("missing"), std::string::npos);
+  EXPECT_EQ(missing.refusal, "token_missing");
   EXPECT_FALSE(store_->FindCall("V.4")->has_value());
-  EXPECT_EQ(Post(CallEndBody("V.4", "tok-1"), "tok-1").status, 200);
+  auto right = Post(CallEndBody("V.4", "tok-1"), "tok-1");
+  EXPECT_EQ(right.status, 200);
+  EXPECT_EQ(right.refusal, "") << "an accepted event is no refusal";
 }
 
 TEST_F(WebhookIntakeTest, OtherEventsAreAcknowledgedAndIgnored) {
   auto answer = Post("event=ONVOXIMPLANTCALLSTART&data[CALL_ID]=V.5&data[USER_ID]=1");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.body["status"], "ignored");
+  EXPECT_EQ(answer.refusal, "") << "an ignored event is no refusal";
   EXPECT_FALSE(store_->FindCall("V.5")->has_value());
 }
 
 TEST_F(WebhookIntakeTest, MalformedRequestsAre400WithTheReason) {
   struct Case {
-    std::string body, content_type, reason;
+    std::string body, content_type, reason, refusal;
   };
   for (const Case& c : std::vector<Case>{
            {"event=ONVOXIMPLANTCALLEND&data[CALL_DURATION]=5", std::string(kForm),
-            "data[CALL_ID] is missing"},
-           {"event=ONVOXIMPLANTCALLEND&data[CALL_ID]=%G1", std::string(kForm), "percent"},
-           {"{\"event\":", "application/json", "not valid JSON"},
-           {"", std::string(kForm), "empty body"},
-           {"<xml/>", "text/xml", "unsupported Content-Type"},
+            "data[CALL_ID] is missing", "invalid_call_event"},
+           {"event=ONVOXIMPLANTCALLEND&data[CALL_ID]=%G1", std::string(kForm), "percent",
+            "malformed"},
+           {"{\"event\":", "application/json", "not valid JSON", "malformed"},
+           {"", std::string(kForm), "empty body", "malformed"},
+           {"<xml/>", "text/xml", "unsupported Content-Type", "malformed"},
        }) {
     auto answer = Post(c.body, "", c.content_type);
     EXPECT_EQ(answer.status, 400) << c.body;
+    EXPECT_EQ(answer.refusal, c.refusal) << c.body;
     EXPECT_EQ(answer.body["status"], "error");
     EXPECT_NE(answer.body["error"].get<std::string>().find(c.reason), std::string::npos)
         << answer.body.dump();

@@ -51,8 +51,13 @@ int Severity(const core::Error& error) {
 
 DeliverStage::DeliverStage(store::CallStore& store, const core::Clock& clock,
                            MessageContext message,
-                           std::vector<std::unique_ptr<DeliveryChannel>> channels)
-    : store_(store), clock_(clock), message_(std::move(message)), channels_(std::move(channels)) {}
+                           std::vector<std::unique_ptr<DeliveryChannel>> channels,
+                           core::Observer& observer)
+    : store_(store),
+      clock_(clock),
+      message_(std::move(message)),
+      channels_(std::move(channels)),
+      observer_(observer) {}
 
 core::Result<StageResult> DeliverStage::Run(const store::CallDetails& details) {
   auto message = CallMessageFrom(details, message_);
@@ -94,6 +99,8 @@ core::Status DeliverStage::RunChannel(DeliveryChannel& channel, const store::Cal
     if (auto saved = job.save(record); !saved.ok()) {
       if (store::IsLeaseLost(saved.error()) || given_up) return saved;
       spdlog::warn("could not store the {} delivery: {}", name, saved.error().message);
+    } else {
+      observer_.DeliveryFinished(name, DeliveryStatusName(record.status));
     }
     if (!given_up) return error;
     spdlog::error("❌ Call {}: the {} delivery failed; the call is done without it: {}",
@@ -109,6 +116,7 @@ core::Status DeliverStage::RunChannel(DeliveryChannel& channel, const store::Cal
     record.last_error = std::move(delivered->reason);
   }
   if (auto saved = job.save(record); !saved.ok()) return saved;
+  observer_.DeliveryFinished(name, DeliveryStatusName(record.status));
   if (!delivered->log_line.empty()) spdlog::info("{}", delivered->log_line);
   return core::Ok();
 }

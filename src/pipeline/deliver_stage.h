@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/observer.h"
 #include "pipeline/call_message.h"
 #include "pipeline/delivery_channel.h"
 #include "pipeline/stage.h"
@@ -23,9 +24,11 @@ namespace callbrief::pipeline {
 // over (store::IsLeaseLost) stops the stage at once: the call is another worker's now.
 class DeliverStage final : public StageHandler {
  public:
-  // `channels` run in this order (the assembly in app/processing.cc).
+  // `channels` run in this order (the assembly in app/processing.cc). `observer` is told how each
+  // channel's delivery ended (when its record is stored), and must outlive the stage.
   DeliverStage(store::CallStore& store, const core::Clock& clock, MessageContext message,
-               std::vector<std::unique_ptr<DeliveryChannel>> channels);
+               std::vector<std::unique_ptr<DeliveryChannel>> channels,
+               core::Observer& observer = core::NullObserver());
   core::Result<StageResult> Run(const store::CallDetails& call) override;
 
  private:
@@ -36,6 +39,7 @@ class DeliverStage final : public StageHandler {
   const core::Clock& clock_;
   const MessageContext message_;
   const std::vector<std::unique_ptr<DeliveryChannel>> channels_;
+  core::Observer& observer_;
 };
 
 }  // namespace callbrief::pipeline

@@ -274,6 +274,33 @@ TEST_F(DeliverStageTest, AStatusThisVersionDoesNotKnowIsAClearErrorNotAGuess) {
   EXPECT_EQ(telegram.runs, 0u);
 }
 
+// What the stage told its observer: "channel status", one per delivery that ended a run.
+class DeliveryLog final : public core::Observer {
+ public:
+  void DeliveryFinished(std::string_view channel, std::string_view status) override {
+    lines.push_back(std::string(channel) + " " + std::string(status));
+  }
+  std::vector<std::string> lines;
+};
+
+TEST_F(DeliverStageTest, EachStoredDeliveryOutcomeIsObservedOncePerRun) {
+  ScriptedChannel timeline(Channel::kTimeline, true, {Delivered::Skipped("no CRM entity")});
+  ScriptedChannel telegram(Channel::kTelegram, true, {core::Error::Transient("HTTP 502"), Done()});
+  ScriptedChannel card(Channel::kCardTranscript, false,
+                       {core::Error::Permanent("HTTP 400 from attachTranscription")});
+  DeliveryLog observed;
+  std::vector<std::unique_ptr<DeliveryChannel>> owned;
+  for (DeliveryChannel* c : std::vector<DeliveryChannel*>{&timeline, &telegram, &card}) {
+    owned.push_back(std::make_unique<Borrowed>(*c));
+  }
+  DeliverStage stage(calls_.store(), clock_, {}, std::move(owned), observed);
+  EXPECT_FALSE(stage.Run(Claimed()).ok());
+  ASSERT_TRUE(stage.Run(Again()).ok());
+  EXPECT_EQ(observed.lines,
+            (std::vector<std::string>{"bitrix_timeline skipped", "telegram pending",
+                                      "bitrix_transcript failed", "telegram done"}));
+}
+
 TEST(DeliveryNames, EveryChannelAndStatusRoundTripsThroughItsStoredName) {
   for (Channel c : {Channel::kTelegram, Channel::kTimeline, Channel::kCardTranscript}) {
     EXPECT_EQ(ChannelFromName(ChannelName(c)), c);

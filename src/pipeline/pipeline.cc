@@ -176,7 +176,11 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
                   StageName(ran), stored.error().message);
     return;
   }
-  if (options_.on_stage_finished) options_.on_stage_finished(outcome);
+  options_.observer->StageFinished(
+      {.stage = StageName(ran),
+       .outcome = outcome.run_outcome,
+       .error_kind = outcome.error_kind,
+       .seconds = static_cast<double>(std::max<std::int64_t>(now_ms - started_ms, 0)) / 1000});
 }
 
 store::StageOutcome Pipeline::FailureOutcome(const store::CallRecord& call, Stage ran,

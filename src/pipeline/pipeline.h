@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/observer.h"
 #include "pipeline/retry_policy.h"
 #include "pipeline/stage.h"
 #include "store/call_store.h"
@@ -27,8 +28,9 @@ struct PipelineOptions {
   std::chrono::milliseconds heartbeat{std::chrono::seconds(30)};
   std::chrono::milliseconds idle_poll{std::chrono::seconds(2)};
   RetryPolicy retry{};
-  // Told after every stage run (metrics). Called on a worker thread.
-  std::function<void(const store::StageOutcome&)> on_stage_finished{};
+  // Told of every stage run once its outcome is stored (metrics), on the worker's thread. Must
+  // outlive the pipeline.
+  core::Observer* observer = &core::NullObserver();
 };
 
 // The handler of each stage, by StageRow::handler (stage_table.h: `received` calls run resolve).

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
@@ -41,6 +42,40 @@ class ScriptedStage final : public StageHandler {
 };
 
 StageResult Next(Stage next) { return StageResult{.next = next}; }
+
+// Runs `inner` as if it took `took` on the test's clock.
+class SlowStage final : public StageHandler {
+ public:
+  SlowStage(StageHandler& inner, ManualClock& clock, std::chrono::milliseconds took)
+      : inner_(inner), clock_(clock), took_(took) {}
+  core::Result<StageResult> Run(const store::CallDetails& call) override {
+    clock_.Advance(took_);
+    return inner_.Run(call);
+  }
+
+ private:
+  StageHandler& inner_;
+  ManualClock& clock_;
+  std::chrono::milliseconds took_;
+};
+
+// What the pipeline told its observer, one line per stage run: "stage outcome kind seconds".
+class StageRunLog final : public core::Observer {
+ public:
+  void StageFinished(const core::StageRun& run) override {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(fmt::format("{} {} {} {}", run.stage, run.outcome,
+                                 run.error_kind.empty() ? "-" : run.error_kind, run.seconds));
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
 
 // A deliver stage that writes as DeliverStage does (src/pipeline/deliver_stage.cc): the attempt
 // is recorded under the worker's claim before the message goes out, and the message counts as
@@ -319,6 +354,43 @@ TEST_F(PipelineTest, AWorkerWhoseCallWasTakenOverDuringAClockStepSendsNothingAnd
                             "result is discarded"),
             std::string::npos)
       << log.Text();
+}
+
+TEST_F(PipelineTest, EveryStoredStageRunIsObservedWithItsOutcomeErrorKindAndDuration) {
+  ScriptedStage resolve_script({Next(Stage::kDownload)});
+  ScriptedStage download_script({core::Error::Transient("HTTP 503"),
+                                 core::Error::Config("RECORDING_HOSTS refuses cdn.example"),
+                                 core::Error::Permanent("HTTP 404 from disk.file.get")});
+  SlowStage resolve(resolve_script, clock_, std::chrono::milliseconds(1500));
+  SlowStage download(download_script, clock_, std::chrono::seconds(42));
+  StageRunLog observed;
+  Pipeline pipeline(*store_, {{Stage::kResolve, &resolve}, {Stage::kDownload, &download}}, clock_,
+                    {.owner = "test", .observer = &observed});
+  Record("A");
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(pipeline.RunOne());
+    clock_.Advance(std::chrono::hours(1));  // Past any backoff or parking.
+  }
+  EXPECT_EQ(observed.lines(), (std::vector<std::string>{
+                                  "resolve ok - 1.5", "download retry transient 42",
+                                  "download parked config 42", "download failed permanent 42"}));
+}
+
+TEST_F(PipelineTest, AResultDiscardedAfterATakeoverIsNotObserved) {
+  PausingDeliver paused(*store_);
+  StageRunLog observed;
+  Pipeline first(*store_, {{Stage::kResolve, &paused}}, clock_,
+                 {.owner = "test", .observer = &observed});
+  Record("A");
+  std::thread running([&] { first.RunOne(); });
+  paused.WaitInside();
+  clock_.Advance(std::chrono::minutes(5));
+  PausingDeliver other(*store_);
+  other.Release();
+  ASSERT_TRUE(Make({{Stage::kResolve, &other}}).RunOne());
+  paused.Release();
+  running.join();
+  EXPECT_TRUE(observed.lines().empty());
 }
 
 TEST_F(PipelineTest, WorkersProcessEveryCallAndStopCleanly) {

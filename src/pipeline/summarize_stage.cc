@@ -25,8 +25,13 @@ llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std:
 }
 
 SummarizeStage::SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store,
-                               const core::Clock& clock, std::string language)
-    : summarizer_(summarizer), store_(store), clock_(clock), language_(std::move(language)) {}
+                               const core::Clock& clock, std::string language,
+                               core::Observer& observer)
+    : summarizer_(summarizer),
+      store_(store),
+      clock_(clock),
+      language_(std::move(language)),
+      observer_(observer) {}
 
 core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details) {
   const llm::SummaryInput input = SummaryInputFrom(details, language_);
@@ -43,6 +48,7 @@ core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details)
 
   const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
   for (const core::ProviderUsage& usage : result.usage) {
+    observer_.ProviderSpent(usage);
     if (auto kept = store_.RecordUsage(details.call.id,
                                        UsageRowFrom(store::Stage::kSummarize, usage, now_ms));
         !kept.ok()) {

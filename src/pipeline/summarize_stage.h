@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/observer.h"
 #include "llm/summarizer.h"
 #include "pipeline/stage.h"
 #include "store/call_store.h"
@@ -19,8 +20,9 @@ llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std:
 class SummarizeStage final : public StageHandler {
  public:
   // `summarizer` is null when OPENAI_API_KEY is not set: calls that need a model then park.
+  // `observer` is told of every request's cost, and must outlive the stage.
   SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store, const core::Clock& clock,
-                 std::string language);
+                 std::string language, core::Observer& observer = core::NullObserver());
   core::Result<StageResult> Run(const store::CallDetails& call) override;
 
  private:
@@ -28,6 +30,7 @@ class SummarizeStage final : public StageHandler {
   store::CallStore& store_;
   const core::Clock& clock_;
   const std::string language_;
+  core::Observer& observer_;
 };
 
 }  // namespace callbrief::pipeline

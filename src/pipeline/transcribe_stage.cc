@@ -13,8 +13,13 @@
 namespace callbrief::pipeline {
 
 TranscribeStage::TranscribeStage(asr::Transcriber* transcriber, store::CallStore& store,
-                                 const core::Clock& clock, int parallelism)
-    : transcriber_(transcriber), store_(store), clock_(clock), parallelism_(parallelism) {}
+                                 const core::Clock& clock, int parallelism,
+                                 core::Observer& observer)
+    : transcriber_(transcriber),
+      store_(store),
+      clock_(clock),
+      parallelism_(parallelism),
+      observer_(observer) {}
 
 core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details) {
   const store::CallRecord& call = details.call;
@@ -61,6 +66,7 @@ core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details
         !saved.ok()) {
       return saved;
     }
+    observer_.ProviderSpent(transcript.usage);  // Paid for, whether or not it is recorded.
     return store_.RecordUsage(call.id,
                               UsageRowFrom(store::Stage::kTranscribe, transcript.usage, now_ms));
   };

@@ -2,6 +2,7 @@
 
 #include "asr/transcriber.h"
 #include "core/clock.h"
+#include "core/observer.h"
 #include "pipeline/stage.h"
 #include "store/call_store.h"
 
@@ -14,9 +15,10 @@ namespace callbrief::pipeline {
 // dropped (asr::Stitch), and the segments are stored with the move to `summarize`.
 class TranscribeStage final : public StageHandler {
  public:
-  // `transcriber` is null when no speech-to-text key is configured: calls then park.
+  // `transcriber` is null when no speech-to-text key is configured: calls then park. `observer`
+  // is told of every chunk's cost as it is recorded, and must outlive the stage.
   TranscribeStage(asr::Transcriber* transcriber, store::CallStore& store, const core::Clock& clock,
-                  int parallelism);
+                  int parallelism, core::Observer& observer = core::NullObserver());
   core::Result<StageResult> Run(const store::CallDetails& call) override;
 
  private:
@@ -24,6 +26,7 @@ class TranscribeStage final : public StageHandler {
   store::CallStore& store_;
   const core::Clock& clock_;
   const int parallelism_;
+  core::Observer& observer_;
 };
 
 }  // namespace callbrief::pipeline

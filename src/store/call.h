@@ -260,6 +260,17 @@ struct StageOutcome {
 
 enum class RetryResult { kRetried, kNotFound, kNotRetryable };
 
+// How far behind the workers are, for the operator's metrics (CallStore::QueueAt).
+struct QueueStats {
+  // Calls a free worker would claim now: a stage to run, due, no live lease.
+  std::int64_t due = 0;
+  // Since when the longest-waiting of them has been due (its next_attempt_at, or its receive time
+  // when that is empty); nullopt when none is due.
+  std::optional<std::int64_t> oldest_due_since_ms{};
+  // Calls parked on a configuration error, waiting for the operator (not due before then).
+  std::int64_t parked = 0;
+};
+
 // Filters and paging for the Calls list, newest first. Paging is by keyset (`cursor` is the
 // `next_cursor` of the previous page), so page 1,000 costs what page 1 costs.
 struct CallQuery {

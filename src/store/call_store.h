@@ -73,6 +73,9 @@ class CallStore : public CallIntake {
   virtual core::Status ReleaseLeases(std::string_view owner) = 0;
   // The earliest time an unleased non-terminal call becomes due; nullopt when none waits.
   virtual core::Result<std::optional<std::int64_t>> NextDueAtMs() = 0;
+  // The queue at `now_ms` (QueueStats): due, as ClaimDueCall decides it (leases by the same clock
+  // as claims), and parked calls. One read of the unfinished calls.
+  virtual core::Result<QueueStats> QueueAt(std::int64_t now_ms) = 0;
   // Makes calls parked on a configuration error due now (the configuration may have changed).
   virtual core::Result<int> WakeParkedCalls(std::int64_t now_ms) = 0;
 

@@ -211,5 +211,48 @@ TEST_P(WorkStoreTest, AClockStepOfFiveMinutesDuringAStage) {
   }
 }
 
+TEST_P(WorkStoreTest, TheQueueCountsDueCallsTheOldestDueTimeAndParkedCalls) {
+  const std::int64_t running = Record("A", kNow - 900);
+  const std::int64_t parked = Record("B", kNow - 800);
+  const std::int64_t backing_off = Record("C", kNow - 700);
+  const std::int64_t done = Record("F", kNow - 600);
+  ASSERT_EQ(Claim("w1")->id, running);
+  ASSERT_EQ(Claim("w2")->id, parked);
+  ASSERT_EQ(Claim("w3")->id, backing_off);
+  ASSERT_EQ(Claim("w4")->id, done);
+  StageOutcome park = Outcome(parked, "w2", Stage::kResolve, Stage::kResolve);
+  park.run_outcome = "parked";
+  park.error_kind = "config";
+  park.next_attempt_at_ms = kNow + 15 * 60'000;
+  ASSERT_TRUE(store_->FinishStage(park).ok());
+  StageOutcome retry = Outcome(backing_off, "w3", Stage::kResolve, Stage::kResolve);
+  retry.run_outcome = "retry";
+  retry.error_kind = "transient";
+  retry.next_attempt_at_ms = kNow + 10'000;
+  ASSERT_TRUE(store_->FinishStage(retry).ok());
+  ASSERT_TRUE(store_->FinishStage(Outcome(done, "w4", Stage::kResolve, Stage::kDone)).ok());
+  Record("D", kNow - 100);
+  Record("E", kNow - 5000);
+
+  auto now = store_->QueueAt(kNow);
+  ASSERT_TRUE(now.ok()) << now.error().message;
+  EXPECT_EQ(now->due, 2) << "D and E; not the running, parked, backing-off or done calls";
+  EXPECT_EQ(now->oldest_due_since_ms, kNow - 5000);
+  EXPECT_EQ(now->parked, 1);
+
+  auto later = store_->QueueAt(kNow + 20'000);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->due, 3) << "C's backoff is over";
+  EXPECT_EQ(later->oldest_due_since_ms, kNow - 5000);
+}
+
+TEST_P(WorkStoreTest, AnEmptyQueueHasNoOldestDueTime) {
+  auto queue = store_->QueueAt(kNow);
+  ASSERT_TRUE(queue.ok()) << queue.error().message;
+  EXPECT_EQ(queue->due, 0);
+  EXPECT_EQ(queue->oldest_due_since_ms, std::nullopt);
+  EXPECT_EQ(queue->parked, 0);
+}
+
 }  // namespace
 }  // namespace callbrief::store

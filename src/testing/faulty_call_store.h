@@ -70,6 +70,9 @@ class FaultyCallStore final : public store::CallStore {
     return real_.ReleaseLeases(owner);
   }
   core::Result<std::optional<std::int64_t>> NextDueAtMs() override { return real_.NextDueAtMs(); }
+  core::Result<store::QueueStats> QueueAt(std::int64_t now_ms) override {
+    return real_.QueueAt(now_ms);
+  }
   core::Result<int> WakeParkedCalls(std::int64_t now_ms) override {
     if (auto fault = Write("WakeParkedCalls")) return *fault;
     return real_.WakeParkedCalls(now_ms);

@@ -37,6 +37,7 @@ class SqlStore final : public CallStore {
                                                       std::int64_t lease_ms) override;
   core::Status ReleaseLeases(std::string_view owner) override;
   core::Result<std::optional<std::int64_t>> NextDueAtMs() override;
+  core::Result<QueueStats> QueueAt(std::int64_t now_ms) override;
   core::Result<int> WakeParkedCalls(std::int64_t now_ms) override;
   core::Status FinishStage(const StageOutcome& outcome) override;
   core::Result<std::vector<AudioChunk>> LoadChunks(std::int64_t call_id) override;

@@ -201,6 +201,30 @@ Result<std::optional<std::int64_t>> SqlStore::NextDueAtMs() {
   });
 }
 
+Result<QueueStats> SqlStore::QueueAt(std::int64_t now_ms) {
+  Params p(now_ms);
+  const std::string clock = LeaseClock(p, now_ms);
+  // COUNT and MIN over CASE: one pass over the unfinished calls (the calls_due index), and
+  // BIGINT results on both databases (SUM would be NUMERIC on PostgreSQL). Parked as
+  // WakeParkedCalls finds them.
+  const std::string due = fmt::format(
+      "(next_attempt_at IS NULL OR next_attempt_at <= $1) AND "
+      "(lease_expires_at IS NULL OR lease_expires_at <= {})",
+      clock);
+  const std::string sql = fmt::format(
+      "SELECT COUNT(CASE WHEN {0} THEN 1 END), "
+      "MIN(CASE WHEN {0} THEN COALESCE(next_attempt_at, received_at) END), "
+      "COUNT(CASE WHEN last_error_kind = 'config' AND next_attempt_at > $1 THEN 1 END) "
+      "FROM calls WHERE stage IN {1}",
+      due, kActiveStages);
+  return db_->Run(Access::kRead, "measuring the queue", [&](Connection& c) -> Result<QueueStats> {
+    STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
+    return QueueStats{.due = rows.Int64(0, 0),
+                      .oldest_due_since_ms = rows.OptionalInt64(0, 1),
+                      .parked = rows.Int64(0, 2)};
+  });
+}
+
 Result<int> SqlStore::WakeParkedCalls(std::int64_t now_ms) {
   return db_->Run(Access::kWrite, "waking parked calls", [&](Connection& c) -> Result<int> {
     STORE_ASSIGN_OR_RETURN(
