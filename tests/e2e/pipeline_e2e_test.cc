@@ -73,6 +73,50 @@ TEST_F(PipelineE2eTest, AnIncomingCallReachesTelegramTheTimelineAndTheApiOnce) {
   }
 }
 
+// /metrics after one call: every stage timed, every provider's requests by method and status,
+// the billed audio, the deliveries, the parked gauge — and nothing of the URLs' secrets.
+TEST_F(PipelineE2eTest, MetricsShowEachStageEachProviderTheAudioBilledAndTheDeliveries) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  std::string call_id = AddCall(CallBuilder().Incoming().Duration(75));
+  Announce(service, call_id);
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+
+  auto scrape = service.Client().Get("/metrics");
+  ASSERT_TRUE(scrape && scrape->status == 200);
+  const std::string& text = scrape->body;
+  for (const char* stage :
+       {"resolve", "download", "prepare", "transcribe", "summarize", "deliver"}) {
+    EXPECT_NE(
+        text.find(std::string("callbrief_stage_duration_seconds_count{outcome=\"ok\",stage=\"") +
+                  stage + "\"} 1"),
+        std::string::npos)
+        << stage << "\n"
+        << text;
+  }
+  for (
+      const char* series :
+      {R"(callbrief_provider_requests_total{method="voximplant.statistic.get",provider="bitrix24",status="200"})",
+       R"(callbrief_provider_requests_total{method="disk.file.get",provider="bitrix24",status="200"})",
+       R"(callbrief_provider_requests_total{method="download",provider="bitrix24",status="200"})",
+       R"(callbrief_provider_requests_total{method="audio/transcriptions",provider="openai-transcribe",status="200"})",
+       R"(callbrief_provider_requests_total{method="chat/completions",provider="openai-chat",status="200"})",
+       R"(callbrief_provider_requests_total{method="sendMessage",provider="telegram",status="200"})",
+       R"(callbrief_provider_request_duration_seconds_count{method="sendMessage",provider="telegram"})",
+       R"(callbrief_provider_audio_seconds_total{model=)",
+       R"(callbrief_deliveries_total{channel="telegram",status="done"} 1)",
+       R"(callbrief_webhook_requests_total{result="ok",status="200"} 1)", "callbrief_calls_due 0",
+       "callbrief_calls_parked 0"}) {
+    EXPECT_NE(text.find(series), std::string::npos) << series << "\n" << text;
+  }
+  for (const std::string& secret :
+       {openai_.api_key(), telegram_.Token(),
+        portal_.WebhookUrl().substr(
+            portal_.WebhookUrl().rfind('/', portal_.WebhookUrl().size() - 2) + 1)}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << "a secret in /metrics: " << secret;
+  }
+}
+
 TEST_F(PipelineE2eTest, AnOutgoingCallSaysSoInItsHeader) {
   ServiceProcess service(Env());
   ASSERT_TRUE(service.Start());
