@@ -16,19 +16,12 @@
 #include <gtest/gtest.h>
 
 #include "core/config.h"
+#include "source_file.h"
 
 namespace callbrief {
 namespace {
 
 using Names = std::set<std::string, std::less<>>;
-
-std::string ReadSource(const std::string& relative) {
-  std::ifstream file(std::string(CALLBRIEF_SOURCE_DIR) + "/" + relative);
-  EXPECT_TRUE(file) << "cannot read " << relative;
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -15,19 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "http/metrics.h"
+#include "source_file.h"
 
 namespace callbrief {
 namespace {
 
 using Names = std::set<std::string, std::less<>>;
-
-std::string ReadSource(const std::string& relative) {
-  std::ifstream file(std::string(CALLBRIEF_SOURCE_DIR) + "/" + relative);
-  EXPECT_TRUE(file) << "cannot read " << relative;
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 Names MetricNamesIn(const std::string& text) {
   static const std::regex kName("callbrief_[a-z0-9_]+");
