@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "app/request_names.h"
+#include "app/shared_pacing.h"
 #include "audio/child_process.h"
 #include "bitrix/crm_links.h"
 #include "net/http_client.h"
@@ -18,6 +19,7 @@
 #include "pipeline/telegram_channel.h"
 #include "pipeline/timeline_channel.h"
 #include "pipeline/transcribe_stage.h"
+#include "store/postgres_store.h"
 
 namespace callbrief::app {
 
@@ -93,10 +95,18 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   }
   if (config.HasTelegram()) {
     // One pacer for every worker: Telegram's per-chat and per-group limits (telegram_pacer.h),
-    // in real time whatever clock the pipeline runs on.
+    // in real time whatever clock the pipeline runs on. On PostgreSQL, where several instances
+    // may share the bot, the slots are kept in the database for all of them; SQLite serves one
+    // host, where this process's memory is the whole budget and costs no write per message.
+    std::shared_ptr<notify::PacingLedger> ledger;
+    if (store::IsPostgresUrl(config.database_url)) {
+      ledger = std::make_shared<SharedPacingLedger>(store, core::SystemClock::Instance());
+    } else {
+      ledger = std::make_shared<notify::InProcessPacingLedger>(core::SystemClock::Instance());
+    }
     p.telegram = notify::MakePacedTelegramClient(
         MakeTelegram(config, *p.provider_http),
-        std::make_shared<notify::TelegramPacer>(core::SystemClock::Instance()),
+        std::make_shared<notify::TelegramPacer>(std::move(ledger)),
         [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); });
   }
 

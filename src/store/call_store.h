@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "core/result.h"
@@ -25,6 +27,17 @@ class CallIntake {
   virtual core::Result<std::vector<RecordedCall>> RecordIncomingCalls(
       std::span<const IncomingCall> calls) = 0;
 };
+
+// The send slots of one Telegram chat as the pacer keeps them (notify/telegram_pacer.h): the
+// earliest time the next message may go, and the times of the messages reserved inside the group
+// window (oldest first). Milliseconds since the epoch.
+struct PacingSlots {
+  std::int64_t next_free_ms = 0;
+  std::vector<std::int64_t> recent_ms{};
+};
+// Changes `slots` as of `now_ms` and answers a value for the caller (the pacer: the wait).
+using PacingUpdate =
+    std::function<core::Result<std::int64_t>(PacingSlots& slots, std::int64_t now_ms)>;
 
 // Durable storage of calls and everything the pipeline learns about them. One interface, one
 // implementation per database (SQLite embedded, PostgreSQL for production); the same tests run
@@ -109,6 +122,16 @@ class CallStore : public CallIntake {
   virtual core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) = 0;
   // Every operator with at least one call, ordered by name then id.
   virtual core::Result<std::vector<ManagerRef>> ListManagers() = 0;
+
+  // ---- Budgets shared by every instance ----
+
+  // Runs `update` on the slots kept under `key` (never seen: all zero) and stores what it leaves,
+  // in one transaction holding the key's row, so instances sharing the database take turns and
+  // none reserves a slot another already has. `now_ms` given to `update`: the database's clock on
+  // PostgreSQL (instances whose clocks disagree still agree on the slots), the caller's `now_ms`
+  // on SQLite. An error of `update` stores nothing and is answered as is.
+  virtual core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
+                                                  const PacingUpdate& update) = 0;
 };
 
 // The code of the error every write under a stale claim answers (core::Error::code).

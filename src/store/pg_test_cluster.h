@@ -50,6 +50,16 @@ core::Result<PgClusterInfo> SharedPgCluster();
 // instead of skipping them.
 bool InCi();
 
+// In a test body or SetUp(): skips the test when PostgreSQL cannot be started here, and fails it
+// with the reason under CI=true, where PostgreSQL is installed and its absence is a broken set-up.
+#define CALLBRIEF_REQUIRE_PG_CLUSTER()                                                   \
+  if (auto pg_cluster_ = ::callbrief::store::testing::SharedPgCluster(); !pg_cluster_) { \
+    if (!::callbrief::store::testing::InCi())                                            \
+      GTEST_SKIP() << "PostgreSQL unavailable: " << pg_cluster_.error().message;         \
+    GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): "                  \
+                 << pg_cluster_.error().message;                                         \
+  }
+
 // A fresh empty database on the shared cluster, dropped (WITH FORCE) when destroyed.
 class PgTestDatabase {
  public:

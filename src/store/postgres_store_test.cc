@@ -22,11 +22,7 @@ using testing::PgTestDatabase;
 class PostgresStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (auto cluster = testing::SharedPgCluster(); !cluster) {
-      if (!testing::InCi()) GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
-      GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): "
-                   << cluster.error().message;
-    }
+    CALLBRIEF_REQUIRE_PG_CLUSTER();
     auto db = PgTestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);

@@ -46,11 +46,7 @@ core::Result<std::unique_ptr<TestDatabase>> CreateTestDatabase(Backend backend) 
 
 void StoreTest::SetUp() {
   if (GetParam() == Backend::kPostgres) {
-    if (auto cluster = SharedPgCluster(); !cluster) {
-      if (!InCi()) GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
-      GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): "
-                   << cluster.error().message;
-    }
+    CALLBRIEF_REQUIRE_PG_CLUSTER();
   }
   auto db = CreateTestDatabase(GetParam());
   ASSERT_TRUE(db.ok()) << db.error().message;

@@ -112,6 +112,11 @@ class FaultyCallStore final : public store::CallStore {
   core::Result<std::vector<store::ManagerRef>> ListManagers() override {
     return real_.ListManagers();
   }
+  core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
+                                          const store::PacingUpdate& update) override {
+    if (auto fault = Write("UpdatePacing")) return *fault;
+    return real_.UpdatePacing(key, now_ms, update);
+  }
 
  private:
   // The planned fault when this write is the one to fail.

@@ -346,12 +346,7 @@ TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
   EnvVars env_extra{{"BITRIX24_TIMEOUT", "3"}};
   std::unique_ptr<store::testing::PgTestDatabase> pg;  // Dropped when the test ends.
   if (database == "postgres") {
-    if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
-      if (!store::testing::InCi())
-        GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
-      GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): "
-                   << cluster.error().message;
-    }
+    CALLBRIEF_REQUIRE_PG_CLUSTER();
     auto db = store::testing::PgTestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.error().message;
     pg = std::move(*db);
@@ -406,11 +401,7 @@ TEST_P(CrashE2eTest, KillNineDuringAStageLosesNothingAndDuplicatesNothing) {
 // PostgreSQL takes the call over and delivers it; then SIGCONT. The first instance's late summary
 // is refused (its claim is stale) and logged, and it sends nothing: one message, one comment.
 TEST_F(PipelineE2eTest, APausedInstanceLosesItsCallToAnotherAndItsLateResultIsRefused) {
-  if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
-    if (!store::testing::InCi())
-      GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
-    GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): " << cluster.error().message;
-  }
+  CALLBRIEF_REQUIRE_PG_CLUSTER();
   auto db = store::testing::PgTestDatabase::Create();
   ASSERT_TRUE(db.ok()) << db.error().message;
   // The summary answers late, so the first instance is inside that request when it is stopped.
@@ -445,11 +436,7 @@ TEST_F(PipelineE2eTest, APausedInstanceLosesItsCallToAnotherAndItsLateResultIsRe
 // With several instances the recording lies in the DATA_DIR of the instance that downloaded it;
 // the call page on any other instance still plays it, seeking included (issue 21, item 5).
 TEST_F(PipelineE2eTest, EveryInstancePlaysARecordingAnotherInstanceDownloaded) {
-  if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
-    if (!store::testing::InCi())
-      GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
-    GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): " << cluster.error().message;
-  }
+  CALLBRIEF_REQUIRE_PG_CLUSTER();
   auto db = store::testing::PgTestDatabase::Create();
   ASSERT_TRUE(db.ok()) << db.error().message;
   const EnvVars env = Env({{"DATABASE_URL", (*db)->url()}});
@@ -481,6 +468,43 @@ TEST_F(PipelineE2eTest, EveryInstancePlaysARecordingAnotherInstanceDownloaded) {
   EXPECT_TRUE(part->body == recording.substr(100, 100));
   // The recording was downloaded twice in all: once by each instance, never once per request.
   EXPECT_EQ(portal_.CountRequests(fakes::kDownloadMethod), 2) << second.Log();
+}
+
+// Telegram's limits are per bot and chat, not per instance: two instances on one PostgreSQL
+// share their send slots through the database (issue 13, item 16), so a burst of calls finishing
+// on both at once reaches a flood-limited Telegram without a single 429.
+TEST_F(PipelineE2eTest, TwoInstancesSendingABurstToOneChatGetNo429) {
+  CALLBRIEF_REQUIRE_PG_CLUSTER();
+  auto db = store::testing::PgTestDatabase::Create();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  fakes::FakeTelegram strict({.flood_limits = true});
+  ASSERT_TRUE(strict.Start().ok());
+  strict.AddChat({.id = kChatId, .type = "supergroup", .title = "Звонки"});
+  const EnvVars env = Env({{"DATABASE_URL", (*db)->url()},
+                           {"TELEGRAM_API_BASE_URL", strict.BaseUrl()},
+                           {"TELEGRAM_BOT_TOKEN", strict.Token()}});
+  ServiceProcess first(env);
+  ServiceProcess second(env);  // Another DATA_DIR: another instance.
+  ASSERT_TRUE(first.Start());
+  ASSERT_TRUE(second.Start());
+
+  // Announced in turn to both: each instance processes its own half at the same time.
+  constexpr int kCalls = 8;
+  std::vector<std::string> call_ids;
+  for (int i = 0; i < kCalls; ++i) call_ids.push_back(AddCall(CallBuilder()));
+  for (int i = 0; i < kCalls; ++i) Announce(i % 2 ? second : first, call_ids[i]);
+  for (const std::string& call_id : call_ids) {
+    json call = WaitFor(first, call_id, Done, std::chrono::seconds(120));
+    ASSERT_TRUE(Done(call)) << call.dump(2) << first.Log() << second.Log();
+  }
+
+  int refused = 0;
+  for (const fakes::LoggedTelegramRequest& request : strict.Requests()) {
+    if (request.status == 429) ++refused;
+  }
+  EXPECT_EQ(refused, 0) << first.Log() << second.Log();
+  EXPECT_EQ(strict.Messages(kChatId).size(), static_cast<std::size_t>(kCalls));
+  strict.Stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryStage, CrashE2eTest,

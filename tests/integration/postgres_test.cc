@@ -29,13 +29,7 @@ using store::testing::PgTestDatabase;
 class PostgresServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (auto cluster = store::testing::SharedPgCluster(); !cluster) {
-      if (!store::testing::InCi()) {
-        GTEST_SKIP() << "PostgreSQL unavailable: " << cluster.error().message;
-      }
-      GTEST_FAIL() << "PostgreSQL unavailable (CI=true, so this fails): "
-                   << cluster.error().message;
-    }
+    CALLBRIEF_REQUIRE_PG_CLUSTER();
     auto db = PgTestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);

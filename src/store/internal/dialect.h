@@ -41,6 +41,13 @@ struct Dialect {
   // Ends the check that a claim is current, so a takeover waits until the write it guards ends.
   std::string_view guard_lock;
 
+  // ---- Shared budgets (UpdatePacing) ----
+  // Ends the read of a budget's row so the transaction holds it until it commits (empty where the
+  // transaction already holds the database's one write lock).
+  std::string_view row_lock;
+  // "Now" (ms since the epoch) read once the row is held; empty: the caller's now_ms.
+  std::string_view pacing_clock;
+
   // ---- Reading ----
   // Appended to ORDER BY on text, so names sort byte by byte whatever the database's locale.
   std::string_view byte_order;

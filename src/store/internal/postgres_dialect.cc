@@ -169,12 +169,26 @@ constexpr std::string_view kLeaseEpoch = R"sql(
 ALTER TABLE calls ADD COLUMN lease_epoch BIGINT NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Telegram's limits are per chat and per bot, so every instance sending with the same bot shares
+// one budget: the pacer's slots of each chat, reserved in a transaction that holds the chat's row
+// (CallStore::UpdatePacing). recent_ms: the reserved send times inside the group window, comma
+// separated (at most 20).
+constexpr std::string_view kTelegramPacing = R"sql(
+CREATE TABLE telegram_pacing (
+  chat_key TEXT PRIMARY KEY,
+  next_free_ms BIGINT NOT NULL DEFAULT 0,
+  recent_ms TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL DEFAULT 0
+);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
     {4, "web UI: indexes for search and filters", kWebUiIndexes},
     {5, "leases per claim: claim epoch", kLeaseEpoch},
+    {6, "telegram pacing shared by every instance", kTelegramPacing},
 }};
 
 std::string EscapeLike(std::string_view text) {
@@ -224,6 +238,10 @@ const Dialect& PostgresDialect() {
       // of the subquery is checked again on the locked row, so an expired lease is taken once.
       .claim_lock = " FOR UPDATE SKIP LOCKED",
       .guard_lock = " FOR SHARE",
+      // The row lock may be waited for while another instance reserves: clock_timestamp() is read
+      // after it, where now() would be the (earlier) start of the transaction.
+      .row_lock = " FOR UPDATE",
+      .pacing_clock = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint",
       .byte_order = " COLLATE \"C\"",
       .number_contains = NumberContains,
       .id_in = "id",

@@ -1,8 +1,10 @@
 #include "store/internal/sql_store.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/clock.h"
 #include "store/internal/records.h"
@@ -26,6 +28,22 @@ bool ParseCursor(std::string_view cursor, std::int64_t* started_at, std::int64_t
   auto b = std::from_chars(cursor.data() + sep + 1, cursor.data() + cursor.size(), *id);
   return a.ec == std::errc() && a.ptr == cursor.data() + sep && b.ec == std::errc() &&
          b.ptr == cursor.data() + cursor.size();
+}
+
+// PacingSlots::recent_ms as kept in telegram_pacing.recent_ms: "1700000000000,1700000001000".
+std::string JoinTimes(const std::vector<std::int64_t>& times) {
+  return fmt::format("{}", fmt::join(times, ","));
+}
+std::vector<std::int64_t> SplitTimes(std::string_view text) {
+  std::vector<std::int64_t> times;
+  while (!text.empty()) {
+    const size_t comma = std::min(text.find(','), text.size());
+    std::int64_t time = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + comma, time);
+    if (ec == std::errc() && end == text.data() + comma) times.push_back(time);
+    text.remove_prefix(std::min(comma + 1, text.size()));
+  }
+  return times;
 }
 
 Result<RecordedCall> RecordOne(Connection& c, const Dialect& dialect, const IncomingCall& call) {
@@ -164,6 +182,38 @@ Status SqlStore::PutSetting(std::string_view name, std::string_view value) {
                    "updated_at = excluded.updated_at",
                    Params(name, value, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
         return core::Ok();
+      });
+}
+
+Result<std::int64_t> SqlStore::UpdatePacing(std::string_view key, std::int64_t now_ms,
+                                            const PacingUpdate& update) {
+  return db_->Run(
+      Access::kTransaction, fmt::format("pacing Telegram chat {}", key),
+      [&](Connection& c) -> Result<std::int64_t> {
+        // The row exists before it is locked, so the first two instances to pace a chat also
+        // take turns (a row that does not exist yet cannot be locked).
+        STORE_RETURN_IF_ERROR(c.Exec(
+            "INSERT INTO telegram_pacing (chat_key) VALUES ($1) ON CONFLICT (chat_key) DO NOTHING",
+            Params(key)));
+        STORE_ASSIGN_OR_RETURN(
+            Rows row, c.Exec(fmt::format("SELECT next_free_ms, recent_ms FROM telegram_pacing "
+                                         "WHERE chat_key = $1{}",
+                                         dialect_.row_lock),
+                             Params(key)));
+        if (row.empty()) return Error::Permanent("the chat's row vanished while it was held");
+        std::int64_t now = now_ms;
+        if (!dialect_.pacing_clock.empty()) {
+          STORE_ASSIGN_OR_RETURN(Rows clock,
+                                 c.Exec(fmt::format("SELECT {}", dialect_.pacing_clock)));
+          now = clock.Int64(0, 0);
+        }
+        PacingSlots slots{.next_free_ms = row.Int64(0, 0), .recent_ms = SplitTimes(row.Text(0, 1))};
+        STORE_ASSIGN_OR_RETURN(std::int64_t answer, update(slots, now));
+        STORE_RETURN_IF_ERROR(
+            c.Exec("UPDATE telegram_pacing SET next_free_ms = $1, recent_ms = $2, updated_at = $3 "
+                   "WHERE chat_key = $4",
+                   Params(slots.next_free_ms, JoinTimes(slots.recent_ms), now, key)));
+        return answer;
       });
 }
 

@@ -52,6 +52,9 @@ class SqlStore final : public CallStore {
   core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) override;
   core::Result<std::vector<ManagerRef>> ListManagers() override;
 
+  core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
+                                          const PacingUpdate& update) override;
+
  private:
   // The expression of "now" in lease times: the database's clock, or the caller's `now_ms` added
   // to `params`.

@@ -170,12 +170,26 @@ constexpr std::string_view kLeaseEpoch = R"sql(
 ALTER TABLE calls ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Telegram's limits are per chat and per bot, so every instance sending with the same bot shares
+// one budget: the pacer's slots of each chat, reserved in a transaction that holds the chat's row
+// (CallStore::UpdatePacing). recent_ms: the reserved send times inside the group window, comma
+// separated (at most 20).
+constexpr std::string_view kTelegramPacing = R"sql(
+CREATE TABLE telegram_pacing (
+  chat_key TEXT PRIMARY KEY,
+  next_free_ms INTEGER NOT NULL DEFAULT 0,
+  recent_ms TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
     {4, "web UI: indexes for search and filters", kWebUiIndexes},
     {5, "leases per claim: claim epoch", kLeaseEpoch},
+    {6, "telegram pacing shared by every instance", kTelegramPacing},
 }};
 
 // Search by a part of a number: instr() finds it literally; the match set is built once from the
@@ -214,6 +228,8 @@ const Dialect& SqliteDialect() {
       .lease_clock = "",
       .claim_lock = "",
       .guard_lock = "",
+      .row_lock = "",
+      .pacing_clock = "",
       .byte_order = "",  // SQLite compares text byte by byte already.
       .number_contains = NumberContains,
       .id_in = "+id",
