@@ -28,7 +28,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libavformat59 libavcodec59 libswresample4 libavutil57 libcurl4 libssl3 libpq5 \
-      libsqlite3-0 libspdlog1.10 libfmt9 libmicrohttpd12 libprometheus-cpp-core1.0 \
+      libsqlite3-0 libstemmer0d libspdlog1.10 libfmt9 libmicrohttpd12 libprometheus-cpp-core1.0 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 # A fixed uid, so a bind-mounted host directory can be given to it (`chown 10001 /srv/callbrief`).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -281,13 +282,36 @@ struct CallQuery {
   std::string number_contains{};          // Digits matched against client and portal numbers.
   std::optional<std::int64_t> portal_user_id{};  // Calls of this operator only.
   std::string sentiment{};  // "positive", "neutral", "negative": calls whose summary says so.
+  // Full-text search over transcripts and summaries: words (any form: "договор" finds
+  // "договора") and "quoted phrases", all required (internal/search_text.h). Empty: no search.
+  std::string q{};
   int limit = 50;
   std::string cursor{};
+};
+
+// A piece of a snippet: text as stored (never markup), `hit` where a searched word is.
+struct SearchFragment {
+  std::string text{};
+  bool hit = false;
+  bool operator==(const SearchFragment&) const = default;
+};
+
+// Where a search matched a call: a transcript segment (its start and speaker) or the summary.
+struct SearchHit {
+  bool in_summary = false;
+  std::int64_t start_ms = 0;  // The segment's start; 0 for the summary.
+  std::string speaker{};
+  std::vector<SearchFragment> snippet{};
 };
 
 struct CallPage {
   std::vector<CallRecord> calls{};
   std::string next_cursor{};  // Empty on the last page.
+  // With a search: the hits of each call by call id, the segments first in time order (at most
+  // kMaxHitSegments), then the summary. A call matched by a phrase that only occurs across two
+  // segments has no segment hit.
+  std::map<std::int64_t, std::vector<SearchHit>> hits{};
+  static constexpr int kMaxHitSegments = 3;
 };
 
 // ---- What the web UI reads besides calls (implemented in internal/sql_store_stats.cc) ----

@@ -11,6 +11,8 @@
 
 namespace callbrief::store::internal {
 
+struct SearchQuery;  // search_text.h
+
 // A numbered schema change. Versions start at 1 and never change once released: a new change is
 // a new migration. Both databases have the same versions under the same names (a test holds them
 // together), each in its own dialect.
@@ -60,6 +62,14 @@ struct Dialect {
   // `summary_json_from` is added after "FROM summaries s".
   std::string (*summary_field)(std::string_view field);
   std::string_view summary_json_from;
+
+  // ---- Full-text search (migration 7) ----
+  // The condition "the call's document has every term of `query`" on calls.id (parameters added
+  // to `params`).
+  std::string (*search_match)(Params& params, const SearchQuery& query);
+  // After a change of a call's segments or summary ($1 the call id), in its transaction: indexes
+  // the call's document as it is now, in place of the one indexed before.
+  std::string_view search_index;
 
   // ---- Schema ----
   std::span<const Migration> migrations;

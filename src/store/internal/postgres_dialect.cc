@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/internal/dialect.h"
+#include "store/internal/search_text.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -182,13 +183,69 @@ CREATE TABLE telegram_pacing (
 );
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Full-text search (issue 17): the same documents as on SQLite (sqlite_dialect.cc), cut into the
+// same words (search_text.h): every run of characters that are not letters or digits (ICU's, so
+// the database's locale does not matter) becomes a space and the text is lowercased before the
+// parser sees it; words are stemmed by Snowball as in the `russian` configuration (ASCII words by
+// the English stemmer, others by the Russian one, with digits as they are) but without stop words,
+// which the SQLite side does not drop either. The index (GIN over one tsvector per call) is
+// written by SqlStore in the transaction that changes a call's segments or summary.
+constexpr std::string_view kSearch = R"sql(
+CREATE TEXT SEARCH DICTIONARY callbrief_russian (TEMPLATE = snowball, LANGUAGE = russian);
+CREATE TEXT SEARCH DICTIONARY callbrief_english (TEMPLATE = snowball, LANGUAGE = english);
+CREATE TEXT SEARCH CONFIGURATION callbrief_search (PARSER = default);
+ALTER TEXT SEARCH CONFIGURATION callbrief_search
+  ADD MAPPING FOR asciiword, asciihword, hword_asciipart WITH callbrief_english;
+ALTER TEXT SEARCH CONFIGURATION callbrief_search
+  ADD MAPPING FOR word, hword, hword_part WITH callbrief_russian;
+ALTER TEXT SEARCH CONFIGURATION callbrief_search
+  ADD MAPPING FOR numword, numhword, hword_numpart, int, uint, float, sfloat, version WITH simple;
+
+CREATE FUNCTION callbrief_search_words(body TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT lower(regexp_replace(body COLLATE "und-x-icu", '[^[:alnum:]]+', ' ', 'g'))
+$$;
+
+CREATE FUNCTION callbrief_summary_text(body TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(b ->> 'summary', '') || ' ' ||
+    coalesce((SELECT string_agg(k #>> '{}', ' ')
+              FROM jsonb_path_query(b, '$.key_points[*] ? (@.type() == "string")') k), '') || ' ' ||
+    coalesce((SELECT string_agg(k #>> '{}', ' ')
+              FROM jsonb_path_query(b, '$.tasks[*] ? (@.type() == "object").text') k), '') || ' ' ||
+    coalesce(b ->> 'client_request', '') || ' ' || coalesce(b ->> 'next_steps', '') || ' ' ||
+    coalesce(b ->> 'client_name', '') || ' ' || coalesce(b ->> 'company', '')
+  FROM (SELECT callbrief_try_jsonb(body) AS b) j
+$$;
+
+CREATE VIEW call_search_text AS
+SELECT c.id AS call_id,
+  coalesce((SELECT string_agg(t.text, ' ' ORDER BY t.segment_index) FROM transcript_segments t
+            WHERE t.call_id = c.id), '') AS transcript,
+  coalesce((SELECT callbrief_summary_text(s.body) FROM summaries s WHERE s.call_id = c.id), '')
+    AS summary
+FROM calls c;
+CREATE VIEW call_search_doc AS
+SELECT call_id,
+  to_tsvector('callbrief_search', callbrief_search_words(transcript || ' ' || summary)) AS document
+FROM call_search_text;
+
+CREATE TABLE call_search (
+  call_id  BIGINT   PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+  document TSVECTOR NOT NULL
+);
+INSERT INTO call_search (call_id, document) SELECT call_id, document FROM call_search_doc;
+CREATE INDEX call_search_words ON call_search USING GIN (document);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
     {4, "web UI: indexes for search and filters", kWebUiIndexes},
     {5, "leases per claim: claim epoch", kLeaseEpoch},
     {6, "telegram pacing shared by every instance", kTelegramPacing},
+    {7, "full-text search over transcripts and summaries", kSearch},
 }};
 
 std::string EscapeLike(std::string_view text) {
@@ -210,6 +267,17 @@ std::string NumberContains(Params& params, std::string_view number) {
 
 // callbrief_try_jsonb (the schema's own function) gives NULL for a damaged body, and ->> NULL then.
 std::string SummaryField(std::string_view field) { return fmt::format("j.body ->> '{}'", field); }
+
+// Each term a phrase query over the words search_text.h made of it (lowercase letters and digits
+// only, so the parser cuts them as SearchWords did), all of them required.
+std::string SearchMatch(Params& params, const SearchQuery& query) {
+  std::string all;
+  for (const SearchQuery::Term& term : query.terms) {
+    all += fmt::format("{}phraseto_tsquery('callbrief_search', {})", all.empty() ? "" : " && ",
+                       params.Next(term.words));
+  }
+  return fmt::format("id IN (SELECT call_id FROM call_search WHERE document @@ ({}))", all);
+}
 
 // The call and its event in one statement (one round trip); a call already known (also earlier
 // in the same batch) inserts nothing.
@@ -247,6 +315,11 @@ const Dialect& PostgresDialect() {
       .id_in = "id",
       .summary_field = SummaryField,
       .summary_json_from = " CROSS JOIN LATERAL (SELECT callbrief_try_jsonb(s.body) AS body) j",
+      .search_match = SearchMatch,
+      .search_index =
+          "INSERT INTO call_search (call_id, document) SELECT call_id, document FROM "
+          "call_search_doc WHERE call_id = $1 ON CONFLICT (call_id) DO UPDATE SET "
+          "document = excluded.document",
       .migrations = kMigrations,
       // Any fixed number; every callbrief process uses the same one ("callbrief" in ASCII,
       // shortened). Held until COMMIT or ROLLBACK; a transaction-level lock also works behind

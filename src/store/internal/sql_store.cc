@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "store/internal/records.h"
+#include "store/internal/search_text.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -96,8 +97,14 @@ Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
   if (!query.cursor.empty() && !ParseCursor(query.cursor, &cursor_started, &cursor_id)) {
     return Error::InvalidInput("cursor: not a cursor returned by this API");
   }
+  std::optional<SearchQuery> search;
+  if (!query.q.empty()) {
+    STORE_ASSIGN_OR_RETURN(SearchQuery parsed, ParseSearchQuery(query.q));
+    search = std::move(parsed);
+  }
   Params p;
   std::string sql = fmt::format("SELECT {} FROM calls WHERE 1 = 1", kCallColumns);
+  if (search) sql += " AND " + dialect_.search_match(p, *search);
   if (!query.stages.empty()) {
     sql += " AND stage IN (";
     for (size_t i = 0; i < query.stages.size(); ++i) {
@@ -131,6 +138,9 @@ Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
     if (static_cast<int>(page.calls.size()) > query.limit) {
       page.calls.pop_back();
       page.next_cursor = MakeCursor(page.calls.back());
+    }
+    if (search) {
+      STORE_ASSIGN_OR_RETURN(page.hits, LoadSearchHits(c, page.calls, *search));
     }
     return page;
   });

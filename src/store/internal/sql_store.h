@@ -6,7 +6,10 @@
 // sql_store_stats.cc (the web UI's figures); records.h maps rows to records. Nothing outside
 // src/store includes this.
 
+#include <map>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "core/result.h"
 #include "store/call_store.h"
@@ -63,6 +66,13 @@ class SqlStore final : public CallStore {
   std::unique_ptr<Database> db_;
   const Dialect& dialect_;
 };
+
+struct SearchQuery;  // search_text.h
+using SearchHits = std::map<std::int64_t, std::vector<SearchHit>>;
+
+// Where `query` occurs in each of `calls` (CallPage::hits), read on `c` (sql_store_search.cc).
+core::Result<SearchHits> LoadSearchHits(Connection& c, std::span<const CallRecord> calls,
+                                        const SearchQuery& query);
 
 // Brings the schema up to date (`apply`) or checks that it is (kConfig "run `callbrief migrate`"
 // otherwise) and answers the version, in one transaction under the dialect's migration lock, so

@@ -72,7 +72,7 @@ Status WriteFacts(Connection& c, std::int64_t id, const CallFactsUpdate& f) {
              f.record_file_id, id)));
 }
 
-Status WriteResults(Connection& c, const StageOutcome& o) {
+Status WriteResults(Connection& c, const Dialect& dialect, const StageOutcome& o) {
   const std::int64_t id = o.call_id;
   if (o.facts) STORE_RETURN_IF_ERROR(WriteFacts(c, id, *o.facts));
   if (o.recording) {
@@ -115,6 +115,7 @@ Status WriteResults(Connection& c, const StageOutcome& o) {
                Params(id, o.summary->model, o.summary->summary_json, o.summary->call_kind,
                       o.summary->sentiment, o.summary->created_at_ms)));
   }
+  if (o.segments || o.summary) STORE_RETURN_IF_ERROR(c.Exec(dialect.search_index, Params(id)));
   return core::Ok();
 }
 
@@ -258,7 +259,7 @@ Status SqlStore::FinishStage(const StageOutcome& o) {
                           o.next == Stage::kFailed ? Name(o.ran) : std::string(), o.finished_at_ms,
                           finished, o.call_id, o.lease_owner, o.lease_epoch)));
         if (updated.affected() == 0) return false;  // Nothing written: the claim is not current.
-        STORE_RETURN_IF_ERROR(WriteResults(c, o));
+        STORE_RETURN_IF_ERROR(WriteResults(c, dialect_, o));
         STORE_RETURN_IF_ERROR(
             c.Exec("INSERT INTO stage_runs (call_id, stage, attempt, started_at, finished_at, "
                    "outcome, error) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/internal/dialect.h"
+#include "store/internal/search_text.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -183,13 +184,47 @@ CREATE TABLE telegram_pacing (
 );
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Full-text search (issue 17): one document per call, its transcript's segments in order, then
+// its summary's texts (summary, key points, tasks, client request, next steps, name, company),
+// indexed by the FTS5 tokenizer "callbrief" (search_text.h; sqlite_driver.cc registers it on every
+// connection). The index keeps its own copy of the documents: FTS5 cannot read them from the view
+// (it refuses json_each there), and a copy lets a row be replaced or removed whatever happened to
+// the call's segments since. SqlStore replaces a call's row in the transaction that changes its
+// segments or summary; the view call_search_text also gives the snippets of a search their text.
+constexpr std::string_view kSearch = R"sql(
+CREATE VIEW call_search_text AS
+SELECT c.id AS call_id,
+  coalesce((SELECT group_concat(t.text, ' ') FROM transcript_segments t WHERE t.call_id = c.id),
+           '') AS transcript,
+  coalesce((SELECT CASE WHEN json_valid(s.body) THEN
+      coalesce(json_extract(s.body, '$.summary'), '') || ' ' ||
+      coalesce((SELECT group_concat(k.value, ' ') FROM json_each(s.body, '$.key_points') k
+                WHERE k.type = 'text'), '') || ' ' ||
+      coalesce((SELECT group_concat(json_extract(k.value, '$.text'), ' ')
+                FROM json_each(s.body, '$.tasks') k WHERE k.type = 'object'), '') || ' ' ||
+      coalesce(json_extract(s.body, '$.client_request'), '') || ' ' ||
+      coalesce(json_extract(s.body, '$.next_steps'), '') || ' ' ||
+      coalesce(json_extract(s.body, '$.client_name'), '') || ' ' ||
+      coalesce(json_extract(s.body, '$.company'), '') END
+    FROM summaries s WHERE s.call_id = c.id), '') AS summary
+FROM calls c;
+CREATE VIRTUAL TABLE call_search USING fts5(document, tokenize = 'callbrief');
+INSERT INTO call_search (rowid, document)
+SELECT call_id, transcript || ' ' || summary FROM call_search_text
+WHERE transcript <> '' OR summary <> '';
+CREATE TRIGGER call_search_forget AFTER DELETE ON calls BEGIN
+  DELETE FROM call_search WHERE rowid = old.id;
+END;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
     {4, "web UI: indexes for search and filters", kWebUiIndexes},
     {5, "leases per claim: claim epoch", kLeaseEpoch},
     {6, "telegram pacing shared by every instance", kTelegramPacing},
+    {7, "full-text search over transcripts and summaries", kSearch},
 }};
 
 // Search by a part of a number: instr() finds it literally; the match set is built once from the
@@ -205,6 +240,12 @@ std::string NumberContains(Params& params, std::string_view number) {
 // Summaries are JSON written by the llm component; a damaged body must not break the list.
 std::string SummaryField(std::string_view field) {
   return fmt::format("CASE WHEN json_valid(s.body) THEN json_extract(s.body, '$.{}') END", field);
+}
+
+// The FTS5 index's set of calls is built once, and the time-ordered index keeps driving the scan.
+std::string SearchMatch(Params& params, const SearchQuery& query) {
+  return fmt::format("+id IN (SELECT rowid FROM call_search WHERE call_search MATCH {})",
+                     params.Next(Fts5MatchExpression(query)));
 }
 
 // SQLite cannot put an INSERT in a WITH clause: the call, then its event.
@@ -235,6 +276,10 @@ const Dialect& SqliteDialect() {
       .id_in = "+id",
       .summary_field = SummaryField,
       .summary_json_from = "",
+      .search_match = SearchMatch,
+      .search_index =
+          "INSERT OR REPLACE INTO call_search (rowid, document) SELECT call_id, transcript || "
+          "' ' || summary FROM call_search_text WHERE call_id = $1",
       .migrations = kMigrations,
       // BEGIN IMMEDIATE takes the write lock: two processes starting together migrate in turn.
       .migration_lock = "",

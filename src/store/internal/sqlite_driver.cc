@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "store/internal/search_text.h"
 #include "store/internal/sqlite_checkpointer.h"
 
 namespace callbrief::store::internal {
@@ -21,6 +22,42 @@ constexpr int kBusyTimeoutMs = 5000;
 // a claim naming the calls in flight) push the cache over this now and then, and it starts over.
 constexpr size_t kCachedStatements = 64;
 
+// The FTS5 tokenizer "callbrief" of the search index (migration 7): SearchWords, the words both
+// databases index. It keeps no state (the stemmers are per thread), so every instance is one.
+int CreateSearchTokenizer(void*, const char**, int, Fts5Tokenizer** out) {
+  static int instance = 0;
+  *out = reinterpret_cast<Fts5Tokenizer*>(&instance);
+  return SQLITE_OK;
+}
+
+void DeleteSearchTokenizer(Fts5Tokenizer*) {}
+
+int SearchTokenize(Fts5Tokenizer*, void* context, int, const char* text, int size,
+                   int (*token)(void*, int, const char*, int, int, int)) {
+  if (size <= 0) return SQLITE_OK;
+  for (const SearchWord& word : SearchWords(std::string_view(text, static_cast<size_t>(size)))) {
+    int rc = token(context, 0, word.term.data(), static_cast<int>(word.term.size()),
+                   static_cast<int>(word.begin), static_cast<int>(word.end));
+    if (rc != SQLITE_OK) return rc;
+  }
+  return SQLITE_OK;
+}
+
+// Every connection needs the tokenizer before it reads or writes the index.
+int RegisterSearchTokenizer(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_pointer(st, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  sqlite3_step(st);
+  rc = sqlite3_finalize(st);
+  if (rc != SQLITE_OK) return rc;
+  if (api == nullptr) return SQLITE_ERROR;  // SQLite built without FTS5.
+  static fts5_tokenizer tokenizer{CreateSearchTokenizer, DeleteSearchTokenizer, SearchTokenize};
+  return api->xCreateTokenizer(api, "callbrief", nullptr, &tokenizer, nullptr);
+}
+
 class SqliteConnection final : public Connection {
  public:
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, int flags) {
@@ -33,6 +70,11 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_extended_result_codes(db, 0);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    if (rc = RegisterSearchTokenizer(db); rc != SQLITE_OK) {
+      Error error = SqliteError(rc, "registering the search tokenizer (is FTS5 built in?)");
+      sqlite3_close_v2(db);
+      return error;
+    }
     return std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
   }
 
