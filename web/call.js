@@ -176,5 +176,26 @@ export async function renderCall(main, id, message = '') {
         section(t('call.recording'), audio || h('p', { class: 'muted' }, t('call.noRecording'))),
         transcriptBlock(call, audio)),
       h('div', { class: 'call-side' }, infoBlock(call), timelineBlock(call), ...deliveriesAndCost(call))));
+  openAtHash(main, audio);
   return () => { if (audio) audio.pause(); };
+}
+
+// "#t=12.5" (a search hit): the transcript line playing at that second is shown and marked, and
+// the player seeks there.
+function openAtHash(main, audio) {
+  const match = location.hash.match(/^#t=(\d+(?:\.\d+)?)$/);
+  if (!match) return;
+  const ms = Math.round(Number(match[1]) * 1000);
+  let line = null;
+  for (const button of main.querySelectorAll('button.line')) {
+    if (Number(button.dataset.startMs) <= ms) line = button;
+  }
+  if (line) {
+    line.closest('li').classList.add('found');
+    line.scrollIntoView({ block: 'center' });
+    if (!line.disabled) line.focus({ preventScroll: true });
+  }
+  if (!audio) return;
+  const seek = () => { audio.currentTime = ms / 1000; };
+  if (audio.readyState >= 1) seek(); else audio.addEventListener('loadedmetadata', seek, { once: true });
 }

@@ -3,7 +3,7 @@ import { h, api } from './dom.js';
 import { t, formatDateTime, formatDuration } from './i18n.js';
 
 const IN_PROGRESS = 'received,resolve,download,prepare,transcribe,summarize,deliver';
-const FILTERS = ['number', 'from', 'to', 'direction', 'manager', 'sentiment', 'stage'];
+const FILTERS = ['q', 'number', 'from', 'to', 'direction', 'manager', 'sentiment', 'stage'];
 const previousCursors = [];
 
 // "+03:00" for the browser's zone on that date.
@@ -22,7 +22,7 @@ function nextDay(date) {
 
 function apiQuery(params) {
   const q = new URLSearchParams({ limit: '50' });
-  for (const name of ['number', 'direction', 'manager', 'sentiment', 'stage', 'cursor']) {
+  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'stage', 'cursor']) {
     if (params.get(name)) q.set(name, params.get(name));
   }
   if (params.get('from')) q.set('from', `${params.get('from')}T00:00:00${localOffset(params.get('from'))}`);
@@ -47,6 +47,10 @@ function filterForm(params, managers, onSubmit) {
     h('label', { for: `filter-${name}` }, label),
     h('input', { id: `filter-${name}`, name, type, value: params.get(name) || '', ...extra }));
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('calls.filters') },
+    field('q', t('calls.fulltext'), 'search',
+      { autocomplete: 'off', placeholder: t('calls.fulltextExample'), maxlength: 200,
+        'aria-describedby': 'q-hint', class: 'wide' }),
+    h('span', { id: 'q-hint', class: 'visually-hidden' }, t('calls.fulltextHint')),
     field('number', t('calls.search'), 'search',
       { inputmode: 'tel', autocomplete: 'off', placeholder: '7900…', 'aria-describedby': 'number-hint' }),
     h('span', { id: 'number-hint', class: 'visually-hidden' }, t('calls.searchHint')),
@@ -95,6 +99,31 @@ export function sentimentBadge(sentiment) {
   return h('span', { class: `tone tone-${sentiment}` }, t(`sent.${sentiment}`));
 }
 
+function formatOffset(ms) {
+  const seconds = Math.floor(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+// Where a search found the call: links that open the call at the hit. Snippets are plain text
+// from the API; the found words become <mark> elements, never markup from the transcript.
+function hitsRow(call) {
+  if (!call.hits) return null;
+  const items = call.hits.map((hit) => {
+    const snippet = hit.snippet.map((piece) => (piece.hit ? h('mark', {}, piece.text) : piece.text));
+    const where = hit.in === 'summary'
+      ? t('calls.hitSummary')
+      : `${hit.speaker ? `${t(`speaker.${hit.speaker}`)}, ` : ''}${formatOffset(hit.start_ms)}`;
+    const href = hit.in === 'summary'
+      ? `/calls/${call.id}`
+      : `/calls/${call.id}#t=${hit.start_ms / 1000}`;
+    return h('li', {}, h('a', { href, 'data-link': true, class: 'hit' },
+      h('span', { class: 'hit-where' }, where), ' ', h('span', { class: 'hit-text' }, snippet)));
+  });
+  if (items.length === 0) items.push(h('li', { class: 'muted' }, t('calls.hitAcross')));
+  return h('tr', { class: 'hits', 'data-hits-for': call.id },
+    h('td', { colspan: 8 }, h('ul', { class: 'hit-list', 'aria-label': t('calls.hits') }, items)));
+}
+
 function row(call) {
   const brief = call.brief || {};
   const who = [brief.client_name, brief.company].filter(Boolean).join(', ');
@@ -141,7 +170,7 @@ export async function renderCalls(main) {
       h('caption', { class: 'visually-hidden' }, t('calls.caption')),
       h('thead', {}, h('tr', {}, ['time', 'direction', 'client', 'manager', 'duration',
         'sentiment', 'stage', 'summary'].map((c) => h('th', { scope: 'col' }, t(`col.${c}`))))),
-      h('tbody', {}, page.calls.map(row)))));
+      h('tbody', {}, page.calls.map((call) => [row(call), hitsRow(call)])))));
   }
   const pager = h('nav', { class: 'pager', 'aria-label': t('calls.page', { n: previousCursors.length + 1 }) });
   if (params.get('cursor')) {

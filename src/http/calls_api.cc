@@ -105,6 +105,10 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
       q.limit = limit;
     } else if (name == "cursor") {
       q.cursor = value;
+    } else if (name == "q") {
+      // The store parses it (words and "phrases") and names what is wrong with it.
+      const size_t first = value.find_first_not_of(" \t\r\n");
+      if (first != std::string::npos) q.q = value.substr(first);
     }
     // Unknown parameters are ignored, as browsers and proxies add their own (e.g. cache busters).
   }
@@ -227,10 +231,29 @@ json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url)
   return out;
 }
 
-json CallPageToJson(const store::CallPage& page, std::span<const store::SummaryBrief> briefs) {
+json SearchHitsToJson(const store::CallPage& page, std::int64_t call_id) {
+  json hits = json::array();
+  auto found = page.hits.find(call_id);
+  if (found == page.hits.end()) return hits;
+  for (const store::SearchHit& hit : found->second) {
+    json snippet = json::array();
+    for (const store::SearchFragment& f : hit.snippet) {
+      snippet.push_back({{"text", f.text}, {"hit", f.hit}});
+    }
+    hits.push_back({{"in", hit.in_summary ? "summary" : "transcript"},
+                    {"start_ms", hit.in_summary ? json(nullptr) : json(hit.start_ms)},
+                    {"speaker", EmptyAsNull(hit.speaker)},
+                    {"snippet", std::move(snippet)}});
+  }
+  return hits;
+}
+
+json CallPageToJson(const store::CallPage& page, std::span<const store::SummaryBrief> briefs,
+                    bool searched) {
   json calls = json::array();
   for (const auto& c : page.calls) {
     json call = CallToJson(c);
+    if (searched) call["hits"] = SearchHitsToJson(page, c.id);
     call["brief"] = nullptr;
     for (const auto& b : briefs) {
       if (b.call_id != c.id) continue;

@@ -29,9 +29,13 @@ nlohmann::json CallToJson(const store::CallRecord& call);
 // `portal_url` ("https://portal.bitrix24.ru", may be empty) makes `crm.url` a link to the entity.
 nlohmann::json CallDetailsToJson(const store::CallDetails& details,
                                  std::string_view portal_url = {});
-// Each call of the page carries `brief`: its summary facts from `briefs`, or null.
+// Each call of the page carries `brief`: its summary facts from `briefs`, or null; after a search
+// (`searched`), `hits` too: where the words were found, each with `in` ("transcript" or
+// "summary"), `start_ms` (the segment's start; null in the summary), `speaker` and `snippet`, a
+// list of {text, hit} pieces of plain text (never markup; the UI escapes it and marks hits).
 nlohmann::json CallPageToJson(const store::CallPage& page,
-                              std::span<const store::SummaryBrief> briefs = {});
+                              std::span<const store::SummaryBrief> briefs = {},
+                              bool searched = false);
 
 // The managers filter's options: [{id, name, calls}].
 nlohmann::json ManagersToJson(std::span<const store::ManagerRef> managers);

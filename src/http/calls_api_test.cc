@@ -186,5 +186,38 @@ TEST(CallJsonTest, MetricsAreNullWithoutATranscript) {
   EXPECT_TRUE(CallDetailsToJson(store::CallDetails{})["metrics"].is_null());
 }
 
+TEST(ParseCallQueryTest, PassesTheSearchOnWithoutLeadingSpace) {
+  auto q = ParseCallQuery({{"q", "  договор \"на поставку\""}, {"direction", "incoming"}});
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(q->q, "договор \"на поставку\"");
+  EXPECT_EQ(ParseCallQuery({{"q", "   "}})->q, "");
+}
+
+TEST(CallPageJsonTest, ASearchGivesEachCallItsHitsAsPlainTextPieces) {
+  store::CallPage page;
+  page.calls.resize(2);
+  page.calls[0].id = 7;
+  page.calls[1].id = 8;
+  page.hits[7] = {
+      {.in_summary = false,
+       .start_ms = 12'500,
+       .speaker = "client",
+       .snippet = {{"<b>Пришлите</b> ", false}, {"договор", true}}},
+      {.in_summary = true, .start_ms = 0, .speaker = "", .snippet = {{"договора", true}}}};
+  auto j = CallPageToJson(page, {}, /*searched=*/true);
+  const auto& hits = j["calls"][0]["hits"];
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0]["in"], "transcript");
+  EXPECT_EQ(hits[0]["start_ms"], 12'500);
+  EXPECT_EQ(hits[0]["speaker"], "client");
+  EXPECT_EQ(hits[0]["snippet"][0]["text"], "<b>Пришлите</b> ");  // Text as stored: the UI escapes.
+  EXPECT_EQ(hits[0]["snippet"][0]["hit"], false);
+  EXPECT_EQ(hits[0]["snippet"][1]["hit"], true);
+  EXPECT_EQ(hits[1]["in"], "summary");
+  EXPECT_TRUE(hits[1]["start_ms"].is_null());
+  EXPECT_TRUE(j["calls"][1]["hits"].empty());
+  EXPECT_FALSE(CallPageToJson(page)["calls"][0].contains("hits"));
+}
+
 }  // namespace
 }  // namespace callbrief::http

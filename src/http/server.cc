@@ -231,7 +231,7 @@ void Server::Impl::CallsApiRoutes() {
     for (const auto& call : page->calls) ids.push_back(call.id);
     auto briefs = store_.ListSummaryBriefs(ids);
     if (!briefs) return SendStoreError(res, briefs.error());
-    SendJson(res, 200, CallPageToJson(*page, *briefs));
+    SendJson(res, 200, CallPageToJson(*page, *briefs, !query->q.empty()));
   });
   router_.Get(R"(/api/calls/([^/]+))", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;

@@ -6,6 +6,8 @@
 #include "core/result.h"
 #include "store/call_store.h"
 
+struct sqlite3;
+
 namespace callbrief::store {
 
 struct SqliteOptions {
@@ -18,6 +20,11 @@ struct SqliteOptions {
 // the disk when it returns. One writer connection (SQLite has one writer at a time anyway) and a
 // small pool of readers. Thread-safe.
 core::Result<std::unique_ptr<CallStore>> OpenSqliteStore(const SqliteOptions& options);
+
+// Lets a connection opened outside the store (a tool writing the file directly, as the bench's
+// call copier) read and write the full-text search index (migration 7), whose FTS5 tokenizer
+// "callbrief" every connection needs. kConfig when SQLite lacks FTS5.
+core::Status EnableSqliteSearch(sqlite3* db);
 
 // The file path of a `sqlite://PATH` URL (`sqlite:///abs` is absolute, `sqlite://rel` relative).
 std::string SqlitePathFromUrl(const std::string& url);

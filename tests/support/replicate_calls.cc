@@ -6,6 +6,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "store/sqlite_store.h"
+
 namespace callbrief::testing {
 namespace {
 
@@ -52,6 +54,9 @@ std::string CopySql(SQLite::Database& db, const std::string& table, const std::s
 core::Status ReplicateCalls(const std::string& path, int copies, std::int64_t step_ms) {
   try {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    if (core::Status search = store::EnableSqliteSearch(db.getHandle()); !search.ok()) {
+      return search.error();
+    }
     db.exec("PRAGMA synchronous = OFF");
     const std::int64_t last = db.execAndGet("SELECT MAX(id) FROM calls").getInt64();
     struct Table {
@@ -66,6 +71,11 @@ core::Status ReplicateCalls(const std::string& path, int copies, std::int64_t st
       tables.push_back({child, "call_id", false});
     }
     std::vector<std::unique_ptr<SQLite::Statement>> statements;
+    // The search index (migration 7) of each copy: its calls' documents, under their new ids.
+    statements.push_back(std::make_unique<SQLite::Statement>(
+        db,
+        "INSERT INTO call_search (rowid, document) SELECT rowid + :offset, document "
+        "FROM call_search WHERE rowid <= :last"));
     for (const Table& t : tables) {
       statements.push_back(
           std::make_unique<SQLite::Statement>(db, CopySql(db, t.name, t.key, t.own_id)));

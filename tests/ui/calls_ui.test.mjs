@@ -97,6 +97,30 @@ test('searching by number finds the call', async () => {
   assert.match(await rows().first().innerText(), /\+79161234567/);
 });
 
+test('searching the conversations finds a word form, marks it, and opens the call at that line', async () => {
+  await page.goto(`${service.base}/`);
+  await page.getByLabel('Поиск по разговорам').fill('модели КОМФОРТ');
+  await page.getByRole('button', { name: 'Применить' }).click();
+  await page.waitForURL(/q=/);
+  await page.waitForFunction(() => document.querySelectorAll('table.calls tbody tr[data-call-id]').length === 1);
+  const hits = page.locator('tr.hits a.hit');
+  assert.equal(await hits.count(), 2);  // The transcript line, then the summary.
+  assert.deepEqual(await page.locator('tr.hits mark').first().evaluate((m) => m.parentElement.textContent), 'Модель Комфорт, чёрного цвета. Доставка нужна до пятницы.');
+  assert.deepEqual(await page.locator('tr.hits a.hit').first().locator('mark').allInnerTexts(), ['Модель', 'Комфорт']);
+  const href = await hits.first().getAttribute('href');
+  const seconds = Number(/#t=([\d.]+)$/.exec(href)[1]);
+  assert.ok(seconds > 1, href);
+  await expectNoSeriousViolations('the search results');
+
+  await hits.first().click();
+  await page.getByRole('heading', { name: /Входящий звонок/ }).waitFor();
+  const found = page.locator('ol.chat > li.found');
+  assert.equal(await found.count(), 1);
+  assert.match(await found.innerText(), /Модель Комфорт/);
+  await page.waitForFunction((s) => Math.abs(document.querySelector('audio').currentTime - s) < 0.5, seconds);
+  await page.goto(`${service.base}/`);
+});
+
 test('filters narrow the list by stage, sentiment and manager', async () => {
   await page.getByRole('button', { name: 'Сбросить' }).click();
   await page.waitForURL((url) => url.search === '');

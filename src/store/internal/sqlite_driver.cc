@@ -9,6 +9,7 @@
 
 #include "store/internal/search_text.h"
 #include "store/internal/sqlite_checkpointer.h"
+#include "store/sqlite_store.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -307,3 +308,15 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path,
 }
 
 }  // namespace callbrief::store::internal
+
+namespace callbrief::store {
+
+core::Status EnableSqliteSearch(sqlite3* db) {
+  if (int rc = internal::RegisterSearchTokenizer(db); rc != SQLITE_OK) {
+    return core::Error::Config(fmt::format(
+        "registering the search tokenizer: {} (is FTS5 built in?)", sqlite3_errstr(rc)));
+  }
+  return core::Ok();
+}
+
+}  // namespace callbrief::store
