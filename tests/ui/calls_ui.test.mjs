@@ -104,15 +104,18 @@ test('searching the conversations finds a word form, marks it, and opens the cal
   await page.waitForURL(/q=/);
   await page.waitForFunction(() => document.querySelectorAll('table.calls tbody tr[data-call-id]').length === 1);
   const hits = page.locator('tr.hits a.hit');
-  assert.equal(await hits.count(), 2);  // The transcript line, then the summary.
-  assert.deepEqual(await page.locator('tr.hits mark').first().evaluate((m) => m.parentElement.textContent), 'Модель Комфорт, чёрного цвета. Доставка нужна до пятницы.');
-  assert.deepEqual(await page.locator('tr.hits a.hit').first().locator('mark').allInnerTexts(), ['Модель', 'Комфорт']);
-  const href = await hits.first().getAttribute('href');
+  // The lines with either word in time order, then the summary.
+  assert.equal(await hits.count(), 3);
+  assert.deepEqual(await hits.nth(0).locator('mark').allInnerTexts(), ['модель']);
+  assert.deepEqual(await hits.nth(1).locator('mark').allInnerTexts(), ['Модель', 'Комфорт']);
+  assert.equal(await hits.nth(1).locator('.hit-text').innerText(), 'Модель Комфорт, чёрного цвета. Доставка нужна до пятницы.');
+  assert.match(await hits.nth(2).innerText(), /В резюме/);
+  const href = await hits.nth(1).getAttribute('href');
   const seconds = Number(/#t=([\d.]+)$/.exec(href)[1]);
   assert.ok(seconds > 1, href);
   await expectNoSeriousViolations('the search results');
 
-  await hits.first().click();
+  await hits.nth(1).click();
   await page.getByRole('heading', { name: /Входящий звонок/ }).waitFor();
   const found = page.locator('ol.chat > li.found');
   assert.equal(await found.count(), 1);
