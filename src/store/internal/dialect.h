@@ -64,9 +64,9 @@ struct Dialect {
   std::string_view summary_json_from;
 
   // ---- Full-text search (migration 7) ----
-  // The condition "the call's document has every term of `query`" on calls.id (parameters added
-  // to `params`).
-  std::string (*search_match)(Params& params, const SearchQuery& query);
+  // SELECT of the ids of the calls whose document has every term of `query` (parameters added to
+  // `params`).
+  std::string (*search_ids)(Params& params, const SearchQuery& query);
   // After a change of a call's segments or summary ($1 the call id), in its transaction: indexes
   // the call's document as it is now, in place of the one indexed before.
   std::string_view search_index;

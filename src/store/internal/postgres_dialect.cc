@@ -270,13 +270,13 @@ std::string SummaryField(std::string_view field) { return fmt::format("j.body ->
 
 // Each term a phrase query over the words search_text.h made of it (lowercase letters and digits
 // only, so the parser cuts them as SearchWords did), all of them required.
-std::string SearchMatch(Params& params, const SearchQuery& query) {
+std::string SearchIds(Params& params, const SearchQuery& query) {
   std::string all;
   for (const SearchQuery::Term& term : query.terms) {
     all += fmt::format("{}phraseto_tsquery('callbrief_search', {})", all.empty() ? "" : " && ",
                        params.Next(term.words));
   }
-  return fmt::format("id IN (SELECT call_id FROM call_search WHERE document @@ ({}))", all);
+  return fmt::format("SELECT call_id FROM call_search WHERE document @@ ({})", all);
 }
 
 // The call and its event in one statement (one round trip); a call already known (also earlier
@@ -315,7 +315,7 @@ const Dialect& PostgresDialect() {
       .id_in = "id",
       .summary_field = SummaryField,
       .summary_json_from = " CROSS JOIN LATERAL (SELECT callbrief_try_jsonb(s.body) AS body) j",
-      .search_match = SearchMatch,
+      .search_ids = SearchIds,
       .search_index =
           "INSERT INTO call_search (call_id, document) SELECT call_id, document FROM "
           "call_search_doc WHERE call_id = $1 ON CONFLICT (call_id) DO UPDATE SET "

@@ -18,6 +18,8 @@
 
 namespace callbrief::store::internal {
 
+struct SearchQuery;  // search_text.h
+
 class SqlStore final : public CallStore {
  public:
   SqlStore(std::unique_ptr<Database> db, const Dialect& dialect)
@@ -62,12 +64,15 @@ class SqlStore final : public CallStore {
   // The expression of "now" in lease times: the database's clock, or the caller's `now_ms` added
   // to `params`.
   std::string LeaseClock(Params& params, std::int64_t now_ms) const;
+  // The condition on calls of a search (parameters added to `params`), or nothing when no call
+  // matches.
+  core::Result<std::optional<std::string>> SearchCondition(const SearchQuery& search,
+                                                           Params& params);
 
   std::unique_ptr<Database> db_;
   const Dialect& dialect_;
 };
 
-struct SearchQuery;  // search_text.h
 using SearchHits = std::map<std::int64_t, std::vector<SearchHit>>;
 
 // Where `query` occurs in each of `calls` (CallPage::hits), read on `c` (sql_store_search.cc).

@@ -242,9 +242,8 @@ std::string SummaryField(std::string_view field) {
   return fmt::format("CASE WHEN json_valid(s.body) THEN json_extract(s.body, '$.{}') END", field);
 }
 
-// The FTS5 index's set of calls is built once, and the time-ordered index keeps driving the scan.
-std::string SearchMatch(Params& params, const SearchQuery& query) {
-  return fmt::format("+id IN (SELECT rowid FROM call_search WHERE call_search MATCH {})",
+std::string SearchIds(Params& params, const SearchQuery& query) {
+  return fmt::format("SELECT rowid FROM call_search WHERE call_search MATCH {}",
                      params.Next(Fts5MatchExpression(query)));
 }
 
@@ -276,7 +275,7 @@ const Dialect& SqliteDialect() {
       .id_in = "+id",
       .summary_field = SummaryField,
       .summary_json_from = "",
-      .search_match = SearchMatch,
+      .search_ids = SearchIds,
       .search_index =
           "INSERT OR REPLACE INTO call_search (rowid, document) SELECT call_id, transcript || "
           "' ' || summary FROM call_search_text WHERE call_id = $1",
