@@ -264,6 +264,40 @@ TEST(SqliteMigrationTest, CreatesTheWholePipelineSchema) {
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
 
+TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
+  TempDir dir;
+  const std::string url = "sqlite://" + dir.File("old.db");
+  ASSERT_TRUE(MigrateStore(url).ok());
+  {
+    // The schema as before migration 7, with a call transcribed and summarized then.
+    SQLite::Database db(dir.File("old.db"), SQLite::OPEN_READWRITE);
+    ASSERT_TRUE(EnableSqliteSearch(db.getHandle()).ok());
+    db.exec(
+        "DROP TRIGGER call_search_forget; DROP TABLE call_search; DROP VIEW call_search_text; "
+        "DELETE FROM schema_migrations WHERE version = 7");
+    db.exec(
+        "INSERT INTO calls (id, bitrix_call_id, source, started_at, stage, received_at, "
+        "updated_at) VALUES (5, 'OLD.1', 'webhook', 1, 'done', 1, 1)");
+    db.exec(
+        "INSERT INTO transcript_segments VALUES (5, 0, 0, 900, 'manager', 'Добрый день'), "
+        "(5, 1, 1000, 2000, 'client', 'Где мои договоры?')");
+    db.exec(
+        "INSERT INTO summaries (call_id, model, body, created_at) VALUES "
+        "(5, 'm', '{\"summary\":\"Клиент ждёт счёта\"}', 1)");
+  }
+  ASSERT_FALSE(OpenSqliteStore({.path = dir.File("old.db"), .migrate = false}).ok());
+  ASSERT_TRUE(MigrateStore(url).ok());
+  auto store = OpenSqliteStore({.path = dir.File("old.db"), .migrate = false});
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto page = (*store)->ListCalls({.q = "договор счет"});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->calls.size(), 1u);
+  EXPECT_EQ(page->calls[0].bitrix_call_id, "OLD.1");
+  ASSERT_EQ(page->hits[5].size(), 2u);
+  EXPECT_EQ(page->hits[5][0].start_ms, 1000);
+  EXPECT_TRUE(page->hits[5][1].in_summary);
+}
+
 TEST(OpenStoreTest, AnUnknownSchemeIsAConfigError) {
   auto opened = OpenStore("mysql://u:secretpw@localhost/db", true);
   ASSERT_FALSE(opened.ok());
