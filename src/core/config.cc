@@ -315,6 +315,8 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "TRANSCRIBE_PARALLELISM", 1, 32, &c.transcribe_parallelism),
       ReadInt(env, "SUMMARY_MAX_TOKENS", 256, 32768, &c.summary_max_tokens),
       ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
+      ReadBool(env, "PII_MASKING", &c.pii_masking),
+      ReadBool(env, "PII_MASKING_STORE", &c.pii_masking_store),
       ReadInt(env, "BITRIX24_REQUESTS_PER_SECOND", 1, 5, &c.bitrix24_requests_per_second),
       ReadUtcOffset(env, "DISPLAY_UTC_OFFSET", &c.display_utc_offset_minutes),
       ReadInt(env, "RETAIN_AUDIO_DAYS", 1, 36500, &c.retain_audio_days),
@@ -329,6 +331,11 @@ Result<Config> LoadConfig(const Environment& env) {
     return s.error();
   }
   if (thread_id != 0) c.telegram_thread_id = thread_id;
+  if (c.pii_masking_store && !c.pii_masking) {
+    return Invalid("PII_MASKING_STORE",
+                   "masks the stored transcript as well as the text sent for the summary: set "
+                   "PII_MASKING=on too");
+  }
   std::int64_t reconcile_interval = c.reconcile_interval.count();
   if (auto s = ReadInt(env, "RECONCILE_INTERVAL", 0, 86400, &reconcile_interval); !s) {
     return s.error();

@@ -56,6 +56,11 @@ struct Config {
   // when the clients are built (their formats belong to asr/ and llm/).
   std::string transcribe_prices;
   std::string summary_prices;
+  // PII_MASKING: personal data (phones, cards, passports, SNILS, INN, e-mail, street addresses)
+  // replaced by typed placeholders in the text sent for the summary (docs/privacy.md).
+  bool pii_masking = false;
+  // PII_MASKING_STORE: also in the transcript as stored (and shown, and delivered).
+  bool pii_masking_store = false;
 
   // Which calls are worth processing.
   int min_call_duration_seconds = 10;

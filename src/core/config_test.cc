@@ -243,6 +243,27 @@ TEST(ConfigTest, SwitchesTakeTheUsualSpellings) {
   }
 }
 
+TEST(ConfigTest, PersonalDataMaskingIsOffUnlessAskedFor) {
+  EXPECT_FALSE(Load({})->pii_masking);
+  EXPECT_FALSE(Load({})->pii_masking_store);
+  auto masking = Load({{"PII_MASKING", "on"}});
+  EXPECT_TRUE(masking->pii_masking);
+  EXPECT_FALSE(masking->pii_masking_store);
+  auto both = Load({{"PII_MASKING", "on"}, {"PII_MASKING_STORE", "on"}});
+  EXPECT_TRUE(both->pii_masking);
+  EXPECT_TRUE(both->pii_masking_store);
+}
+
+TEST(ConfigTest, MaskingTheStoredTranscriptNeedsMaskingOn) {
+  auto c = Load({{"PII_MASKING_STORE", "on"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(c.error().message.starts_with("PII_MASKING_STORE: ")) << c.error().message;
+  EXPECT_NE(c.error().message.find("PII_MASKING=on"), std::string::npos) << c.error().message;
+  auto bad = Load({{"PII_MASKING", "sometimes"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(bad.error().message.starts_with("PII_MASKING: must be true or false"));
+}
+
 TEST(ConfigTest, TheDatabaseUrlIsShownWithoutItsPassword) {
   EXPECT_EQ(DatabaseUrlForDisplay("postgresql://cb:s3cret@db.internal:5432/calls?sslmode=require"),
             "postgresql://cb:***@db.internal:5432/calls?sslmode=require");
