@@ -139,11 +139,12 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                              return audio::PrepareRecordingInChildProcess(recording, options,
                                                                           helper);
                            }}));
-  add(Stage::kTranscribe,
-      std::make_unique<pipeline::TranscribeStage>(p.transcriber.get(), store, clock,
-                                                  config.transcribe_parallelism, observer));
-  add(Stage::kSummarize, std::make_unique<pipeline::SummarizeStage>(
-                             p.summarizer.get(), store, clock, config.call_language, observer));
+  add(Stage::kTranscribe, std::make_unique<pipeline::TranscribeStage>(
+                              p.transcriber.get(), store, clock, config.transcribe_parallelism,
+                              observer, config.pii_masking_store));
+  add(Stage::kSummarize,
+      std::make_unique<pipeline::SummarizeStage>(
+          p.summarizer.get(), store, clock, config.call_language, observer, config.pii_masking));
   // The deliver stage's channels, in the order they run. A new channel is one line here
   // (docs/architecture.md, "Adding a channel").
   std::vector<std::unique_ptr<pipeline::DeliveryChannel>> channels;

@@ -139,6 +139,7 @@ json CallToJson(const store::CallRecord& c) {
         {"bytes", OrNull(c.recording_bytes)},
         {"sha256", EmptyAsNull(c.recording_sha256)}}},
       {"audio", EmbeddedJson(c.audio_report_json)},
+      {"pii_masking", EmbeddedJson(c.pii_report_json)},
       {"stage", store::StageName(c.stage)},
       {"skip_reason", EmptyAsNull(c.skip_reason)},
       {"attempts", c.attempts},

@@ -144,6 +144,7 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
     outcome.facts = r.facts;
     outcome.recording = r.recording;
     outcome.audio_report_json = r.audio_report_json;
+    outcome.pii_report_json = r.pii_report_json;
     outcome.chunks = r.chunks;
     outcome.segments = r.segments;
     outcome.summary = r.summary;

@@ -21,6 +21,7 @@ struct StageResult {
   std::optional<store::CallFactsUpdate> facts{};
   std::optional<store::RecordingUpdate> recording{};
   std::optional<std::string> audio_report_json{};
+  std::optional<std::string> pii_report_json{};  // pipeline/pii_report.h
   std::optional<std::vector<store::AudioChunk>> chunks{};
   std::optional<std::vector<store::TranscriptSegment>> segments{};
   std::optional<store::Summary> summary{};

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pipeline/pii_report.h"
 #include "pipeline/usage.h"
 
 namespace callbrief::pipeline {
@@ -26,15 +27,24 @@ llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std:
 
 SummarizeStage::SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store,
                                const core::Clock& clock, std::string language,
-                               core::Observer& observer)
+                               core::Observer& observer, bool mask_personal_data)
     : summarizer_(summarizer),
       store_(store),
       clock_(clock),
       language_(std::move(language)),
-      observer_(observer) {}
+      observer_(observer),
+      mask_personal_data_(mask_personal_data) {}
 
 core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details) {
-  const llm::SummaryInput input = SummaryInputFrom(details, language_);
+  llm::SummaryInput input = SummaryInputFrom(details, language_);
+  std::optional<std::string> pii_report;
+  if (mask_personal_data_) {
+    PiiReport report = PiiReport::FromJson(details.call.pii_report_json);
+    report.sent_for_summary.emplace();
+    input =
+        MaskSummaryInput(std::move(input), details.call.client_number, *report.sent_for_summary);
+    pii_report = report.ToJson();
+  }
   llm::SummaryResult result;
   if (auto by_rules = llm::SummaryWithoutLlm(input)) {
     result = {.summary = std::move(*by_rules), .from_rules = true};
@@ -60,6 +70,7 @@ core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details)
   spdlog::info("📝 Summarized call {} ({}, {}, by {})", details.call.bitrix_call_id,
                result.summary.call_kind, result.summary.sentiment, model);
   return StageResult{.next = store::Stage::kDeliver,
+                     .pii_report_json = std::move(pii_report),
                      .summary = store::Summary{.model = model,
                                                .summary_json = result.summary.ToJson().dump(),
                                                .call_kind = result.summary.call_kind,

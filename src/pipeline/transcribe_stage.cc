@@ -8,18 +8,35 @@
 #include "asr/stitch.h"
 #include "core/json_bounded.h"
 #include "pipeline/chunk_record.h"
+#include "pipeline/pii_report.h"
 #include "pipeline/usage.h"
 
 namespace callbrief::pipeline {
 
 TranscribeStage::TranscribeStage(asr::Transcriber* transcriber, store::CallStore& store,
                                  const core::Clock& clock, int parallelism,
-                                 core::Observer& observer)
+                                 core::Observer& observer, bool mask_stored_transcript)
     : transcriber_(transcriber),
       store_(store),
       clock_(clock),
       parallelism_(parallelism),
-      observer_(observer) {}
+      observer_(observer),
+      mask_stored_transcript_(mask_stored_transcript) {}
+
+namespace {
+
+// The chunk's transcript as it may be stored: its texts masked when asked to.
+asr::ChunkTranscript Storable(const asr::ChunkTranscript& transcript, bool mask) {
+  if (!mask) return transcript;
+  asr::ChunkTranscript masked = transcript;
+  for (asr::RawSegment& segment : masked.segments) {
+    segment.text = privacy::MaskPersonalData(segment.text).text;
+  }
+  masked.text = privacy::MaskPersonalData(masked.text).text;
+  return masked;
+}
+
+}  // namespace
 
 core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details) {
   const store::CallRecord& call = details.call;
@@ -61,8 +78,9 @@ core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details
   auto keep = [&](const asr::ChunkToTranscribe& chunk,
                   const asr::ChunkTranscript& transcript) -> core::Status {
     const std::int64_t now_ms = core::ToUnixMillis(clock_.Now());
-    if (auto saved =
-            store_.SaveChunkTranscript(call.id, chunk.index, transcript.ToJson().dump(), now_ms);
+    if (auto saved = store_.SaveChunkTranscript(
+            call.id, chunk.index, Storable(transcript, mask_stored_transcript_).ToJson().dump(),
+            now_ms);
         !saved.ok()) {
       return saved;
     }
@@ -78,16 +96,30 @@ core::Result<StageResult> TranscribeStage::Run(const store::CallDetails& details
 
   asr::StitchedTranscript stitched = asr::Stitch(done);
   std::vector<store::TranscriptSegment> segments;
+  PiiCounts masked;
   for (const asr::TranscriptSegment& s : stitched.segments) {
+    std::string text = s.text;
+    if (mask_stored_transcript_) {
+      text = privacy::MaskPersonalData(text).text;
+      for (const auto& [type, count] : privacy::CountPlaceholders(text)) masked[type] += count;
+    }
     segments.push_back({.index = static_cast<int>(segments.size()),
                         .start_ms = s.start_ms,
                         .end_ms = s.end_ms,
                         .speaker = s.speaker,
-                        .text = s.text});
+                        .text = std::move(text)});
+  }
+  std::optional<std::string> pii_report;
+  if (mask_stored_transcript_) {
+    PiiReport report = PiiReport::FromJson(call.pii_report_json);
+    report.stored_transcript = std::move(masked);
+    pii_report = report.ToJson();
   }
   spdlog::info("✅ Transcription completed for call {}: {} segment(s), {} hallucination(s) dropped",
                call.bitrix_call_id, segments.size(), stitched.dropped_hallucinations);
-  return StageResult{.next = store::Stage::kSummarize, .segments = std::move(segments)};
+  return StageResult{.next = store::Stage::kSummarize,
+                     .pii_report_json = std::move(pii_report),
+                     .segments = std::move(segments)};
 }
 
 }  // namespace callbrief::pipeline

@@ -12,13 +12,16 @@ namespace callbrief::pipeline {
 // each chunk's transcript (and its cost) the moment it arrives — a retry after a failure or a
 // crash sends only the chunks still missing, so no audio is paid for twice. When every chunk is
 // in, they are stitched on the recording's timeline with speaker labels and hallucinations
-// dropped (asr::Stitch), and the segments are stored with the move to `summarize`.
+// dropped (asr::Stitch), and the segments are stored with the move to `summarize`. With
+// `mask_stored_transcript` (PII_MASKING_STORE) personal data is masked before anything is stored
+// — each chunk's transcript and the stitched segments — and the count stored with the call.
 class TranscribeStage final : public StageHandler {
  public:
   // `transcriber` is null when no speech-to-text key is configured: calls then park. `observer`
   // is told of every chunk's cost as it is recorded, and must outlive the stage.
   TranscribeStage(asr::Transcriber* transcriber, store::CallStore& store, const core::Clock& clock,
-                  int parallelism, core::Observer& observer = core::NullObserver());
+                  int parallelism, core::Observer& observer = core::NullObserver(),
+                  bool mask_stored_transcript = false);
   core::Result<StageResult> Run(const store::CallDetails& call) override;
 
  private:
@@ -27,6 +30,7 @@ class TranscribeStage final : public StageHandler {
   const core::Clock& clock_;
   const int parallelism_;
   core::Observer& observer_;
+  const bool mask_stored_transcript_;
 };
 
 }  // namespace callbrief::pipeline

@@ -60,6 +60,19 @@ int MaskResult::total() const {
   return sum;
 }
 
+std::map<PiiType, int> CountPlaceholders(std::string_view text) {
+  std::map<PiiType, int> counts;
+  for (PiiType type : {PiiType::kPhone, PiiType::kCard, PiiType::kPassport, PiiType::kSnils,
+                       PiiType::kInn, PiiType::kEmail, PiiType::kAddress}) {
+    const std::string_view placeholder = Placeholder(type);
+    for (size_t at = text.find(placeholder); at != std::string_view::npos;
+         at = text.find(placeholder, at + placeholder.size())) {
+      ++counts[type];
+    }
+  }
+  return counts;
+}
+
 MaskResult MaskPersonalData(std::string_view text) {
   const std::vector<internal::Token> tokens = internal::Tokenize(text);
   std::vector<PiiSpan> found = internal::FindEmails(text, tokens);

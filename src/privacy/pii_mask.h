@@ -52,6 +52,9 @@ struct MaskResult {
 // Placeholders already in the text are not matched again, so masking twice changes nothing.
 MaskResult MaskPersonalData(std::string_view text);
 
+// Placeholders in `text`, per type: what a masked text holds, however many times it was masked.
+std::map<PiiType, int> CountPlaceholders(std::string_view text);
+
 // The checks, exposed for tests. Arguments are strings of ASCII digits only.
 bool LuhnValid(std::string_view digits);   // Bank cards (ISO/IEC 7812-1).
 bool SnilsValid(std::string_view digits);  // 11 digits.

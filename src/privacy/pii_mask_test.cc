@@ -131,6 +131,13 @@ TEST(ReportTest, MaskingTwiceChangesNothing) {
   EXPECT_EQ(twice.total(), 0);
 }
 
+TEST(ReportTest, PlaceholdersAreCountedInMaskedText) {
+  const std::string masked = Masked("8 916 123 45 67 или 8 916 765 43 21, ivan@mail.ru");
+  const std::map<PiiType, int> counts = CountPlaceholders(masked);
+  EXPECT_EQ(counts, (std::map<PiiType, int>{{PiiType::kPhone, 2}, {PiiType::kEmail, 1}}));
+  EXPECT_TRUE(CountPlaceholders("ничего нет").empty());
+}
+
 TEST(ReportTest, TypeNamesRoundTrip) {
   for (PiiType type : {PiiType::kPhone, PiiType::kCard, PiiType::kPassport, PiiType::kSnils,
                        PiiType::kInn, PiiType::kEmail, PiiType::kAddress}) {

@@ -90,6 +90,9 @@ struct CallRecord {
   std::optional<std::int64_t> recording_bytes;
   std::string recording_sha256;
   std::string audio_report_json;  // Facts from the prepare stage (channels, speech seconds, …).
+  // What personal-data masking replaced (types and counts, never values; pipeline/pii_report.h);
+  // empty when the call was never masked.
+  std::string pii_report_json;
   Stage stage = Stage::kReceived;
   std::string skip_reason;
   int attempts = 0;
@@ -254,6 +257,7 @@ struct StageOutcome {
   std::optional<CallFactsUpdate> facts{};
   std::optional<RecordingUpdate> recording{};
   std::optional<std::string> audio_report_json{};
+  std::optional<std::string> pii_report_json{};
   std::optional<std::vector<AudioChunk>> chunks{};
   std::optional<std::vector<TranscriptSegment>> segments{};
   std::optional<Summary> summary{};

@@ -269,12 +269,14 @@ TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
   const std::string url = "sqlite://" + dir.File("old.db");
   ASSERT_TRUE(MigrateStore(url).ok());
   {
-    // The schema as before migration 7, with a call transcribed and summarized then.
+    // The schema as before migration 7 (and the later ones), with a call transcribed and
+    // summarized then.
     SQLite::Database db(dir.File("old.db"), SQLite::OPEN_READWRITE);
     ASSERT_TRUE(EnableSqliteSearch(db.getHandle()).ok());
     db.exec(
         "DROP TRIGGER call_search_forget; DROP TABLE call_search; DROP VIEW call_search_text; "
-        "DELETE FROM schema_migrations WHERE version = 7");
+        "ALTER TABLE calls DROP COLUMN pii_report; DELETE FROM schema_migrations WHERE version >= "
+        "7");
     db.exec(
         "INSERT INTO calls (id, bitrix_call_id, source, started_at, stage, received_at, "
         "updated_at) VALUES (5, 'OLD.1', 'webhook', 1, 'done', 1, 1)");

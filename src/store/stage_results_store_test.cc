@@ -121,6 +121,27 @@ TEST_P(StageResultStoreTest, TranscriptAndSummaryAreStoredWithTheStage) {
   EXPECT_EQ(details.summary->sentiment, "positive");
 }
 
+TEST_P(StageResultStoreTest, ThePersonalDataReportIsStoredWithTheStageAndReplacedByTheNext) {
+  std::int64_t id = Record("A");
+  EXPECT_EQ(Find(id).call.pii_report_json, "");  // Never masked.
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome transcribed = Outcome(id, "w1", Stage::kTranscribe, Stage::kSummarize);
+  transcribed.pii_report_json = R"({"stored_transcript":{"phone":1}})";
+  ASSERT_TRUE(store_->FinishStage(transcribed).ok());
+  EXPECT_EQ(Find(id).call.pii_report_json, R"({"stored_transcript":{"phone":1}})");
+
+  ASSERT_TRUE(Claim("w1", kNow + 100));
+  StageOutcome summarized = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
+  summarized.pii_report_json = R"({"sent_for_summary":{"phone":2}})";
+  ASSERT_TRUE(store_->FinishStage(summarized).ok());
+  EXPECT_EQ(Find(id).call.pii_report_json, R"({"sent_for_summary":{"phone":2}})");
+
+  // A stage that does not mention the report leaves it alone.
+  ASSERT_TRUE(Claim("w1", kNow + 200));
+  ASSERT_TRUE(store_->FinishStage(Outcome(id, "w1", Stage::kDeliver, Stage::kDone)).ok());
+  EXPECT_EQ(Find(id).call.pii_report_json, R"({"sent_for_summary":{"phone":2}})");
+}
+
 TEST_P(StageResultStoreTest, DeliveriesAreReplacedPerChannel) {
   std::int64_t id = Record("A");
   auto claimed = Claim("w1");

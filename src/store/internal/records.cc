@@ -12,7 +12,7 @@ const std::string_view kCallColumns =
     "crm_entity_type, crm_entity_id, crm_activity_id, record_file_id, recording_path, "
     "recording_bytes, recording_sha256, audio_report, stage, skip_reason, attempts, "
     "next_attempt_at, last_error, last_error_kind, cost_usd, received_at, updated_at, finished_at, "
-    "failed_stage, lease_owner, lease_epoch";
+    "failed_stage, lease_owner, lease_epoch, pii_report";
 
 CallRecord ReadCall(const Rows& r, int row) {
   CallRecord c;
@@ -51,6 +51,7 @@ CallRecord ReadCall(const Rows& r, int row) {
   c.failed_stage = StageFromName(r.Text(row, i++));
   c.lease_owner = r.Text(row, i++);
   c.lease_epoch = r.Int64(row, i++);
+  c.pii_report_json = r.Text(row, i++);
   return c;
 }
 

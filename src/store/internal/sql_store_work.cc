@@ -85,6 +85,10 @@ Status WriteResults(Connection& c, const Dialect& dialect, const StageOutcome& o
     STORE_RETURN_IF_ERROR(c.Exec("UPDATE calls SET audio_report = $1 WHERE id = $2",
                                  Params(*o.audio_report_json, id)));
   }
+  if (o.pii_report_json) {
+    STORE_RETURN_IF_ERROR(
+        c.Exec("UPDATE calls SET pii_report = $1 WHERE id = $2", Params(*o.pii_report_json, id)));
+  }
   if (o.chunks) {
     STORE_RETURN_IF_ERROR(c.Exec("DELETE FROM audio_chunks WHERE call_id = $1", Params(id)));
     STORE_RETURN_IF_ERROR(InsertRows(

@@ -217,7 +217,13 @@ CREATE TRIGGER call_search_forget AFTER DELETE ON calls BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// What personal-data masking replaced in a call (types and counts, never the values; issue 17,
+// item 5): a JSON object, '' for a call never masked.
+constexpr std::string_view kPiiReport = R"sql(
+ALTER TABLE calls ADD COLUMN pii_report TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
@@ -225,6 +231,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, "leases per claim: claim epoch", kLeaseEpoch},
     {6, "telegram pacing shared by every instance", kTelegramPacing},
     {7, "full-text search over transcripts and summaries", kSearch},
+    {8, "personal-data masking report", kPiiReport},
 }};
 
 // Search by a part of a number: instr() finds it literally; the match set is built once from the
