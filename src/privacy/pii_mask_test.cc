@@ -7,7 +7,7 @@ namespace {
 
 std::string Masked(std::string_view text) { return MaskPersonalData(text).text; }
 
-// Valid numbers used below (checksums computed by hand and by bench/pii/check.py):
+// Valid numbers used below (checksums as in bench/privacy/make_corpus.py):
 // card 4276 1600 1234 5675 (Luhn), SNILS 112-233-445 95, INN 7707083893 (10 digits) and
 // 500100732259 (12 digits).
 

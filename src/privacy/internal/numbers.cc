@@ -1,5 +1,6 @@
 // Phone, card, passport, SNILS and INN numbers: digit runs and spelled-out Russian numerals
 // joined into groups, then classified by length, grouping, context words and checksums.
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
@@ -158,20 +159,32 @@ struct Context {
   bool card = false;
 };
 
-// Up to five words before tokens[first].
-Context ContextBefore(const std::vector<Token>& tokens, size_t first) {
-  Context context;
-  int words = 0;
-  for (size_t k = first; k-- > 0 && words < 5;) {
-    if (tokens[k].kind != TokenKind::kWord) continue;
-    ++words;
-    const std::string& w = tokens[k].lower;
-    context.inn |= w == "инн";
-    context.snils |= w == "снилс";
-    context.passport |= w.starts_with("паспорт") || w.starts_with("сери");
-    context.card |= w.starts_with("карт");
+Context ContextOfWord(const std::string& w) {
+  return {.inn = w == "инн",
+          .snils = w == "снилс",
+          .passport = w.starts_with("паспорт") || w.starts_with("сери"),
+          .card = w.starts_with("карт")};
+}
+
+// For every token, what the up to five words before it name. One pass with the last five words'
+// contexts at hand: scanning back from each number instead cost a run of N digits or punctuation
+// marks (no word to stop at) N²/2 steps.
+std::vector<Context> ContextsBefore(const std::vector<Token>& tokens) {
+  std::vector<Context> contexts(tokens.size());
+  std::array<Context, 5> last_words{};  // A ring of the last five words' contexts.
+  size_t words = 0;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    for (size_t w = 0; w < std::min(words, last_words.size()); ++w) {
+      contexts[k].inn |= last_words[w].inn;
+      contexts[k].snils |= last_words[w].snils;
+      contexts[k].passport |= last_words[w].passport;
+      contexts[k].card |= last_words[w].card;
+    }
+    if (tokens[k].kind == TokenKind::kWord) {
+      last_words[words++ % last_words.size()] = ContextOfWord(tokens[k].lower);
+    }
   }
-  return context;
+  return contexts;
 }
 
 bool LengthsAre(const std::vector<size_t>& lengths, std::initializer_list<size_t> expected) {
@@ -222,10 +235,11 @@ std::optional<PiiType> Classify(const std::string& d, const std::vector<size_t>&
 
 std::vector<PiiSpan> FindNumbers(const std::vector<Token>& tokens) {
   std::vector<PiiSpan> spans;
+  const std::vector<Context> contexts = ContextsBefore(tokens);
   for (const std::vector<Group>& run : ReadRuns(tokens)) {
     size_t i = 0;
     while (i < run.size()) {
-      const Context context = ContextBefore(tokens, run[i].first_token);
+      const Context& context = contexts[run[i].first_token];
       // The longest classified stretch of groups starting at i.
       std::string digits;
       std::vector<size_t> lengths;

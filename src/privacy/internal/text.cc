@@ -7,18 +7,30 @@ bool IsAsciiLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A'
 bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Bytes of the UTF-8 character starting with `lead` (1 for a stray continuation byte).
-size_t CharLength(unsigned char lead) {
-  if (lead >= 0xF0) return 4;
-  if (lead >= 0xE0) return 3;
-  if (lead >= 0xC0) return 2;
-  return 1;
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Bytes of the UTF-8 character at text[i]: 2 to 4 when a lead byte is followed by its
+// continuation bytes, else 1. A stray, truncated or invalid byte stands alone, so it never
+// swallows the ASCII after it (a phone number right after a broken byte is still read).
+size_t CharLength(std::string_view text, size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  const size_t length = lead >= 0xF5   ? 1
+                        : lead >= 0xF0 ? 4
+                        : lead >= 0xE0 ? 3
+                        : lead >= 0xC2 ? 2
+                                       : 1;
+  if (length == 1 || i + length > text.size()) return 1;
+  for (size_t k = 1; k < length; ++k) {
+    if (!IsContinuation(static_cast<unsigned char>(text[i + k]))) return 1;
+  }
+  return length;
 }
 
 // Cyrillic letters are U+0400..U+04FF: two bytes, led by 0xD0..0xD3.
 bool IsCyrillicAt(std::string_view text, size_t i) {
   const auto lead = static_cast<unsigned char>(text[i]);
-  return lead >= 0xD0 && lead <= 0xD3 && i + 1 < text.size();
+  return lead >= 0xD0 && lead <= 0xD3 && i + 1 < text.size() &&
+         IsContinuation(static_cast<unsigned char>(text[i + 1]));
 }
 
 bool IsLetterAt(std::string_view text, size_t i) {
@@ -87,7 +99,7 @@ std::vector<Token> Tokenize(std::string_view text) {
           ++i;
         } else if (IsLetterAt(text, i)) {
           letters = true;
-          i += CharLength(d);
+          i += CharLength(text, i);
         } else {
           break;
         }
@@ -95,7 +107,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       token.kind = letters ? TokenKind::kWord : TokenKind::kDigits;
     } else {
       token.kind = TokenKind::kPunct;
-      i += CharLength(c);
+      i += CharLength(text, i);
     }
     token.end = std::min(i, text.size());
     i = token.end;

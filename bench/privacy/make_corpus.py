@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Writes bench/pii/corpus.tsv from the sentences below (issue 17, item 5).
+"""Writes bench/privacy/corpus.tsv from the sentences below (issue 17, item 5).
 
 The sentences are hand-written in the style of call transcripts (speech-to-text output: mostly
 lower case after the first word, numbers as digits or spelled out). Checksummed numbers (cards,
 SNILS, INN) are made valid here, from fixed prefixes, so the corpus is reproducible; the "bad"
 variants change the check digits on purpose. Each positive sentence marks the values to mask as
-{type:value}; the output lists them in the second column. Usage: bench/pii/make_corpus.py
+{type:value}; the output lists them in the second column. Usage: bench/privacy/make_corpus.py
 """
 import re
 import sys
@@ -278,7 +278,7 @@ NEGATIVE = """
 
 
 def main():
-    out = ["# Written by bench/pii/make_corpus.py; id<TAB>expected<TAB>sentence (bench/pii/pii_bench.cc)."]
+    out = ["# Written by bench/privacy/make_corpus.py; id<TAB>expected<TAB>sentence (bench/privacy/pii_bench.cc)."]
     marker = re.compile(r"\{(\w+):([^{}]+)\}")
     for i, raw in enumerate(POSITIVE, 1):
         text = raw % V if "%(" in raw else raw
@@ -287,7 +287,7 @@ def main():
         out.append(f"p{i:03d}\t{'|'.join(expected)}\t{sentence}")
     for i, raw in enumerate(NEGATIVE, 1):
         out.append(f"n{i:03d}\t-\t{raw.format(**V)}")
-    path = sys.argv[1] if len(sys.argv) > 1 else "bench/pii/corpus.tsv"
+    path = sys.argv[1] if len(sys.argv) > 1 else "bench/privacy/corpus.tsv"
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
     print(f"{len(POSITIVE)} with personal data, {len(NEGATIVE)} without -> {path}")

@@ -1,5 +1,5 @@
 // Precision and recall of personal-data masking (privacy::MaskPersonalData) on the Russian corpus
-// bench/pii/corpus.tsv. Run by scripts/bench pii (bench/pii/run.sh); prints Markdown.
+// bench/privacy/corpus.tsv. Run by scripts/bench privacy (bench/privacy/run.sh); prints Markdown.
 //
 // Corpus lines: `id<TAB>expected<TAB>sentence`; `expected` is `-` or `type=value|type=value…`,
 // each value a substring of the sentence that must be masked as that type. A found span counts
@@ -49,7 +49,7 @@ std::string Percent(int part, int whole) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string path = argc > 1 ? argv[1] : "bench/pii/corpus.tsv";
+  const std::string path = argc > 1 ? argv[1] : "bench/privacy/corpus.tsv";
   std::ifstream in(path);
   if (!in) {
     std::cerr << "pii_bench: cannot read " << path << "\n";
