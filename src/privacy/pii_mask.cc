@@ -74,7 +74,8 @@ std::map<PiiType, int> CountPlaceholders(std::string_view text) {
 }
 
 MaskResult MaskPersonalData(std::string_view text) {
-  const std::vector<internal::Token> tokens = internal::Tokenize(text);
+  const std::string lower = internal::LowerRussian(text);
+  const std::vector<internal::Token> tokens = internal::Tokenize(text, lower);
   std::vector<PiiSpan> found = internal::FindEmails(text, tokens);
   for (auto* find : {&internal::FindAddresses, &internal::FindNumbers}) {
     std::vector<PiiSpan> more = (*find)(tokens);

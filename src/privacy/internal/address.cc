@@ -6,7 +6,7 @@
 namespace callbrief::privacy::internal {
 namespace {
 
-bool OneOf(const std::string& word, std::initializer_list<std::string_view> words) {
+bool OneOf(std::string_view word, std::initializer_list<std::string_view> words) {
   for (std::string_view w : words) {
     if (word == w) return true;
   }
@@ -19,7 +19,7 @@ bool IsPunct(const std::vector<Token>& tokens, size_t k, std::string_view p) {
 
 // A street marker at tokens[k]: the index after it (its abbreviation's dot included), or 0.
 size_t StreetMarkerEnd(const std::vector<Token>& tokens, size_t k) {
-  const std::string& w = tokens[k].lower;
+  const std::string_view w = tokens[k].lower;
   if (tokens[k].kind != TokenKind::kWord) return 0;
   if (OneOf(w, {"улица",     "улице",     "улицу",    "улицы",      "улицей",     "проспект",
                 "проспекте", "проспекта", "переулок", "переулке",   "переулка",   "бульвар",
@@ -43,7 +43,7 @@ size_t StreetMarkerEnd(const std::vector<Token>& tokens, size_t k) {
 // A house, building or flat marker at tokens[k]: the index after it, or 0.
 size_t PartMarkerEnd(const std::vector<Token>& tokens, size_t k) {
   if (k >= tokens.size() || tokens[k].kind != TokenKind::kWord) return 0;
-  const std::string& w = tokens[k].lower;
+  const std::string_view w = tokens[k].lower;
   if (OneOf(w,
             {"дом", "корпус", "строение", "квартира", "квартиру", "квартире", "офис", "подъезд"})) {
     return IsPunct(tokens, k + 1, ".") ? k + 2 : k + 1;
@@ -55,7 +55,7 @@ size_t PartMarkerEnd(const std::vector<Token>& tokens, size_t k) {
   return 0;
 }
 
-bool IsNumeralWord(const std::string& w) {
+bool IsNumeralWord(std::string_view w) {
   static const std::set<std::string, std::less<>> kWords{
       "один",        "одна",         "два",          "две",          "три",        "четыре",
       "пять",        "шесть",        "семь",         "восемь",       "девять",     "десять",

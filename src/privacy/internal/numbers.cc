@@ -159,7 +159,7 @@ struct Context {
   bool card = false;
 };
 
-Context ContextOfWord(const std::string& w) {
+Context ContextOfWord(std::string_view w) {
   return {.inn = w == "инн",
           .snils = w == "снилс",
           .passport = w.starts_with("паспорт") || w.starts_with("сери"),

@@ -56,7 +56,9 @@ std::string LowerRussian(std::string_view text) {
       out.push_back(static_cast<char>(c - 'A' + 'a'));
       continue;
     }
-    if ((c == 0xD0 || c == 0xD1) && i + 1 < text.size()) {
+    // The pair only when it is one character, as Tokenize reads it (CharLength).
+    if ((c == 0xD0 || c == 0xD1) && i + 1 < text.size() &&
+        IsContinuation(static_cast<unsigned char>(text[i + 1]))) {
       const auto next = static_cast<unsigned char>(text[i + 1]);
       unsigned char lead = c;
       unsigned char trail = next;
@@ -79,7 +81,7 @@ std::string LowerRussian(std::string_view text) {
   return out;
 }
 
-std::vector<Token> Tokenize(std::string_view text) {
+std::vector<Token> Tokenize(std::string_view text, std::string_view lower) {
   std::vector<Token> tokens;
   size_t i = 0;
   while (i < text.size()) {
@@ -111,7 +113,7 @@ std::vector<Token> Tokenize(std::string_view text) {
     }
     token.end = std::min(i, text.size());
     i = token.end;
-    token.lower = LowerRussian(text.substr(token.begin, token.end - token.begin));
+    token.lower = lower.substr(token.begin, token.end - token.begin);
     tokens.push_back(std::move(token));
   }
   return tokens;
