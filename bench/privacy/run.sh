@@ -29,8 +29,9 @@ echo
 echo "\`privacy_speed_bench bench/privacy/corpus.tsv ${1:-3}\`: the corpus' sentences in turn until"
 echo "9,000 words (a one-hour call at ~150 words a minute, with far more personal data than a real"
 echo "one), masked line by line as the pipeline does and as one text; then hostile texts, which must"
-echo "cost their length (never quadratic). Each case runs for ${1:-3} s; the median run is shown. Peak"
-echo "RSS is the process's high-water mark after the case (it only grows)."
+echo "cost their length (never quadratic). Each case runs for ${1:-3} s (at least 3 runs); the median run"
+echo "is shown, as the process's CPU time (what the masker cost, however busy the shared machine was)"
+echo "and wall time. Peak RSS is the process's high-water mark after the case (it only grows)."
 echo
 "$dir/privacy_speed_bench" bench/privacy/corpus.tsv "${1:-3}"
 echo
