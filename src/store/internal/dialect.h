@@ -40,6 +40,9 @@ struct Dialect {
   std::string_view lease_clock;
   // Ends the claim's subquery, so concurrent claimers each take a different row.
   std::string_view claim_lock;
+  // Follows "FROM calls" in the claim's subquery: the index it walks (migration 10), where the
+  // planner would otherwise take the stage index and sort every due call.
+  std::string_view claim_index;
   // Ends the check that a claim is current, so a takeover waits until the write it guards ends.
   std::string_view guard_lock;
 

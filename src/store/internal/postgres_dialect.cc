@@ -244,7 +244,18 @@ constexpr std::string_view kPiiReport = R"sql(
 ALTER TABLE calls ADD COLUMN pii_report TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// The claim's order as an index over the calls a worker may take (issue 15, item 2): a claim
+// walks it from the front and stops at the first due call without a live lease, reading index
+// entries only (the due time and lease are in it), instead of reading and sorting every
+// unfinished call. The expression and the stage list are the claim's (kClaimOrder, kActiveStages
+// in sql_store_work.cc): a new active stage needs a migration that rebuilds this index.
+constexpr std::string_view kClaimIndex = R"sql(
+CREATE INDEX calls_claim ON calls ((CASE WHEN source = 'backfill' THEN 1 ELSE 0 END), received_at,
+  id, next_attempt_at, lease_expires_at)
+  WHERE stage IN ('received','resolve','download','prepare','transcribe','summarize','deliver');
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
@@ -253,6 +264,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, "telegram pacing shared by every instance", kTelegramPacing},
     {7, "full-text search over transcripts and summaries", kSearch},
     {8, "personal-data masking report", kPiiReport},
+    {10, "claims walk an index in claim order", kClaimIndex},
 }};
 
 std::string EscapeLike(std::string_view text) {
@@ -312,6 +324,7 @@ const Dialect& PostgresDialect() {
       // SKIP LOCKED passes over a row another claimer is leasing this very moment; the lease test
       // of the subquery is checked again on the locked row, so an expired lease is taken once.
       .claim_lock = " FOR UPDATE SKIP LOCKED",
+      .claim_index = "",  // The planner walks calls_claim for ORDER BY … LIMIT 1 itself.
       .guard_lock = " FOR SHARE",
       // The row lock may be waited for while another instance reserves: clock_timestamp() is read
       // after it, where now() would be the (earlier) start of the transaction.

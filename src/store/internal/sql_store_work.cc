@@ -12,7 +12,8 @@ namespace {
 using core::Result;
 using core::Status;
 
-// The stages a worker runs; the IN list lets the database use the calls_due index.
+// The stages a worker runs; the IN list lets the database use the calls_due index, and is the
+// condition of the claim's index (calls_claim, migration 10: a change here needs a migration).
 constexpr std::string_view kActiveStages =
     "('received','resolve','download','prepare','transcribe','summarize','deliver')";
 
@@ -20,7 +21,8 @@ constexpr std::string_view kActiveStages =
 // all its stages before later ones get ahead of it, so the first call of a burst is summarized
 // first rather than every call crawling through each stage together), with calls from a
 // backfill after every live one (webhook, reconciler, a retry from the UI), so importing last
-// month's history never delays a call that just ended.
+// month's history never delays a call that just ended. The order is that of the calls_claim
+// index (migration 10), so a claim reads it from the front instead of sorting the backlog.
 constexpr std::string_view kClaimOrder =
     "CASE WHEN source = 'backfill' THEN 1 ELSE 0 END, received_at, id";
 
@@ -151,12 +153,12 @@ Result<std::optional<CallRecord>> SqlStore::ClaimDueCall(std::string_view owner,
   // A lease ending at T is free at T, so a lease of 0 ms is over at once.
   const std::string sql = fmt::format(
       "UPDATE calls SET lease_owner = $1, lease_expires_at = {0} + {1}, "
-      "lease_epoch = lease_epoch + 1 WHERE id = (SELECT id FROM calls WHERE stage IN {2} "
+      "lease_epoch = lease_epoch + 1 WHERE id = (SELECT id FROM calls{8} WHERE stage IN {2} "
       "AND (next_attempt_at IS NULL OR next_attempt_at <= {3}) "
       "AND (lease_expires_at IS NULL OR lease_expires_at <= {0}){4} ORDER BY {5} LIMIT 1{6}) "
       "RETURNING {7}",
       clock, lease, kActiveStages, now, ExcludeRunning(running), kClaimOrder, dialect_.claim_lock,
-      kCallColumns);
+      kCallColumns, dialect_.claim_index);
   return db_->Run(Access::kWrite, "claiming a due call",
                   [&](Connection& c) -> Result<std::optional<CallRecord>> {
                     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));

@@ -9,6 +9,7 @@
 
 #include "store/internal/search_text.h"
 #include "store/internal/sqlite_checkpointer.h"
+#include "store/internal/write_group.h"
 #include "store/sqlite_store.h"
 
 namespace callbrief::store::internal {
@@ -184,7 +185,15 @@ class SqliteDatabase final : public Database {
         readers_size_(readers),
         // Checkpoints run on the checkpointer's thread, never inside a commit (see
         // SqliteCheckpointer).
-        checkpointer_(path_, std::chrono::milliseconds(250)) {}
+        checkpointer_(path_, std::chrono::milliseconds(250)),
+        // Every write joins the group commit: the workers' claims and stage results share
+        // intake's transactions and syncs instead of queueing for the lock one by one.
+        // IMMEDIATE takes the write lock first: two processes on one file never both start a
+        // write and deadlock.
+        writes_([this](std::span<WriteUnit* const> batch) {
+          RunInOneTransaction(*writer_, "BEGIN IMMEDIATE", batch);
+          checkpointer_.NoteCommit();
+        }) {}
 
  protected:
   Status Use(Access access, const std::function<Status(Connection&)>& work) override {
@@ -198,13 +207,7 @@ class SqliteDatabase final : public Database {
       } give_back{this, &*reader};
       return access == Access::kRead ? work(**reader) : InTransaction(**reader, "BEGIN", work);
     }
-    std::lock_guard lock(writer_mutex_);
-    Status done = access == Access::kWrite ? work(*writer_)
-                                           // IMMEDIATE takes the write lock first: two processes
-                                           // on one file never both start a write and deadlock.
-                                           : InTransaction(*writer_, "BEGIN IMMEDIATE", work);
-    checkpointer_.NoteCommit();
-    return done;
+    return writes_.Submit(access, work);
   }
 
  private:
@@ -237,12 +240,12 @@ class SqliteDatabase final : public Database {
   }
 
   const std::string path_;
-  std::mutex writer_mutex_;
-  std::unique_ptr<SqliteConnection> writer_;
+  std::unique_ptr<SqliteConnection> writer_;  // Used by the leader of the write group only.
   const int readers_size_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
   SqliteCheckpointer checkpointer_;
+  WriteGroup writes_;
 };
 
 }  // namespace
