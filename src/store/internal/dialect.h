@@ -25,22 +25,12 @@ struct Migration {
 struct Dialect {
   std::string_view name;  // "SQLite", "PostgreSQL": for messages.
 
-  // ---- Intake ----
-  // Records one announced call: parameters $1 bitrix_call_id, $2 source, $3 call_type,
-  // $4 direction, $5 client_number, $6 portal_number, $7 portal_user_id, $8 duration_seconds,
-  // $9 started_at, $10 failed_code, $11 failed_reason, $12 crm_activity_id, $13 received_at,
-  // $14 event_name, $15 remote_addr, $16 body. Answers the new id, no row when the call is known.
-  std::string_view insert_call;
-  // The event of a call just inserted ($1 call id, $2 event name, $3 received at, $4 remote
-  // address, $5 body); empty when insert_call stores the event too.
-  std::string_view insert_event;
-
   // ---- Leases ----
   // The expression of "now" (ms since the epoch) in lease times; empty: the caller's now_ms.
   std::string_view lease_clock;
   // Ends the claim's subquery, so concurrent claimers each take a different row.
   std::string_view claim_lock;
-  // Follows "FROM calls" in the claim's subquery: the index it walks (migration 10), where the
+  // Follows "FROM calls" in the claim's subquery: the index it walks (migration 9), where the
   // planner would otherwise take the stage index and sort every due call.
   std::string_view claim_index;
   // Ends the check that a claim is current, so a takeover waits until the write it guards ends.

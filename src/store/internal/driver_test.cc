@@ -132,6 +132,22 @@ TEST_P(DriverTest, AnErrorOfTheWorkRollsBackWhatItWrote) {
   EXPECT_EQ(rows->Int64(0, 0), 0);
 }
 
+TEST_P(DriverTest, ALeaseWriteIsCommittedWhenItSucceedsAndUndoneWhenItFails) {
+  auto claimed = driver_->Run(Access::kLease, "claiming", [](Connection& c) {
+    return c.Exec("INSERT INTO t (k) VALUES ($1)", Params("a"));
+  });
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  auto refused = driver_->Run(Access::kLease, "claiming twice", [](Connection& c) -> Status {
+    STORE_RETURN_IF_ERROR(c.Exec("INSERT INTO t (k) VALUES ($1)", Params("b")));
+    return Done(c.Exec("INSERT INTO t (k) VALUES ($1)", Params("a")));  // Duplicate key.
+  });
+  ASSERT_FALSE(refused.ok());
+  auto rows = Query("SELECT k FROM t ORDER BY k");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1);
+  EXPECT_EQ(rows->Text(0, 0), "a");
+}
+
 TEST_P(DriverTest, AMalformedStatementIsAPermanentErrorThatSaysWhatTheDatabaseSaid) {
   auto rows = Query("SELEC 1");
   ASSERT_FALSE(rows.ok());

@@ -264,7 +264,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {6, "telegram pacing shared by every instance", kTelegramPacing},
     {7, "full-text search over transcripts and summaries", kSearch},
     {8, "personal-data masking report", kPiiReport},
-    {10, "claims walk an index in claim order", kClaimIndex},
+    {9, "claims walk an index in claim order", kClaimIndex},
 }};
 
 std::string EscapeLike(std::string_view text) {
@@ -298,25 +298,11 @@ std::string SearchIds(Params& params, const SearchQuery& query) {
   return fmt::format("SELECT call_id FROM call_search WHERE document @@ ({})", all);
 }
 
-// The call and its event in one statement (one round trip); a call already known (also earlier
-// in the same batch) inserts nothing.
-constexpr std::string_view kInsertCall =
-    "WITH inserted AS (INSERT INTO calls (bitrix_call_id, source, call_type, direction, "
-    "client_number, portal_number, portal_user_id, duration_seconds, started_at, failed_code, "
-    "failed_reason, crm_activity_id, stage, next_attempt_at, received_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $13, $13) "
-    "ON CONFLICT (bitrix_call_id) DO NOTHING RETURNING id), "
-    "event AS (INSERT INTO raw_events (call_id, event_name, received_at, remote_addr, body) "
-    "SELECT id, $14::text, $13::bigint, $15::text, $16::text FROM inserted) "
-    "SELECT id FROM inserted";
-
 }  // namespace
 
 const Dialect& PostgresDialect() {
   static const Dialect kPostgres{
       .name = "PostgreSQL",
-      .insert_call = kInsertCall,
-      .insert_event = "",
       // The database's clock in milliseconds since the epoch: lease times never come from an
       // instance's clock, so instances whose clocks disagree (or one whose clock stepped) still
       // agree on when a lease ends. now() is the start of the statement's transaction.

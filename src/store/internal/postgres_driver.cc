@@ -247,8 +247,11 @@ class PostgresDatabase final : public internal::Database {
   static Status Run(PgConnection& c, Access access,
                     const std::function<Status(internal::Connection&)>& work) {
     if (access == Access::kRead || access == Access::kWrite) return work(c);
-    STORE_RETURN_IF_ERROR(c.Script(
-        access == Access::kSnapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN"));
+    std::string_view begin = "BEGIN";
+    if (access == Access::kSnapshot) begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    // The commit returns once its WAL is written, before it is flushed (Access::kLease).
+    if (access == Access::kLease) begin = "BEGIN; SET LOCAL synchronous_commit TO OFF";
+    STORE_RETURN_IF_ERROR(c.Script(begin));
     Status done = work(c);
     if (done.ok()) done = c.Script("COMMIT");
     // A broken connection cannot roll back; the pool drops it (Reusable() is false).

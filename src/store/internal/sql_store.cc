@@ -47,49 +47,154 @@ std::vector<std::int64_t> SplitTimes(std::string_view text) {
   return times;
 }
 
-Result<RecordedCall> RecordOne(Connection& c, const Dialect& dialect, const IncomingCall& call) {
+// Calls per multi-row statement of intake: 13 parameters a call, far below either database's
+// limit, and a batch of the group committer (256) in two statements.
+constexpr size_t kCallsPerInsert = 200;
+
+// The rows a statement of `n` items is written for: the next power of two (at most
+// kCallsPerInsert), so intake uses a few statement texts — each prepared once and cached — not
+// one per batch size. The rows past `n` repeat the last item and change nothing.
+size_t Slots(size_t n) {
+  size_t slots = 1;
+  while (slots < n) slots *= 2;
+  return std::min(slots, std::max(n, kCallsPerInsert));
+}
+
+// " ($1, $2, …)" rows for `n` items of `columns` parameters each, numbered from `first`.
+std::string ValuesRows(size_t n, int columns, int first) {
+  std::string sql;
+  for (size_t i = 0; i < n; ++i) {
+    sql += i == 0 ? "(" : ",(";
+    for (int col = 0; col < columns; ++col) {
+      sql += fmt::format("{}${}", col == 0 ? "" : ",", first + static_cast<int>(i) * columns + col);
+    }
+    sql += ")";
+  }
+  return sql;
+}
+
+// Inserts the calls not stored yet, `calls` distinct by bitrix_call_id, and their events: two
+// statements for up to kCallsPerInsert calls, whatever their number. Adds the new ids to `ids`.
+Status InsertNew(Connection& c, std::span<const IncomingCall* const> calls,
+                 std::map<std::string, std::int64_t, std::less<>>& ids) {
+  Params p;
+  const size_t slots = Slots(calls.size());
+  for (size_t slot = 0; slot < slots; ++slot) {
+    const IncomingCall* call = calls[std::min(slot, calls.size() - 1)];  // A repeat: no conflict.
+    p.Add(call->bitrix_call_id).Add(CallSourceName(call->source)).Add(call->call_type);
+    p.Add(DirectionName(call->direction)).Add(call->client_number).Add(call->portal_number);
+    p.Add(call->portal_user_id).Add(call->duration_seconds);
+    p.Add(call->started_at_ms.value_or(call->received_at_ms)).Add(call->failed_code);
+    p.Add(call->failed_reason).Add(call->crm_activity_id).Add(call->received_at_ms);
+  }
+  // A new call is due at once: next_attempt_at is its receive time ($13 of its row).
+  std::string rows;
+  for (size_t i = 0; i < slots; ++i) {
+    const int at = static_cast<int>(i) * 13;
+    rows +=
+        fmt::format("{}(${},${},${},${},${},${},${},${},${},${},${},${},'received',${},${},${})",
+                    i == 0 ? "" : ",", at + 1, at + 2, at + 3, at + 4, at + 5, at + 6, at + 7,
+                    at + 8, at + 9, at + 10, at + 11, at + 12, at + 13, at + 13, at + 13);
+  }
   STORE_ASSIGN_OR_RETURN(
       Rows inserted,
-      c.Exec(dialect.insert_call,
-             Params(call.bitrix_call_id, CallSourceName(call.source), call.call_type,
-                    DirectionName(call.direction), call.client_number, call.portal_number,
-                    call.portal_user_id, call.duration_seconds,
-                    call.started_at_ms.value_or(call.received_at_ms), call.failed_code,
-                    call.failed_reason, call.crm_activity_id, call.received_at_ms, call.event_name,
-                    call.remote_addr, call.event_json)));
-  if (!inserted.empty()) {
-    const std::int64_t id = inserted.Int64(0, 0);
-    if (!dialect.insert_event.empty()) {
-      STORE_RETURN_IF_ERROR(c.Exec(
-          dialect.insert_event,
-          Params(id, call.event_name, call.received_at_ms, call.remote_addr, call.event_json)));
-    }
-    return RecordedCall{id, IntakeOutcome::kCreated};
+      c.Exec("INSERT INTO calls (bitrix_call_id, source, call_type, direction, client_number, "
+             "portal_number, portal_user_id, duration_seconds, started_at, failed_code, "
+             "failed_reason, crm_activity_id, stage, next_attempt_at, received_at, updated_at) "
+             "VALUES " +
+                 rows + " ON CONFLICT (bitrix_call_id) DO NOTHING RETURNING id, bitrix_call_id",
+             p));
+  if (inserted.empty()) return core::Ok();
+  std::map<std::string, std::int64_t, std::less<>> created;
+  for (int i = 0; i < inserted.size(); ++i) created[inserted.Text(i, 1)] = inserted.Int64(i, 0);
+  // The events of the calls created, in rows padded with NULL ids that the filter drops.
+  Params events;
+  size_t n = 0;
+  for (const IncomingCall* call : calls) {
+    auto id = created.find(call->bitrix_call_id);
+    if (id == created.end()) continue;
+    events.Add(id->second).Add(call->event_name).Add(call->received_at_ms);
+    events.Add(call->remote_addr).Add(call->event_json);
+    ++n;
   }
-  // The conflicting row is committed (PostgreSQL's ON CONFLICT waited for it; SQLite has one
-  // writer), so this statement sees it.
-  STORE_ASSIGN_OR_RETURN(Rows known, c.Exec("SELECT id FROM calls WHERE bitrix_call_id = $1",
-                                            Params(call.bitrix_call_id)));
-  if (known.empty()) {
-    return Error::Transient("call " + call.bitrix_call_id + " was neither inserted nor found");
+  const size_t event_slots = Slots(n);
+  for (size_t i = n; i < event_slots; ++i) {
+    events.Add(std::optional<std::int64_t>()).Add("").Add(0).Add("").Add("");
   }
-  return RecordedCall{known.Int64(0, 0), IntakeOutcome::kDuplicate};
+  std::string values;
+  for (size_t i = 0; i < event_slots; ++i) {
+    const int at = static_cast<int>(i) * 5;
+    values += fmt::format("{}(CAST(${} AS BIGINT),${},CAST(${} AS BIGINT),${},${})",
+                          i == 0 ? "" : ",", at + 1, at + 2, at + 3, at + 4, at + 5);
+  }
+  STORE_RETURN_IF_ERROR(
+      c.Exec("INSERT INTO raw_events (call_id, event_name, received_at, remote_addr, body) "
+             "SELECT column1, column2, column3, column4, column5 FROM (VALUES " +
+                 values + ") AS v WHERE column1 IS NOT NULL",
+             events));
+  ids.merge(created);
+  return core::Ok();
+}
+
+// The ids of calls stored before (`keys` not inserted just now). The rows that conflicted are
+// committed (PostgreSQL's ON CONFLICT waited for them; SQLite has one writer), so this sees them.
+Status FindKnown(Connection& c, std::span<const std::string> keys,
+                 std::map<std::string, std::int64_t, std::less<>>& ids) {
+  for (size_t from = 0; from < keys.size(); from += kCallsPerInsert) {
+    const size_t to = std::min(keys.size(), from + kCallsPerInsert);
+    const size_t slots = Slots(to - from);
+    Params p;
+    for (size_t i = 0; i < slots; ++i) p.Add(keys[std::min(from + i, to - 1)]);
+    std::string in = ValuesRows(1, static_cast<int>(slots), 1);
+    STORE_ASSIGN_OR_RETURN(
+        Rows known,
+        c.Exec("SELECT id, bitrix_call_id FROM calls WHERE bitrix_call_id IN " + in, p));
+    for (int i = 0; i < known.size(); ++i) ids[known.Text(i, 1)] = known.Int64(i, 0);
+  }
+  return core::Ok();
 }
 
 }  // namespace
 
 Result<std::vector<RecordedCall>> SqlStore::RecordIncomingCalls(
     std::span<const IncomingCall> calls) {
-  return db_->Run(Access::kTransaction, fmt::format("recording {} incoming call(s)", calls.size()),
-                  [&](Connection& c) -> Result<std::vector<RecordedCall>> {
-                    std::vector<RecordedCall> recorded;
-                    recorded.reserve(calls.size());
-                    for (const IncomingCall& call : calls) {
-                      STORE_ASSIGN_OR_RETURN(RecordedCall one, RecordOne(c, dialect_, call));
-                      recorded.push_back(one);
-                    }
-                    return recorded;
-                  });
+  // The first of each CALL_ID in the batch is the one that may be new; a repeat is a duplicate.
+  std::vector<const IncomingCall*> first;
+  std::map<std::string_view, bool, std::less<>> seen;
+  for (const IncomingCall& call : calls) {
+    if (seen.emplace(call.bitrix_call_id, true).second) first.push_back(&call);
+  }
+  using Recorded = std::vector<RecordedCall>;
+  return db_->Run(
+      Access::kTransaction, fmt::format("recording {} incoming call(s)", calls.size()),
+      [&](Connection& c) -> Result<Recorded> {
+        std::map<std::string, std::int64_t, std::less<>> created, known;
+        for (size_t from = 0; from < first.size(); from += kCallsPerInsert) {
+          const size_t n = std::min(first.size() - from, kCallsPerInsert);
+          STORE_RETURN_IF_ERROR(InsertNew(c, std::span(first).subspan(from, n), created));
+        }
+        std::vector<std::string> rest;
+        for (const IncomingCall* call : first) {
+          if (!created.contains(call->bitrix_call_id)) rest.push_back(call->bitrix_call_id);
+        }
+        STORE_RETURN_IF_ERROR(FindKnown(c, rest, known));
+        Recorded recorded;
+        recorded.reserve(calls.size());
+        std::map<std::string_view, bool, std::less<>> answered;
+        for (const IncomingCall& call : calls) {
+          const bool first_time = answered.emplace(call.bitrix_call_id, true).second;
+          if (auto id = created.find(call.bitrix_call_id); id != created.end()) {
+            recorded.push_back(
+                {id->second, first_time ? IntakeOutcome::kCreated : IntakeOutcome::kDuplicate});
+          } else if (auto old = known.find(call.bitrix_call_id); old != known.end()) {
+            recorded.push_back({old->second, IntakeOutcome::kDuplicate});
+          } else {
+            return Error::Transient("call " + call.bitrix_call_id +
+                                    " was neither inserted nor found");
+          }
+        }
+        return recorded;
+      });
 }
 
 Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {

@@ -13,7 +13,7 @@ using core::Result;
 using core::Status;
 
 // The stages a worker runs; the IN list lets the database use the calls_due index, and is the
-// condition of the claim's index (calls_claim, migration 10: a change here needs a migration).
+// condition of the claim's index (calls_claim, migration 9: a change here needs a migration).
 constexpr std::string_view kActiveStages =
     "('received','resolve','download','prepare','transcribe','summarize','deliver')";
 
@@ -22,7 +22,7 @@ constexpr std::string_view kActiveStages =
 // first rather than every call crawling through each stage together), with calls from a
 // backfill after every live one (webhook, reconciler, a retry from the UI), so importing last
 // month's history never delays a call that just ended. The order is that of the calls_claim
-// index (migration 10), so a claim reads it from the front instead of sorting the backlog.
+// index (migration 9), so a claim reads it from the front instead of sorting the backlog.
 constexpr std::string_view kClaimOrder =
     "CASE WHEN source = 'backfill' THEN 1 ELSE 0 END, received_at, id";
 
@@ -31,11 +31,18 @@ constexpr size_t kRowsPerInsert = 500;
 
 std::string Name(Stage stage) { return std::string(StageName(stage)); }
 
-// " AND id NOT IN (…)" for the calls a process runs now (never claimed again by it, whatever
-// their lease says), or nothing. The ids are integers formatted here, not text from outside.
-std::string ExcludeRunning(std::span<const std::int64_t> running) {
-  if (running.empty()) return {};
-  return fmt::format(" AND id NOT IN ({})", fmt::join(running, ","));
+// " AND id NOT IN ($a, …)" for the calls a process runs now (never claimed again by it, whatever
+// their lease says), as parameters in slots of kRunningSlots padded with 0 (no call's id), so
+// the claim's text — and its prepared statement — stays the same whatever runs.
+constexpr size_t kRunningSlots = 8;
+std::string ExcludeRunning(Params& params, std::span<const std::int64_t> running) {
+  const size_t slots =
+      std::max<size_t>(1, (running.size() + kRunningSlots - 1) / kRunningSlots) * kRunningSlots;
+  std::string sql = " AND id NOT IN (";
+  for (size_t i = 0; i < slots; ++i) {
+    sql += (i == 0 ? "" : ",") + params.Next(i < running.size() ? running[i] : 0);
+  }
+  return sql + ")";
 }
 
 // INSERT `head` VALUES (…),(…) for every item, kRowsPerInsert at a time; `add` appends one item's
@@ -150,6 +157,7 @@ Result<std::optional<CallRecord>> SqlStore::ClaimDueCall(std::string_view owner,
   const std::string now = p.Next(now_ms);  // Which calls are due: the caller's clock.
   const std::string lease = p.Next(lease_ms);
   const std::string clock = dialect_.lease_clock.empty() ? now : std::string(dialect_.lease_clock);
+  const std::string not_running = ExcludeRunning(p, running);
   // A lease ending at T is free at T, so a lease of 0 ms is over at once.
   const std::string sql = fmt::format(
       "UPDATE calls SET lease_owner = $1, lease_expires_at = {0} + {1}, "
@@ -157,9 +165,9 @@ Result<std::optional<CallRecord>> SqlStore::ClaimDueCall(std::string_view owner,
       "AND (next_attempt_at IS NULL OR next_attempt_at <= {3}) "
       "AND (lease_expires_at IS NULL OR lease_expires_at <= {0}){4} ORDER BY {5} LIMIT 1{6}) "
       "RETURNING {7}",
-      clock, lease, kActiveStages, now, ExcludeRunning(running), kClaimOrder, dialect_.claim_lock,
-      kCallColumns, dialect_.claim_index);
-  return db_->Run(Access::kWrite, "claiming a due call",
+      clock, lease, kActiveStages, now, not_running, kClaimOrder, dialect_.claim_lock, kCallColumns,
+      dialect_.claim_index);
+  return db_->Run(Access::kLease, "claiming a due call",
                   [&](Connection& c) -> Result<std::optional<CallRecord>> {
                     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
                     if (rows.empty()) return std::optional<CallRecord>();
@@ -172,7 +180,7 @@ Result<std::vector<std::int64_t>> SqlStore::RenewLeases(std::span<const LeaseTok
                                                         std::int64_t lease_ms) {
   using Lost = std::vector<std::int64_t>;
   if (claims.empty()) return Lost{};
-  return db_->Run(Access::kTransaction, "renewing leases", [&](Connection& c) -> Result<Lost> {
+  return db_->Run(Access::kLease, "renewing leases", [&](Connection& c) -> Result<Lost> {
     Lost lost;
     for (const LeaseToken& claim : claims) {
       Params p(lease_ms, claim.call_id, claim.owner, claim.epoch);
@@ -190,7 +198,7 @@ Result<std::vector<std::int64_t>> SqlStore::RenewLeases(std::span<const LeaseTok
 }
 
 Status SqlStore::ReleaseLeases(std::string_view owner) {
-  return db_->Run(Access::kWrite, "releasing leases", [&](Connection& c) {
+  return db_->Run(Access::kLease, "releasing leases", [&](Connection& c) {
     return Done(c.Exec(
         "UPDATE calls SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1",
         Params(owner)));

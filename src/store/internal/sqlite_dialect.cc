@@ -243,7 +243,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {6, "telegram pacing shared by every instance", kTelegramPacing},
     {7, "full-text search over transcripts and summaries", kSearch},
     {8, "personal-data masking report", kPiiReport},
-    {10, "claims walk an index in claim order", kClaimIndex},
+    {9, "claims walk an index in claim order", kClaimIndex},
 }};
 
 // Search by a part of a number: instr() finds it literally; the match set is built once from the
@@ -266,23 +266,11 @@ std::string SearchIds(Params& params, const SearchQuery& query) {
                      params.Next(Fts5MatchExpression(query)));
 }
 
-// SQLite cannot put an INSERT in a WITH clause: the call, then its event.
-constexpr std::string_view kInsertCall =
-    "INSERT INTO calls (bitrix_call_id, source, call_type, direction, client_number, "
-    "portal_number, portal_user_id, duration_seconds, started_at, failed_code, failed_reason, "
-    "crm_activity_id, stage, next_attempt_at, received_at, updated_at) VALUES ($1, $2, $3, $4, "
-    "$5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $13, $13) "
-    "ON CONFLICT (bitrix_call_id) DO NOTHING RETURNING id";
-
 }  // namespace
 
 const Dialect& SqliteDialect() {
   static const Dialect kSqlite{
       .name = "SQLite",
-      .insert_call = kInsertCall,
-      .insert_event =
-          "INSERT INTO raw_events (call_id, event_name, received_at, remote_addr, body) "
-          "VALUES ($1, $2, $3, $4, $5)",
       // One host: the caller's clock. The one writer lock orders claims, so no row locks.
       .lease_clock = "",
       .claim_lock = "",

@@ -1,5 +1,6 @@
 #include "store/internal/sqlite_driver.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <unordered_map>
@@ -190,10 +191,7 @@ class SqliteDatabase final : public Database {
         // intake's transactions and syncs instead of queueing for the lock one by one.
         // IMMEDIATE takes the write lock first: two processes on one file never both start a
         // write and deadlock.
-        writes_([this](std::span<WriteUnit* const> batch) {
-          RunInOneTransaction(*writer_, "BEGIN IMMEDIATE", batch);
-          checkpointer_.NoteCommit();
-        }) {}
+        writes_([this](std::span<WriteUnit* const> batch) { Commit(batch); }) {}
 
  protected:
   Status Use(Access access, const std::function<Status(Connection&)>& work) override {
@@ -211,6 +209,18 @@ class SqliteDatabase final : public Database {
   }
 
  private:
+  void Commit(std::span<WriteUnit* const> batch) {
+    // A batch of lease bookkeeping only (Access::kLease) is committed without syncing the WAL:
+    // the next synced commit syncs it too.
+    const bool sync = std::any_of(batch.begin(), batch.end(), [](const WriteUnit* unit) {
+      return unit->access != Access::kLease;
+    });
+    if (!sync) (void)writer_->Exec("PRAGMA synchronous = NORMAL", Params());
+    RunInOneTransaction(*writer_, "BEGIN IMMEDIATE", batch);
+    if (!sync) (void)writer_->Exec("PRAGMA synchronous = FULL", Params());
+    checkpointer_.NoteCommit();
+  }
+
   static Status InTransaction(SqliteConnection& c, std::string_view begin,
                               const std::function<Status(Connection&)>& work) {
     STORE_RETURN_IF_ERROR(c.Exec(begin, Params()));

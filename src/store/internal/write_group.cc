@@ -8,8 +8,12 @@ namespace {
 
 using core::Status;
 
+bool AllOrNothing(Access access) {
+  return access == Access::kTransaction || access == Access::kLease;
+}
+
 Status Alone(Connection& c, std::string_view begin, WriteUnit& unit) {
-  if (unit.access != Access::kTransaction) return (*unit.work)(c);
+  if (!AllOrNothing(unit.access)) return (*unit.work)(c);
   STORE_RETURN_IF_ERROR(c.Exec(begin));
   Status done = (*unit.work)(c);
   if (done.ok()) done = Done(c.Exec("COMMIT"));
@@ -19,7 +23,7 @@ Status Alone(Connection& c, std::string_view begin, WriteUnit& unit) {
 
 // Ends the savepoint of a unit: kept, or undone where the unit is all or nothing.
 Status EndUnit(Connection& c, const WriteUnit& unit) {
-  if (!unit.status.ok() && unit.access == Access::kTransaction) {
+  if (!unit.status.ok() && AllOrNothing(unit.access)) {
     STORE_RETURN_IF_ERROR(c.Exec("ROLLBACK TO unit"));
   }
   return Done(c.Exec("RELEASE unit"));

@@ -20,8 +20,9 @@
 
 namespace callbrief::store::internal {
 
-// One unit of work that writes, as Database::Run hands it over: its access (kWrite or
-// kTransaction), the work, and once its batch has ended, its outcome.
+// One unit of work that writes, as Database::Run hands it over: its access (kWrite,
+// kTransaction or kLease — all or nothing, like kTransaction), the work, and once its batch has
+// ended, its outcome.
 struct WriteUnit {
   Access access = Access::kWrite;
   const std::function<core::Status(Connection&)>* work = nullptr;

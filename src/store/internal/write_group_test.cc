@@ -197,6 +197,16 @@ TEST_F(OneTransactionTest, AFailingTransactionUnitIsUndoneAloneAndTheOthersCommi
   EXPECT_EQ(Keys(), (std::vector<std::string>{"a", "c"}));
 }
 
+TEST_F(OneTransactionTest, AFailingLeaseUnitIsUndoneAloneLikeATransaction) {
+  const Work a = Insert({"a"}), b_then_a = Insert({"b", "a"});
+  std::vector<WriteUnit> units{{.access = Access::kLease, .work = &a},
+                               {.access = Access::kLease, .work = &b_then_a}};
+  RunBatch(units);
+  EXPECT_TRUE(units[0].status.ok());
+  EXPECT_FALSE(units[1].status.ok());
+  EXPECT_EQ(Keys(), std::vector<std::string>{"a"});
+}
+
 TEST_F(OneTransactionTest, AFailingWriteUnitKeepsTheStatementsBeforeTheOneThatFailed) {
   const Work a = Insert({"a"}), b_then_a = Insert({"b", "a", "z"});
   std::vector<WriteUnit> units{{.access = Access::kWrite, .work = &a},
