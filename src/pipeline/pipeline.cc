@@ -162,6 +162,7 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
     }
   }
   outcome.call_id = call.id;
+  outcome.synced = StageRowOf(ran).value_or(StageRow{}).synced;
   outcome.lease_owner = call.lease_owner;
   outcome.lease_epoch = call.lease_epoch;
   outcome.ran = ran;

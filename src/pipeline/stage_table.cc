@@ -10,12 +10,15 @@ using store::Stage;
 
 constexpr std::array<StageRow, 7> kPipeline = {{
     // A new call's first run is the resolve handler's: `received` only says nobody looked yet.
-    {Stage::kReceived, Stage::kResolve, Stage::kDownload, "a call announced, not looked at yet"},
+    // Resolve, download and prepare cost only time to run again: their results are not synced.
+    {Stage::kReceived, Stage::kResolve, Stage::kDownload, "a call announced, not looked at yet",
+     false},
     {Stage::kResolve, Stage::kResolve, Stage::kDownload,
-     "the call's facts from voximplant.statistic.get; skip or wait for the recording"},
-    {Stage::kDownload, Stage::kDownload, Stage::kPrepare, "the recording from Bitrix24's disk"},
+     "the call's facts from voximplant.statistic.get; skip or wait for the recording", false},
+    {Stage::kDownload, Stage::kDownload, Stage::kPrepare, "the recording from Bitrix24's disk",
+     false},
     {Stage::kPrepare, Stage::kPrepare, Stage::kTranscribe,
-     "speech found per channel, cut into chunks (no speech: straight to summarize)"},
+     "speech found per channel, cut into chunks (no speech: straight to summarize)", false},
     {Stage::kTranscribe, Stage::kTranscribe, Stage::kSummarize, "each chunk to speech-to-text"},
     {Stage::kSummarize, Stage::kSummarize, Stage::kDeliver, "the summary from the language model"},
     {Stage::kDeliver, Stage::kDeliver, Stage::kDone, "every delivery channel (delivery_channel.h)"},

@@ -17,6 +17,11 @@ struct StageRow {
   store::Stage handler;     // The key of StageHandlers that runs it.
   store::Stage usual_next;  // What the handler returns when all went well.
   std::string_view does;    // For people (docs/architecture.md, `callbrief --help`).
+  // Whether the stage's result must be on disk before the worker goes on
+  // (store::StageOutcome::synced): true where running the stage again after a power cut would
+  // pay a provider or deliver again; false where it only costs time (the result is committed at
+  // once and reaches the disk with the next synced commit).
+  bool synced = true;
 };
 
 // THE pipeline, in order (docs/architecture.md, "Adding a stage"). Every non-terminal stage has

@@ -65,6 +65,14 @@ TEST(StageTable, TheStoreClaimsACallInEveryActiveStageAndInNoOther) {
   }
 }
 
+TEST(StageTable, OnlyStagesThatPayAProviderOrDeliverWaitForTheDiskWithTheirResult) {
+  std::set<Stage> synced;
+  for (const StageRow& row : PipelineStages()) {
+    if (row.synced) synced.insert(row.stage);
+  }
+  EXPECT_EQ(synced, (std::set<Stage>{Stage::kTranscribe, Stage::kSummarize, Stage::kDeliver}));
+}
+
 TEST(RunOutcomes, EachKeepsTheNameTheStageRunsTableAndTheUiKnow) {
   const std::pair<RunOutcome, const char*> names[] = {
       {RunOutcome::kOk, "ok"},           {RunOutcome::kWaiting, "waiting"},

@@ -253,6 +253,10 @@ struct StageOutcome {
   std::string error{};             // Shown in the UI; empty clears the call's last error.
   std::string error_kind{};
   std::string skip_reason{};
+  // False: committed without waiting for the disk (Access::kUnsynced in the store) — for a stage
+  // that only costs time to run again, since a power cut may lose this result (a crash of the
+  // process does not). It reaches the disk with the next synced commit.
+  bool synced = true;
 
   std::optional<CallFactsUpdate> facts{};
   std::optional<RecordingUpdate> recording{};

@@ -120,13 +120,15 @@ enum class Access {
   kSnapshot,     // One read-only transaction: every statement sees the same data.
   kWrite,        // Every statement committed on its own, durable when it returns.
   kTransaction,  // All or nothing: committed when the work succeeds, rolled back otherwise.
-  // All or nothing like kTransaction, for the pipeline's lease bookkeeping (claims, renewals,
-  // releases), whose loss in a power cut or a crash of the database server is harmless: committed
-  // without waiting for the disk (unless it shares a transaction with writes that wait). Every
-  // write that relies on it — a stage result or a delivery under the claim — waits for the disk
-  // later, and the log is written in order, so that write makes this one durable too; a claim lost
-  // with the database only lets the call be claimed again (its stage may run once more).
-  kLease,
+  // All or nothing like kTransaction, and committed without waiting for the disk (unless it
+  // shares a transaction with writes that wait): it survives a crash of this process at once, a
+  // power cut (or a crash of the database server) only once a later synced commit or checkpoint
+  // has passed — the log is written in order, so that commit makes this one durable too. For
+  // writes whose loss in a power cut is harmless or cheap, each followed by a synced write that
+  // relies on it: the pipeline's leases (a stage result or a delivery under the claim is synced;
+  // a lost claim only lets the call be claimed again), a chunk's transcript and a provider's
+  // usage (the stage's result follows; lost, a chunk is sent again), Telegram's send slots.
+  kUnsynced,
 };
 
 // A database: connections and transactions. Thread-safe.

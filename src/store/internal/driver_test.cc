@@ -133,11 +133,11 @@ TEST_P(DriverTest, AnErrorOfTheWorkRollsBackWhatItWrote) {
 }
 
 TEST_P(DriverTest, ALeaseWriteIsCommittedWhenItSucceedsAndUndoneWhenItFails) {
-  auto claimed = driver_->Run(Access::kLease, "claiming", [](Connection& c) {
+  auto claimed = driver_->Run(Access::kUnsynced, "claiming", [](Connection& c) {
     return c.Exec("INSERT INTO t (k) VALUES ($1)", Params("a"));
   });
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
-  auto refused = driver_->Run(Access::kLease, "claiming twice", [](Connection& c) -> Status {
+  auto refused = driver_->Run(Access::kUnsynced, "claiming twice", [](Connection& c) -> Status {
     STORE_RETURN_IF_ERROR(c.Exec("INSERT INTO t (k) VALUES ($1)", Params("b")));
     return Done(c.Exec("INSERT INTO t (k) VALUES ($1)", Params("a")));  // Duplicate key.
   });

@@ -249,8 +249,8 @@ class PostgresDatabase final : public internal::Database {
     if (access == Access::kRead || access == Access::kWrite) return work(c);
     std::string_view begin = "BEGIN";
     if (access == Access::kSnapshot) begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    // The commit returns once its WAL is written, before it is flushed (Access::kLease).
-    if (access == Access::kLease) begin = "BEGIN; SET LOCAL synchronous_commit TO OFF";
+    // The commit returns once its WAL is written, before it is flushed (Access::kUnsynced).
+    if (access == Access::kUnsynced) begin = "BEGIN; SET LOCAL synchronous_commit TO OFF";
     STORE_RETURN_IF_ERROR(c.Script(begin));
     Status done = work(c);
     if (done.ok()) done = c.Script("COMMIT");

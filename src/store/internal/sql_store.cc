@@ -329,7 +329,7 @@ Status SqlStore::PutSetting(std::string_view name, std::string_view value) {
 Result<std::int64_t> SqlStore::UpdatePacing(std::string_view key, std::int64_t now_ms,
                                             const PacingUpdate& update) {
   return db_->Run(
-      Access::kTransaction, fmt::format("pacing Telegram chat {}", key),
+      Access::kUnsynced, fmt::format("pacing Telegram chat {}", key),
       [&](Connection& c) -> Result<std::int64_t> {
         // The row exists before it is locked, so the first two instances to pace a chat also
         // take turns (a row that does not exist yet cannot be locked).

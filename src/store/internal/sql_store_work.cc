@@ -167,7 +167,7 @@ Result<std::optional<CallRecord>> SqlStore::ClaimDueCall(std::string_view owner,
       "RETURNING {7}",
       clock, lease, kActiveStages, now, not_running, kClaimOrder, dialect_.claim_lock, kCallColumns,
       dialect_.claim_index);
-  return db_->Run(Access::kLease, "claiming a due call",
+  return db_->Run(Access::kUnsynced, "claiming a due call",
                   [&](Connection& c) -> Result<std::optional<CallRecord>> {
                     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
                     if (rows.empty()) return std::optional<CallRecord>();
@@ -180,7 +180,7 @@ Result<std::vector<std::int64_t>> SqlStore::RenewLeases(std::span<const LeaseTok
                                                         std::int64_t lease_ms) {
   using Lost = std::vector<std::int64_t>;
   if (claims.empty()) return Lost{};
-  return db_->Run(Access::kLease, "renewing leases", [&](Connection& c) -> Result<Lost> {
+  return db_->Run(Access::kUnsynced, "renewing leases", [&](Connection& c) -> Result<Lost> {
     Lost lost;
     for (const LeaseToken& claim : claims) {
       Params p(lease_ms, claim.call_id, claim.owner, claim.epoch);
@@ -198,7 +198,7 @@ Result<std::vector<std::int64_t>> SqlStore::RenewLeases(std::span<const LeaseTok
 }
 
 Status SqlStore::ReleaseLeases(std::string_view owner) {
-  return db_->Run(Access::kLease, "releasing leases", [&](Connection& c) {
+  return db_->Run(Access::kUnsynced, "releasing leases", [&](Connection& c) {
     return Done(c.Exec(
         "UPDATE calls SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1",
         Params(owner)));
@@ -259,8 +259,9 @@ Status SqlStore::FinishStage(const StageOutcome& o) {
   } else {
     next_at = o.next_attempt_at_ms.value_or(o.finished_at_ms);
   }
-  auto held =
-      db_->Run(Access::kTransaction, "finishing a stage", [&](Connection& c) -> Result<bool> {
+  auto held = db_->Run(
+      o.synced ? Access::kTransaction : Access::kUnsynced, "finishing a stage",
+      [&](Connection& c) -> Result<bool> {
         STORE_ASSIGN_OR_RETURN(
             Rows updated,
             c.Exec("UPDATE calls SET stage = $1, next_attempt_at = $2, "
@@ -314,7 +315,7 @@ Result<std::vector<AudioChunk>> SqlStore::LoadChunks(std::int64_t call_id) {
 
 Status SqlStore::SaveChunkTranscript(std::int64_t call_id, int chunk_index,
                                      std::string_view transcript_json, std::int64_t now_ms) {
-  return db_->Run(Access::kWrite, "saving a chunk transcript", [&](Connection& c) {
+  return db_->Run(Access::kUnsynced, "saving a chunk transcript", [&](Connection& c) {
     return Done(
         c.Exec("UPDATE audio_chunks SET transcript = $1, transcribed_at = $2 "
                "WHERE call_id = $3 AND chunk_index = $4",
@@ -345,7 +346,7 @@ Status SqlStore::SaveDelivery(const LeaseToken& claim, const Delivery& d) {
 
 Status SqlStore::RecordUsage(std::int64_t call_id, const UsageRow& u) {
   // The usage row and the call's cost change together.
-  return db_->Run(Access::kTransaction, "recording provider usage", [&](Connection& c) -> Status {
+  return db_->Run(Access::kUnsynced, "recording provider usage", [&](Connection& c) -> Status {
     STORE_RETURN_IF_ERROR(
         c.Exec("INSERT INTO provider_usage (call_id, stage, provider, model, operation, "
                "audio_seconds, input_tokens, output_tokens, latency_ms, cost_usd, at) "

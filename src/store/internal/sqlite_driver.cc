@@ -210,10 +210,10 @@ class SqliteDatabase final : public Database {
 
  private:
   void Commit(std::span<WriteUnit* const> batch) {
-    // A batch of lease bookkeeping only (Access::kLease) is committed without syncing the WAL:
-    // the next synced commit syncs it too.
+    // A batch of Access::kUnsynced writes only is committed without syncing the WAL: the next
+    // synced commit (or checkpoint) syncs it too.
     const bool sync = std::any_of(batch.begin(), batch.end(), [](const WriteUnit* unit) {
-      return unit->access != Access::kLease;
+      return unit->access != Access::kUnsynced;
     });
     if (!sync) (void)writer_->Exec("PRAGMA synchronous = NORMAL", Params());
     RunInOneTransaction(*writer_, "BEGIN IMMEDIATE", batch);

@@ -9,7 +9,7 @@ namespace {
 using core::Status;
 
 bool AllOrNothing(Access access) {
-  return access == Access::kTransaction || access == Access::kLease;
+  return access == Access::kTransaction || access == Access::kUnsynced;
 }
 
 Status Alone(Connection& c, std::string_view begin, WriteUnit& unit) {

@@ -21,7 +21,7 @@
 namespace callbrief::store::internal {
 
 // One unit of work that writes, as Database::Run hands it over: its access (kWrite,
-// kTransaction or kLease — all or nothing, like kTransaction), the work, and once its batch has
+// kTransaction or kUnsynced — all or nothing, like kTransaction), the work, and once its batch has
 // ended, its outcome.
 struct WriteUnit {
   Access access = Access::kWrite;

@@ -199,8 +199,8 @@ TEST_F(OneTransactionTest, AFailingTransactionUnitIsUndoneAloneAndTheOthersCommi
 
 TEST_F(OneTransactionTest, AFailingLeaseUnitIsUndoneAloneLikeATransaction) {
   const Work a = Insert({"a"}), b_then_a = Insert({"b", "a"});
-  std::vector<WriteUnit> units{{.access = Access::kLease, .work = &a},
-                               {.access = Access::kLease, .work = &b_then_a}};
+  std::vector<WriteUnit> units{{.access = Access::kUnsynced, .work = &a},
+                               {.access = Access::kUnsynced, .work = &b_then_a}};
   RunBatch(units);
   EXPECT_TRUE(units[0].status.ok());
   EXPECT_FALSE(units[1].status.ok());
