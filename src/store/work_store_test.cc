@@ -246,6 +246,19 @@ TEST_P(WorkStoreTest, TheQueueCountsDueCallsTheOldestDueTimeAndParkedCalls) {
   EXPECT_EQ(later->oldest_due_since_ms, kNow - 5000);
 }
 
+TEST_P(WorkStoreTest, ACallParkedOnTheConfigurationIsClaimedAfterEveryOtherDueCall) {
+  const std::int64_t parked = Record("A", kNow - 900);
+  ASSERT_EQ(Claim("w1")->id, parked);
+  StageOutcome park = Outcome(parked, "w1", Stage::kResolve, Stage::kResolve);
+  park.run_outcome = "parked";
+  park.error_kind = "config";
+  park.next_attempt_at_ms = kNow - 1;  // Due again (the operator fixed the setting).
+  ASSERT_TRUE(store_->FinishStage(park).ok());
+  const std::int64_t later = Record("B", kNow - 100);
+  EXPECT_EQ(Claim("w2")->id, later) << "received later, but not waiting for the operator";
+  EXPECT_EQ(Claim("w3")->id, parked);
+}
+
 TEST_P(WorkStoreTest, AnEmptyQueueHasNoOldestDueTime) {
   auto queue = store_->QueueAt(kNow);
   ASSERT_TRUE(queue.ok()) << queue.error().message;

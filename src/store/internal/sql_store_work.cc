@@ -21,10 +21,14 @@ constexpr std::string_view kActiveStages =
 // all its stages before later ones get ahead of it, so the first call of a burst is summarized
 // first rather than every call crawling through each stage together), with calls from a
 // backfill after every live one (webhook, reconciler, a retry from the UI), so importing last
-// month's history never delays a call that just ended. The order is that of the calls_claim
-// index (migration 9), so a claim reads it from the front instead of sorting the backlog.
+// month's history never delays a call that just ended; calls parked on a configuration error
+// come after both (once the setting is fixed they are all due at once, and a call that just
+// ended goes first), and a claim walking the index meets them last. The order is that of the
+// calls_claim index (migration 9), so a claim reads it from the front instead of sorting the
+// backlog.
 constexpr std::string_view kClaimOrder =
-    "CASE WHEN source = 'backfill' THEN 1 ELSE 0 END, received_at, id";
+    "CASE WHEN last_error_kind = 'config' THEN 2 WHEN source = 'backfill' THEN 1 ELSE 0 END, "
+    "received_at, id";
 
 // Rows per multi-row INSERT: a long transcript goes in a few statements, not one per segment.
 constexpr size_t kRowsPerInsert = 500;

@@ -229,8 +229,8 @@ ALTER TABLE calls ADD COLUMN pii_report TEXT NOT NULL DEFAULT '';
 // unfinished call. The expression and the stage list are the claim's (kClaimOrder, kActiveStages
 // in sql_store_work.cc): a new active stage needs a migration that rebuilds this index.
 constexpr std::string_view kClaimIndex = R"sql(
-CREATE INDEX calls_claim ON calls ((CASE WHEN source = 'backfill' THEN 1 ELSE 0 END), received_at,
-  id, next_attempt_at, lease_expires_at)
+CREATE INDEX calls_claim ON calls ((CASE WHEN last_error_kind = 'config' THEN 2
+  WHEN source = 'backfill' THEN 1 ELSE 0 END), received_at, id, next_attempt_at, lease_expires_at)
   WHERE stage IN ('received','resolve','download','prepare','transcribe','summarize','deliver');
 )sql";
 
