@@ -275,8 +275,8 @@ TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
     ASSERT_TRUE(EnableSqliteSearch(db.getHandle()).ok());
     db.exec(
         "DROP TRIGGER call_search_forget; DROP TABLE call_search; DROP VIEW call_search_text; "
-        "ALTER TABLE calls DROP COLUMN pii_report; DELETE FROM schema_migrations WHERE version >= "
-        "7");
+        "ALTER TABLE calls DROP COLUMN pii_report; DROP INDEX calls_claim; "
+        "DELETE FROM schema_migrations WHERE version >= 7");
     db.exec(
         "INSERT INTO calls (id, bitrix_call_id, source, started_at, stage, received_at, "
         "updated_at) VALUES (5, 'OLD.1', 'webhook', 1, 'done', 1, 1)");
