@@ -15,8 +15,9 @@ BitrixAccess MakeBitrixAccess(const core::Config& config, core::Observer& observ
   http_options.user_agent = std::string("callbrief/") + CALLBRIEF_VERSION;
   access.http = net::MakeObservedHttpClient(
       net::MakeCurlHttpClient(http_options), observer,
-      [webhook = config.bitrix24_webhook_url](const net::HttpRequest& request,
-                                              net::Exchange exchange) {
+      [webhook = config.BitrixLocalApp() ? config.bitrix24_portal_url + "/rest/"
+                                         : config.bitrix24_webhook_url](
+          const net::HttpRequest& request, net::Exchange exchange) {
         return NameBitrixRequest(webhook, request, exchange);
       },
       core::SystemClock::Instance());
@@ -27,6 +28,11 @@ BitrixAccess MakeBitrixAccess(const core::Config& config, core::Observer& observ
       *access.http, access.limiter.get(),
       {.webhook_url = config.bitrix24_webhook_url, .timeout = config.bitrix24_timeout});
   return access;
+}
+
+void UseLocalApp(const core::Config& config, BitrixAccess& access, bitrix::AppAuth& app) {
+  access.rest = bitrix::MakeRestClient(*access.http, access.limiter.get(),
+                                       {.app = &app, .timeout = config.bitrix24_timeout});
 }
 
 }  // namespace callbrief::app

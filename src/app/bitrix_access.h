@@ -23,4 +23,8 @@ struct BitrixAccess {
 BitrixAccess MakeBitrixAccess(const core::Config& config,
                               core::Observer& observer = core::NullObserver());
 
+// The local application mode: replaces the REST client with one that calls as the application,
+// with `app`'s tokens (which must outlive the access).
+void UseLocalApp(const core::Config& config, BitrixAccess& access, bitrix::AppAuth& app);
+
 }  // namespace callbrief::app

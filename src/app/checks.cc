@@ -1,5 +1,6 @@
 #include "app/checks.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -84,13 +85,59 @@ void CheckAudioHelper(Checks& checks) {
   checks.Ok(kName, fmt::format("{} runs", helper.string()));
 }
 
-void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, Checks& checks) {
+// The local application mode: installed or not (never a token), then the portal as the
+// application sees it.
+void CheckLocalApp(const core::Config& config, bitrix::RestClient* rest, LocalApp* app,
+                   Checks& checks) {
   constexpr std::string_view kName = "Bitrix24";
+  if (app == nullptr || rest == nullptr) {
+    return checks.Fail(kName, "mode: local application, but its tokens cannot be read");
+  }
+  auto described = app->Describe();
+  if (!described) {
+    return checks.Fail(kName, "mode: local application; " + described.error().message);
+  }
+  if (!described->installed) {
+    return checks.Fail(
+        kName, fmt::format("mode: local application, not installed yet: add callbrief as a local "
+                           "application on {} with the install URL {}/api/bitrix-app/install "
+                           "(docs/bitrix24-setup.md)",
+                           config.bitrix24_portal_url, config.public_url));
+  }
+  checks.Ok(kName, fmt::format("mode: local application, installed on {}; tokens refreshed {}, "
+                               "access token valid until {}",
+                               described->domain, core::FormatIso8601(described->refreshed_at),
+                               core::FormatIso8601(described->expires_at)));
+  auto check = bitrix::CheckPortal(*rest);
+  if (!check) return checks.Fail(kName, check.error().message);
+  checks.Ok(kName, "the application answers as " +
+                       (check->user_name.empty() ? std::string("its user") : check->user_name));
+  auto problems = check->Problems();
+  for (const auto& problem : problems) checks.Fail(kName, problem);
+  if (problems.empty()) checks.Ok(kName, "administrator, scopes and call history are in order");
+  auto handlers = ListEventHandlers(*rest);
+  if (!handlers) return checks.Fail(kName, "event.get: " + handlers.error().message);
+  const std::string call_handler = app->CallHandlerUrl();
+  bool bound = std::any_of(handlers->begin(), handlers->end(),
+                           [&](const EventHandler& h) { return h.handler == call_handler; });
+  if (bound) {
+    checks.Ok(kName, "ONVOXIMPLANTCALLEND is bound to " + call_handler);
+  } else {
+    checks.Fail(kName, "ONVOXIMPLANTCALLEND is not bound to " + call_handler +
+                           ": run `callbrief bitrix events bind`");
+  }
+}
+
+void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, LocalApp* app,
+                 Checks& checks) {
+  constexpr std::string_view kName = "Bitrix24";
+  if (config.BitrixLocalApp()) return CheckLocalApp(config, rest, app, checks);
   if (rest == nullptr) {
     return checks.Fail(kName,
                        "BITRIX24_WEBHOOK_URL is not set: create an inbound webhook in Bitrix24 "
                        "(scopes telephony, crm, user, disk) and put its URL here");
   }
+  checks.Ok(kName, "mode: inbound webhook (BITRIX24_WEBHOOK_URL)");
   auto check = bitrix::CheckPortal(*rest);
   if (!check) return checks.Fail(kName, check.error().message);
   checks.Ok(kName, "the webhook answers as " +
@@ -241,7 +288,7 @@ std::vector<CheckResult> RunChecks(const core::Config& config, const CheckTarget
   CheckDatabase(config, targets, checks);
   CheckDataDir(config, checks);
   CheckAudioHelper(checks);
-  CheckBitrix(config, targets.bitrix, checks);
+  CheckBitrix(config, targets.bitrix, targets.local_app, checks);
   CheckTelegram(config, targets.telegram, checks);
   CheckProviders(config, targets.provider_http, clock, checks);
   return checks.Take();
@@ -276,6 +323,17 @@ int RunDoctor(const core::Config& config) {
   auto store = store::OpenStore(config.database_url, /*migrate=*/false);
   BitrixAccess bitrix;
   if (config.HasBitrix()) bitrix = MakeBitrixAccess(config);
+  std::unique_ptr<LocalApp> local_app;
+  if (config.BitrixLocalApp() && store.ok()) {
+    auto made = MakeLocalApp(config, **store, *bitrix.http, bitrix.limiter.get(),
+                             core::SystemClock::Instance());
+    if (made) {
+      local_app = std::move(*made);
+      UseLocalApp(config, bitrix, *local_app);
+    } else {
+      std::printf("❌ Bitrix24: %s\n", core::Redact(made.error().message).c_str());
+    }
+  }
   std::unique_ptr<net::HttpClient> provider_http = MakeProviderHttpClient();
   std::unique_ptr<notify::TelegramClient> telegram =
       config.HasTelegram() ? MakeTelegram(config, *provider_http) : nullptr;
@@ -284,7 +342,8 @@ int RunDoctor(const core::Config& config) {
       RunChecks(config,
                 {.store = store.ok() ? store->get() : nullptr,
                  .store_error = store.ok() ? std::string() : store.error().message,
-                 .bitrix = bitrix.rest.get(),
+                 .bitrix = config.BitrixLocalApp() && !local_app ? nullptr : bitrix.rest.get(),
+                 .local_app = local_app.get(),
                  .telegram = telegram.get(),
                  .provider_http = provider_http.get()},
                 core::SystemClock::Instance());

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/local_app.h"
 #include "bitrix/rest_client.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -32,6 +33,7 @@ struct CheckTargets {
   store::CallStore* store = nullptr;
   std::string store_error{};  // Why `store` is null, when it did not open.
   bitrix::RestClient* bitrix = nullptr;
+  LocalApp* local_app = nullptr;  // The local application mode's installation.
   notify::TelegramClient* telegram = nullptr;
   net::HttpClient* provider_http = nullptr;  // Speech-to-text and summary.
 };

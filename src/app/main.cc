@@ -18,9 +18,11 @@
 #include "app/backfill.h"
 #include "app/backup.h"
 #include "app/bitrix_access.h"
+#include "app/bitrix_events_command.h"
 #include "app/calls_command.h"
 #include "app/checks.h"
 #include "app/instance_id.h"
+#include "app/local_app.h"
 #include "app/process_command.h"
 #include "app/processing.h"
 #include "app/recording_copy.h"
@@ -75,6 +77,15 @@ core::Result<core::Config> LoadConfiguration() {
 void LogConfigurationGaps(const core::Config& config) {
   if (!config.HasBitrix())
     spdlog::warn("BITRIX24_WEBHOOK_URL is not set: calls cannot be resolved");
+  if (config.BitrixLocalApp()) {
+    spdlog::info("Bitrix24: local application mode (install URL {}/api/bitrix-app/install)",
+                 config.public_url);
+    if (!config.bitrix24_application_token.empty()) {
+      spdlog::warn(
+          "BITRIX24_APPLICATION_TOKEN is ignored in the local application mode: events "
+          "must carry the installed application's token");
+    }
+  }
   if (!config.HasTelegram()) {
     spdlog::warn("TELEGRAM_BOT_TOKEN or TELEGRAM_TARGET_CHAT_ID is not set: no Telegram messages");
   }
@@ -82,7 +93,7 @@ void LogConfigurationGaps(const core::Config& config) {
     spdlog::warn("OPENAI_API_KEY (or TRANSCRIBE_API_KEY) is not set: no transcription");
   }
   if (!config.HasSummary()) spdlog::warn("OPENAI_API_KEY is not set: no summaries");
-  if (config.bitrix24_application_token.empty()) {
+  if (config.bitrix24_application_token.empty() && !config.BitrixLocalApp()) {
     spdlog::warn("BITRIX24_APPLICATION_TOKEN is not set: webhook events are not authenticated");
   }
   if (auto links = callbrief::app::TelegramLinkWarning(config)) spdlog::warn("{}", *links);
@@ -135,6 +146,14 @@ int Serve() {
   // The metrics /metrics serves; the pipeline, the provider clients and the server report to them.
   http::ServiceMetrics metrics;
   app::BitrixAccess bitrix = app::MakeBitrixAccess(*config, metrics);
+  // The local application mode: the portal is called with the installed application's tokens.
+  std::unique_ptr<app::LocalApp> local_app;
+  if (config->BitrixLocalApp()) {
+    auto made = app::MakeLocalApp(*config, **store, *bitrix.http, bitrix.limiter.get(), clock);
+    if (!made) return Fail(made.error());
+    local_app = std::move(*made);
+    app::UseLocalApp(*config, bitrix, *local_app);
+  }
   auto built = app::BuildProcessing(*config, bitrix, **store, clock, metrics);
   if (!built) return Fail(built.error());
   app::Processing& processing = *built;
@@ -151,7 +170,31 @@ int Serve() {
                                .observer = &metrics});
 
   store::GroupCommitter committer(**store);
-  http::WebhookIntake intake(config->bitrix24_application_token, committer, clock,
+  http::EventTokenCheck token_check;
+  if (local_app) {
+    token_check = {[&local_app](std::string_view presented) {
+                     switch (local_app->CheckEventToken(presented)) {
+                       case app::LocalApp::TokenVerdict::kAccepted:
+                         return http::EventToken::kAccepted;
+                       case app::LocalApp::TokenVerdict::kMissing:
+                         return http::EventToken::kMissing;
+                       default:
+                         return http::EventToken::kMismatch;
+                     }
+                   },
+                   "the installed Bitrix24 application's token"};
+  } else if (!config->bitrix24_application_token.empty()) {
+    const std::string expected = config->bitrix24_application_token;
+    token_check = {[expected](std::string_view presented) {
+                     if (http::ConstantTimeEquals(presented, expected)) {
+                       return http::EventToken::kAccepted;
+                     }
+                     return presented.empty() ? http::EventToken::kMissing
+                                              : http::EventToken::kMismatch;
+                   },
+                   "BITRIX24_APPLICATION_TOKEN"};
+  }
+  http::WebhookIntake intake(std::move(token_check), committer, clock,
                              [&pipeline] { pipeline.Wake(); });
   // The status page runs the doctor's checks through the service's own clients, at most once a
   // minute however often it is reloaded.
@@ -160,6 +203,7 @@ int Serve() {
         return app::RunChecks(*config,
                               {.store = store->get(),
                                .bitrix = config->HasBitrix() ? bitrix.rest.get() : nullptr,
+                               .local_app = local_app.get(),
                                .telegram = processing.telegram.get(),
                                .provider_http = processing.provider_http.get()},
                               clock);
@@ -179,11 +223,23 @@ int Serve() {
        .metrics = &metrics,
        .data_dir = config->data_dir,
        .public_url = config->public_url,
-       .bitrix_portal_url = bitrix::PortalUrl(config->bitrix24_webhook_url),
+       .bitrix_portal_url = config->BitrixPortalUrl(),
        .recording_copy =
            [&recordings](const store::CallDetails& call) { return recordings.LocalCopy(call); },
        .wake_pipeline = [&pipeline] { pipeline.Wake(); },
-       .status_report = [&checks] { return checks.Report(); }},
+       .status_report = [&checks] { return checks.Report(); },
+       .bitrix_app_install =
+           local_app ? http::PostHandler([&](std::string_view type, std::string_view body) {
+             app::AppAnswer answer = local_app->Install(type, body, *bitrix.rest);
+             return http::HandlerAnswer{answer.status, std::move(answer.body), answer.refusal};
+           })
+                     : http::PostHandler(),
+       .bitrix_app_events =
+           local_app ? http::PostHandler([&](std::string_view type, std::string_view body) {
+             app::AppAnswer answer = local_app->Event(type, body);
+             return http::HandlerAnswer{answer.status, std::move(answer.body), answer.refusal};
+           })
+                     : http::PostHandler()},
       intake, **store);
   if (auto bound = server.Bind(); !bound) return Fail(bound.error());
 
@@ -212,6 +268,13 @@ int Serve() {
     retention_thread = std::thread([&] { retention.Run(std::chrono::hours(1)); });
   }
 
+  // The local application's tokens are refreshed when used; this keeps an idle installation's
+  // refresh token from running out (180 days).
+  std::thread keep_alive_thread;
+  if (local_app) {
+    keep_alive_thread = std::thread([&] { local_app->Run(std::chrono::hours(6)); });
+  }
+
   std::thread signal_waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -225,6 +288,8 @@ int Serve() {
   reconciler.Stop();
   retention.Stop();
   if (retention_thread.joinable()) retention_thread.join();
+  if (local_app) local_app->Stop();
+  if (keep_alive_thread.joinable()) keep_alive_thread.join();
   const int abandoned = pipeline.Stop(kShutdownGrace);
   if (abandoned > 0) {
     // Worker threads are still inside provider requests; their leases are released and their
@@ -328,6 +393,13 @@ int main(int argc, char** argv) {
   process->add_flag("--deliver", process_options.deliver,
                     "Also send the message to TELEGRAM_TARGET_CHAT_ID");
   process->add_flag("--html", process_options.html, "Print the HTML as Telegram gets it");
+  auto* bitrix = app.add_subcommand("bitrix", "Bitrix24 local application tools");
+  bitrix->require_subcommand(1);
+  auto* bitrix_events = bitrix->add_subcommand(
+      "events", "List, bind or unbind the portal's event handlers (local application mode)");
+  std::string events_action = "list";
+  bitrix_events->add_option("ACTION", events_action, "list (default), bind or unbind")
+      ->check(CLI::IsMember({"list", "bind", "unbind"}));
   CLI11_PARSE(app, argc, argv);
 
   using callbrief::core::Config;
@@ -344,6 +416,10 @@ int main(int argc, char** argv) {
         [&](const Config& c) { return callbrief::app::RunCallsRetry(c, call_id); });
   }
 
+  if (bitrix_events->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunBitrixEvents(c, events_action); });
+  }
   if (backup->parsed()) {
     return callbrief::WithConfig(
         [&](const Config& c) { return callbrief::app::RunBackup(c, backup_file); });

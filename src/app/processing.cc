@@ -48,7 +48,7 @@ std::unique_ptr<notify::TelegramClient> MakeTelegram(const core::Config& config,
 pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config) {
   return {.data_dir = config.data_dir,
           .max_bytes = static_cast<std::uint64_t>(config.recording_max_bytes),
-          .portal_host = net::UrlHost(config.bitrix24_webhook_url),
+          .portal_host = net::UrlHost(config.BitrixPortalUrl()),
           .extra_hosts = config.recording_hosts};
 }
 
@@ -162,7 +162,7 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
       std::make_unique<pipeline::DeliverStage>(
           store, clock,
           pipeline::MessageContext{.public_url = config.public_url,
-                                   .portal_url = bitrix::PortalUrl(config.bitrix24_webhook_url),
+                                   .portal_url = config.BitrixPortalUrl(),
                                    .utc_offset_minutes = config.display_utc_offset_minutes},
           std::move(channels), observer));
   return p;

@@ -78,6 +78,10 @@ bool IsPrintableAscii(std::string_view s) {
 
 }  // namespace
 
+Result<nlohmann::json> DecodeEventBody(std::string_view content_type, std::string_view body) {
+  return DecodeBody(content_type, body);
+}
+
 Result<WebhookEvent> DecodeWebhook(std::string_view content_type, std::string_view body) {
   if (body.empty()) return Error::InvalidInput("empty body");
   auto decoded = DecodeBody(content_type, body);

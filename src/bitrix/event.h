@@ -28,6 +28,9 @@ struct WebhookEvent {
 // keys (data[CALL_ID]=…); JSON is accepted too (tests, proxies, hand-made requests). A missing
 // Content-Type is sniffed from the first byte. Errors are kInvalidInput with the reason.
 core::Result<WebhookEvent> DecodeWebhook(std::string_view content_type, std::string_view body);
+// The body as DecodeWebhook reads it, credentials and all (an object; bounded depth). For the
+// local application's install, which needs the tokens in `auth`.
+core::Result<nlohmann::json> DecodeEventBody(std::string_view content_type, std::string_view body);
 
 // Bitrix24 CALL_TYPE values.
 enum class CallType {

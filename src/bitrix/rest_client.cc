@@ -84,7 +84,7 @@ class WebhookRestClient final : public RestClient {
         clock_(options_.clock != nullptr ? *options_.clock : core::SystemClock::Instance()) {}
 
   core::Result<RestResponse> Call(std::string_view method, const nlohmann::json& params) override {
-    if (options_.webhook_url.empty()) {
+    if (options_.app == nullptr && options_.webhook_url.empty()) {
       return Error::Config(fmt::format(
           "calling {}: BITRIX24_WEBHOOK_URL is not set; add the inbound webhook URL of the portal",
           method));
@@ -98,6 +98,26 @@ class WebhookRestClient final : public RestClient {
                       method, std::chrono::ceil<std::chrono::seconds>(*blocked).count()),
           *blocked);
     }
+    if (options_.app == nullptr) return Send(method, params, options_.webhook_url, "");
+    auto grant = options_.app->Current();
+    if (!grant) return grant.error().WithContext(fmt::format("Bitrix24 {}", method));
+    auto reply = Send(method, params, grant->rest_endpoint, grant->access_token);
+    // settings/oauth/auto-renewal.md: on an invalid access token, refresh and repeat the request
+    // once with the new one.
+    if (!reply &&
+        (reply.error().code == "expired_token" || reply.error().code == "invalid_token")) {
+      auto renewed = options_.app->Renew(grant->access_token);
+      if (!renewed) return renewed.error().WithContext(fmt::format("Bitrix24 {}", method));
+      reply = Send(method, params, renewed->rest_endpoint, renewed->access_token);
+    }
+    return reply;
+  }
+
+ private:
+  // One request: to the webhook (`access_token` empty) or to the application's REST endpoint
+  // with the token as the `auth` parameter of the JSON body (event.bind, app.info: "cURL (OAuth)").
+  core::Result<RestResponse> Send(std::string_view method, const nlohmann::json& params,
+                                  const std::string& base_url, const std::string& access_token) {
     if (limiter_) {
       auto waited = limiter_->Acquire();
       if (waited > std::chrono::milliseconds(500)) {
@@ -107,9 +127,15 @@ class WebhookRestClient final : public RestClient {
     }
     net::HttpRequest request;
     request.method = "POST";
-    request.url = options_.webhook_url + std::string(method) + ".json";
+    request.url = base_url + std::string(method) + ".json";
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-    request.body = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (access_token.empty()) {
+      request.body = params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      nlohmann::json with_auth = params.is_object() ? params : nlohmann::json::object();
+      with_auth["auth"] = access_token;
+      request.body = with_auth.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     request.timeout = options_.timeout;
 
     auto response = http_.Send(request);
@@ -129,7 +155,6 @@ class WebhookRestClient final : public RestClient {
     }
   }
 
- private:
   // How long `method` stays blocked by an OPERATION_TIME_LIMIT seen earlier; nullopt when it is
   // not.
   std::optional<std::chrono::milliseconds> BlockedFor(std::string_view method) {
@@ -189,7 +214,8 @@ class WebhookRestClient final : public RestClient {
       }
       return net::ErrorForStatus(response, fmt::format("Bitrix24 {}", method));
     }
-    core::Error error = ErrorFromReply(method, response.status, body, clock_.Now());
+    core::Error error =
+        ErrorFromReply(method, response.status, body, clock_.Now(), options_.app != nullptr);
     if (error.code == "OPERATION_TIME_LIMIT") return Blocked(method, std::move(error));
     return error;
   }
@@ -230,7 +256,7 @@ std::optional<std::chrono::milliseconds> WaitUntilReset(const nlohmann::json& bo
 }
 
 core::Error Classify(std::string_view method, int http_status, const nlohmann::json& body,
-                     core::TimePoint now) {
+                     core::TimePoint now, bool local_app) {
   std::string code = ErrorCodeOf(body);
   std::string description;
   if (body.is_object()) {
@@ -245,6 +271,18 @@ core::Error Classify(std::string_view method, int http_status, const nlohmann::j
   if (code == "OPERATION_TIME_LIMIT") return Error::RateLimited(what, WaitUntilReset(body, now));
   // "No active webhook with the specified user identifier and secret code was found"
   // (_includes/system-errors.md).
+  if (local_app && (code == "NO_AUTH_FOUND" || code == "expired_token" || code == "invalid_token" ||
+                    code == "INVALID_CREDENTIALS")) {
+    return Error::Config(what +
+                         " — the portal refused callbrief's application token: if the application "
+                         "was removed from Bitrix24, install it again");
+  }
+  if (local_app && code == "insufficient_scope") {
+    return Error::Config(fmt::format(
+        "{} — the local application lacks a permission: in Bitrix24 add the \"{}\" scope to "
+        "callbrief's application and reinstall it",
+        what, ScopeOfMethod(method).empty() ? "required" : ScopeOfMethod(method)));
+  }
   if (code == "NO_AUTH_FOUND" || code == "expired_token" || code == "INVALID_CREDENTIALS") {
     return Error::Config(what +
                          " — the portal refused the webhook: check BITRIX24_WEBHOOK_URL "
@@ -295,8 +333,8 @@ std::string ErrorCodeOf(const nlohmann::json& body) {
 }
 
 core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
-                           core::TimePoint now) {
-  core::Error error = Classify(method, http_status, body, now);
+                           core::TimePoint now, bool local_app) {
+  core::Error error = Classify(method, http_status, body, now, local_app);
   error.code = ErrorCodeOf(body);
   return error;
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bitrix/app_auth.h"
 #include "bitrix/rate_limiter.h"
 #include "core/clock.h"
 #include "core/result.h"
@@ -22,7 +23,8 @@ struct RestResponse {
   std::optional<std::int64_t> next;
 };
 
-// Calls Bitrix24 REST methods through the inbound webhook (…/rest/USER/CODE/<method>.json).
+// Calls Bitrix24 REST methods through the inbound webhook (…/rest/USER/CODE/<method>.json), or as
+// callbrief's local application (…/rest/<method>.json with the access token as `auth`).
 // Errors carry a kind the retry policy understands and a message that tells the operator what to
 // fix (see ErrorFromReply). Thread-safe.
 class RestClient {
@@ -33,7 +35,10 @@ class RestClient {
 };
 
 struct RestClientOptions {
-  std::string webhook_url;                   // Ends with '/', as Config normalises it.
+  std::string webhook_url{};  // Ends with '/', as Config normalises it.
+  // The local application's tokens; when set, every call goes to its REST endpoint with its
+  // access token (webhook_url is not used). Must outlive the client.
+  AppAuth* app = nullptr;
   std::chrono::milliseconds timeout{60000};  // Bitrix24 cloud cuts requests at 60 s anyway.
   const core::Clock* clock = nullptr;        // For OPERATION_TIME_LIMIT waits; null: system clock.
 };
@@ -53,8 +58,10 @@ std::unique_ptr<RestClient> MakeRestClient(net::HttpClient& http, RateLimiter* l
 //    INVALID_CREDENTIALS, insufficient_scope, ACCESS_DENIED, user_access_error, PORTAL_DELETED →
 //    kConfig, saying which variable, scope, right or plan to fix, or whom to ask;
 //  - anything else (ERROR_NOT_FOUND, ERROR_CORE, ERROR_ARGUMENT, …) → kPermanent.
+// `local_app`: the call was made with the local application's token, so an authorization error
+// says to reinstall the application instead of naming BITRIX24_WEBHOOK_URL.
 core::Error ErrorFromReply(std::string_view method, int http_status, const nlohmann::json& body,
-                           core::TimePoint now);
+                           core::TimePoint now, bool local_app = false);
 
 // The `error` of an envelope as text; "" when absent, null, false or a container. Never throws.
 // Bitrix24 writes it three ways: a string code from CRestServer ("QUERY_LIMIT_EXCEEDED",

@@ -262,6 +262,64 @@ std::string_view DatabasePassword(std::string_view url) {
   return user_info.substr(colon + 1);
 }
 
+bool IsHexKey(std::string_view key) {
+  return key.size() == 64 &&
+         key.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+}
+
+// The local application mode: BITRIX24_CLIENT_ID switches it on, and then the secret, the portal
+// and PUBLIC_URL (where the portal posts events) are required; the inbound webhook is not used.
+Status ReadLocalApp(const Environment& env, Config* c) {
+  ReadString(env, "BITRIX24_CLIENT_ID", &c->bitrix24_client_id);
+  ReadString(env, "BITRIX24_CLIENT_SECRET", &c->bitrix24_client_secret);
+  ReadString(env, "BITRIX24_APP_KEY", &c->bitrix24_app_key);
+  if (auto url = env.Get("BITRIX24_OAUTH_URL"); url && !url->empty()) {
+    if (!HttpUrlRest(*url)) {
+      return Invalid("BITRIX24_OAUTH_URL", fmt::format("must be an http:// or https:// URL, got "
+                                                       "\"{}\"",
+                                                       url->substr(0, 80)));
+    }
+    c->bitrix24_oauth_url = *url;
+  }
+  if (!c->bitrix24_app_key.empty() && !IsHexKey(c->bitrix24_app_key)) {
+    return Invalid("BITRIX24_APP_KEY",
+                   "must be 64 hexadecimal digits (32 random bytes, e.g. from `openssl rand -hex "
+                   "32`); the value is not shown");
+  }
+  if (!c->BitrixLocalApp()) return Ok();
+  if (c->bitrix24_client_secret.empty()) {
+    return Invalid("BITRIX24_CLIENT_SECRET",
+                   "must be set with BITRIX24_CLIENT_ID: the local application's \"Application "
+                   "key\" (client_secret) from Bitrix24");
+  }
+  if (!c->bitrix24_webhook_url.empty()) {
+    return Invalid("BITRIX24_WEBHOOK_URL",
+                   "must be empty when BITRIX24_CLIENT_ID is set: callbrief talks to the portal "
+                   "either through an inbound webhook or through its local application, not both");
+  }
+  if (c->bitrix24_portal_url.empty()) {
+    return Invalid("BITRIX24_PORTAL_URL",
+                   "must be set with BITRIX24_CLIENT_ID: the address of the portal the local "
+                   "application is installed on, e.g. https://acme.bitrix24.ru");
+  }
+  std::string_view portal = *HttpUrlRest(c->bitrix24_portal_url);
+  if (portal.find('/') != std::string_view::npos) {
+    return Invalid("BITRIX24_PORTAL_URL",
+                   "must be the portal's address without a path, e.g. https://acme.bitrix24.ru");
+  }
+  if (c->bitrix24_portal_url.starts_with("http://") && IsBitrix24CloudHost(portal)) {
+    return Invalid("BITRIX24_PORTAL_URL",
+                   "must start with https:// for a Bitrix24 cloud portal (*.bitrix24.*)");
+  }
+  if (c->public_url.empty()) {
+    return Invalid("PUBLIC_URL",
+                   "must be set with BITRIX24_CLIENT_ID: the portal posts the application's "
+                   "events to PUBLIC_URL/api/bitrix-webhook/call-finished and "
+                   "PUBLIC_URL/api/bitrix-app/events");
+  }
+  return Ok();
+}
+
 }  // namespace
 
 std::string DatabaseUrlForDisplay(std::string_view database_url) {
@@ -282,8 +340,21 @@ std::string WebhookCode(std::string_view url) {
   return std::string(tail.substr(0, tail.find('/')));
 }
 
+std::string Config::BitrixPortalUrl() const {
+  if (BitrixLocalApp()) return bitrix24_portal_url;
+  // The origin of the webhook URL, as bitrix::PortalUrl takes it.
+  std::string_view url = bitrix24_webhook_url;
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  const std::size_t path = url.find('/', scheme + 3);
+  if (path == scheme + 3) return "";
+  return std::string(url.substr(0, path));
+}
+
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> secrets = {bitrix24_application_token,
+                                      bitrix24_client_secret,
+                                      bitrix24_app_key,
                                       telegram_bot_token,
                                       openai_api_key,
                                       transcribe_api_key,
@@ -304,6 +375,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadBaseUrl(env, "OPENAI_BASE_URL", &c.openai_base_url),
       ReadBaseUrl(env, "TRANSCRIBE_BASE_URL", &c.transcribe_base_url),
       ReadBaseUrl(env, "PUBLIC_URL", &c.public_url),
+      ReadBaseUrl(env, "BITRIX24_PORTAL_URL", &c.bitrix24_portal_url),
       ReadDatabaseUrl(env, &c),
       ReadEnums(env, &c),
       ReadInt(env, "PORT", 1, 65535, &c.port),
@@ -404,6 +476,8 @@ Result<Config> LoadConfig(const Environment& env) {
     return Invalid("AUDIO_CHUNK_FORMAT", fmt::format("must be mp3, opus, flac or wav, got \"{}\"",
                                                      c.audio_chunk_format.substr(0, 16)));
   }
+
+  if (auto s = ReadLocalApp(env, &c); !s) return s.error();
 
   if (c.transcribe_base_url.empty()) c.transcribe_base_url = c.openai_base_url;
   // The OpenAI key goes only where OPENAI_BASE_URL points: a separate speech-to-text server gets

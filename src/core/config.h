@@ -25,6 +25,19 @@ struct Config {
   bool bitrix24_attach_transcript = false;    // Also put the transcript on the call's card.
   // Our share of the portal's REST budget: cloud portals drain 2 requests/s, Enterprise plans 5.
   int bitrix24_requests_per_second = 2;
+  // The local application mode (docs/bitrix24-setup.md, option B): set BITRIX24_CLIENT_ID and
+  // callbrief talks to the portal with the tokens of its own local application instead of an
+  // inbound webhook.
+  std::string bitrix24_client_id;
+  std::string bitrix24_client_secret;
+  // The portal the application may be installed from, "https://acme.bitrix24.ru" (no trailing
+  // slash); required in the local application mode.
+  std::string bitrix24_portal_url;
+  static constexpr const char* kBitrixOAuthUrl = "https://oauth.bitrix.info/oauth/token/";
+  std::string bitrix24_oauth_url = kBitrixOAuthUrl;
+  // BITRIX24_APP_KEY: the key the application's tokens are encrypted with in the database (64 hex
+  // digits); empty: a key file in DATA_DIR, created on first use.
+  std::string bitrix24_app_key;
 
   // Telegram.
   std::string telegram_bot_token;
@@ -102,7 +115,12 @@ struct Config {
   // Every secret value in this configuration (tokens, keys, passwords, the webhook code), for the
   // log and error redactor.
   std::vector<std::string> Secrets() const;
-  bool HasBitrix() const { return !bitrix24_webhook_url.empty(); }
+  // Whether the portal is reached through the local application (BITRIX24_CLIENT_ID) rather than
+  // an inbound webhook.
+  bool BitrixLocalApp() const { return !bitrix24_client_id.empty(); }
+  bool HasBitrix() const { return !bitrix24_webhook_url.empty() || BitrixLocalApp(); }
+  // "https://acme.bitrix24.ru": the portal of either mode; "" when unknown.
+  std::string BitrixPortalUrl() const;
   bool HasTelegram() const {
     return !telegram_bot_token.empty() && !telegram_target_chat_id.empty();
   }

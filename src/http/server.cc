@@ -186,6 +186,19 @@ void Server::Impl::Routes() {
         answer.status, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });
+  for (auto [path, handler] : {std::pair<const char*, PostHandler*>{"/api/bitrix-app/install",
+                                                                    &options_.bitrix_app_install},
+                               {"/api/bitrix-app/events", &options_.bitrix_app_events}}) {
+    router_.Post(path, [this, handler](const Request& req, Response& res) {
+      if (!*handler) {
+        return SendError(res, 404,
+                         "the Bitrix24 local application mode is off (set BITRIX24_CLIENT_ID)");
+      }
+      HandlerAnswer answer = (*handler)(req.get_header_value("Content-Type"), req.body);
+      SendJson(res, answer.status, answer.body);
+      if (!answer.refusal.empty()) metrics_.CountIntakeRefusal(answer.refusal);
+    });
+  }
   router_.Get(
       "/healthz",
       [](const Request&, Response& res) {

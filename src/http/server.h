@@ -16,6 +16,17 @@
 
 namespace callbrief::http {
 
+// What a handler supplied by the composition root answered: status, JSON body, and why it was
+// refused (for the intake-refusal metric; "" when accepted).
+struct HandlerAnswer {
+  int status = 200;
+  nlohmann::json body;
+  std::string refusal{};
+};
+// A POST handler supplied by the composition root: the request's Content-Type and body.
+using PostHandler =
+    std::function<HandlerAnswer(std::string_view content_type, std::string_view body)>;
+
 struct ServerOptions {
   std::string host = "0.0.0.0";
   int port = 8080;  // 0 picks a free port (tests).
@@ -48,6 +59,11 @@ struct ServerOptions {
   // the page renders: {"checks":[{"name","ok","status","message"}…]} or any object. Called per
   // request from a server thread; may be empty.
   std::function<nlohmann::json()> status_report{};
+  // The Bitrix24 local application's endpoints, reachable without a password (the portal posts
+  // to them): POST /api/bitrix-app/install and POST /api/bitrix-app/events. Empty: the service is
+  // not in the local application mode and they answer 404 saying so.
+  PostHandler bitrix_app_install{};
+  PostHandler bitrix_app_events{};
 };
 
 // The HTTP surface of `callbrief serve`: the Bitrix24 webhook endpoints, the JSON API, the web UI

@@ -44,9 +44,27 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(mac_a.data(), mac_b.data(), mac_a.size()) == 0;
 }
 
+namespace {
+
+EventTokenCheck FixedTokenCheck(std::string application_token) {
+  if (application_token.empty()) return {};
+  return {[token = std::move(application_token)](std::string_view presented) {
+            if (ConstantTimeEquals(presented, token)) return EventToken::kAccepted;
+            return presented.empty() ? EventToken::kMissing : EventToken::kMismatch;
+          },
+          "BITRIX24_APPLICATION_TOKEN"};
+}
+
+}  // namespace
+
 WebhookIntake::WebhookIntake(std::string application_token, store::GroupCommitter& committer,
                              const core::Clock& clock, std::function<void()> on_new_call)
-    : application_token_(std::move(application_token)),
+    : WebhookIntake(FixedTokenCheck(std::move(application_token)), committer, clock,
+                    std::move(on_new_call)) {}
+
+WebhookIntake::WebhookIntake(EventTokenCheck token_check, store::GroupCommitter& committer,
+                             const core::Clock& clock, std::function<void()> on_new_call)
+    : token_check_(std::move(token_check)),
       committer_(committer),
       clock_(clock),
       on_new_call_(std::move(on_new_call)) {}
@@ -62,13 +80,18 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
   auto event = bitrix::DecodeWebhook(request.content_type, request.body);
   if (!event) return Reject(400, "malformed", event.error().message, request);
 
-  if (!application_token_.empty() &&
-      !ConstantTimeEquals(event->application_token, application_token_)) {
-    return event->application_token.empty()
-               ? Reject(401, "token_missing", "auth[application_token] is missing", request)
-               : Reject(401, "token_mismatch",
-                        "auth[application_token] does not match BITRIX24_APPLICATION_TOKEN",
-                        request);
+  if (token_check_.check) {
+    switch (token_check_.check(event->application_token)) {
+      case EventToken::kAccepted:
+        break;
+      case EventToken::kMissing:
+        return Reject(401, "token_missing", "auth[application_token] is missing", request);
+      case EventToken::kMismatch:
+        return Reject(
+            401, "token_mismatch",
+            fmt::format("auth[application_token] does not match {}", token_check_.expected_name),
+            request);
+    }
   }
   if (event->event != bitrix::kCallEndEvent) {
     spdlog::info("Ignored Bitrix24 event {} from {}: only {} is processed", event->event,

@@ -26,6 +26,15 @@ struct IntakeResponse {
   std::string_view refusal{};
 };
 
+// Whether an event's auth[application_token] is the one expected.
+enum class EventToken { kAccepted, kMissing, kMismatch };
+// Judges the token an event presents; `expected_name` names what it was compared with in the
+// refusal ("BITRIX24_APPLICATION_TOKEN", "the installed application's token").
+struct EventTokenCheck {
+  std::function<EventToken(std::string_view presented)> check;
+  std::string expected_name;
+};
+
 // The first stage: turns one Bitrix24 event request into a durable call row, then answers.
 // 200 is answered only after the event is committed (so a crash after the answer loses nothing);
 // a repeated CALL_ID is answered 200 and changes nothing; other events are acknowledged and
@@ -36,6 +45,9 @@ class WebhookIntake {
   // `on_new_call` is told after a new call is durable (the pipeline wakes its workers).
   WebhookIntake(std::string application_token, store::GroupCommitter& committer,
                 const core::Clock& clock, std::function<void()> on_new_call = {});
+  // Events are authenticated by `token_check` (the local application's installation).
+  WebhookIntake(EventTokenCheck token_check, store::GroupCommitter& committer,
+                const core::Clock& clock, std::function<void()> on_new_call = {});
 
   IntakeResponse Handle(const IntakeRequest& request);
 
@@ -45,7 +57,7 @@ class WebhookIntake {
   IntakeResponse Reject(int status, std::string_view refusal, std::string_view reason,
                         const IntakeRequest& request);
 
-  std::string application_token_;
+  EventTokenCheck token_check_;  // No function: events are not authenticated.
   store::GroupCommitter& committer_;
   const core::Clock& clock_;
   std::function<void()> on_new_call_;

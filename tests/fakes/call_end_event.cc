@@ -83,6 +83,36 @@ std::string CallEndEventBody(const CallRecord& call, std::string_view applicatio
   return body;
 }
 
+std::string EventFormBody(std::string_view event, const FormFields& data, const FormFields& auth,
+                          std::string_view event_handler_id) {
+  std::vector<std::string> fields = {Field("event", "", std::string(event)),
+                                     Field("event_handler_id", "", std::string(event_handler_id))};
+  for (const auto& [name, value] : data) fields.push_back(Field("data", name, value));
+  fields.push_back(Field("ts", "",
+                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count())));
+  for (const auto& [name, value] : auth) fields.push_back(Field("auth", name, value));
+  std::string body;
+  for (const std::string& field : fields) {
+    if (!body.empty()) body += '&';
+    body += field;
+  }
+  return body;
+}
+
+httplib::Result PostEventForm(const std::string& url, const std::string& body) {
+  std::size_t scheme = url.find("://");
+  std::size_t path_start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  std::string origin = url.substr(0, path_start);
+  std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  httplib::Client client(origin);
+  client.set_connection_timeout(std::chrono::seconds(10));
+  client.set_read_timeout(std::chrono::seconds(30));
+  httplib::Headers headers = {{"User-Agent", kQueueUserAgent}};
+  return client.Post(path, headers, body, "application/x-www-form-urlencoded");
+}
+
 httplib::Result PostCallEnd(const std::string& handler_url, const CallRecord& call,
                             std::string_view application_token, const EventEnvelope& envelope) {
   std::size_t scheme = handler_url.find("://");

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -43,5 +45,14 @@ std::string CallEndEventBody(const CallRecord& call, std::string_view applicatio
 // Content-Type and User-Agent. Waits at most 10 s for the answer.
 httplib::Result PostCallEnd(const std::string& handler_url, const CallRecord& call,
                             std::string_view application_token, const EventEnvelope& envelope = {});
+
+// Any event as the queue server posts it: event, event_handler_id, data[...], ts, auth[...] in
+// the given order, each field encoded by EncodePhpForm.
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+std::string EventFormBody(std::string_view event, const FormFields& data, const FormFields& auth,
+                          std::string_view event_handler_id = "1061");
+
+// Posts a form body to `url` as the queue server does (Content-Type, User-Agent, 10 s).
+httplib::Result PostEventForm(const std::string& url, const std::string& body);
 
 }  // namespace callbrief::fakes

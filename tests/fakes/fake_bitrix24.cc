@@ -40,6 +40,8 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
 // The parameters of a REST call: query string, then the body on top (top-level keys).
 core::Result<json> ReadParams(const httplib::Request& request) {
   json params = json::object();
@@ -76,12 +78,16 @@ void Answer(httplib::Response& response, const MethodReply& reply) {
   response.set_content(reply.body.dump(), kJsonType);
 }
 
+namespace {
+
 std::string ContentTypeFor(const std::string& file_name) {
   std::string lower = AsciiLower(file_name);
   if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".wav") == 0) return "audio/x-wav";
   if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".mp3") == 0) return "audio/mpeg";
   return "application/octet-stream";
 }
+
+}  // namespace
 
 bool Granted(const Portal& portal, const MethodSpec& method) {
   bool open = true;
@@ -92,8 +98,6 @@ bool Granted(const Portal& portal, const MethodSpec& method) {
   }
   return open;
 }
-
-}  // namespace
 
 FakeBitrix24::Impl::Impl(Options options_in)
     : options(std::move(options_in)), portal(Seed(options.seed)) {
@@ -129,11 +133,10 @@ void FakeBitrix24::Impl::AddRoutes() {
   server.Post(R"(/rest/([^/]+)/([^/]+)/([^/]+))", rest);
   server.Get(R"(/rest/([^/]+))", oauth);
   server.Post(R"(/rest/([^/]+))", oauth);
-}
-
-// /rest/<method> is the OAuth form; this portal knows no OAuth tokens.
-void FakeBitrix24::Impl::AnswerOAuth(const httplib::Request&, httplib::Response& response) {
-  Answer(response, Failure(401, "NO_AUTH_FOUND", "Wrong authorization data"));
+  // The authorization server (oauth.bitrix.info) on the same port: BITRIX24_OAUTH_URL.
+  auto token = [this](const httplib::Request& q, httplib::Response& r) { HandleOAuthToken(q, r); };
+  server.Get(R"(/oauth/token/?)", token);
+  server.Post(R"(/oauth/token/?)", token);
 }
 
 void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Response& response) {
@@ -168,6 +171,9 @@ void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Re
       refusal = Failure(401, "NO_AUTH_FOUND", "Wrong authorization data");
     } else if (bucket && !bucket->TryAdd(MonotonicNow())) {
       refusal = Failure(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+    } else if (method == nullptr && FindAppMethod(name) != nullptr) {
+      // app-info.md: "Access denied! Application context required" for a webhook.
+      refusal = Failure(400, "ACCESS_DENIED", "Access denied! Application context required");
     } else if (method == nullptr) {
       refusal = Failure(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     } else if (!params.ok()) {

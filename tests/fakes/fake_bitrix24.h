@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -100,6 +101,39 @@ class FakeBitrix24 {
   void SetDownloadTtl(std::chrono::seconds ttl);  // Lifetime of new DOWNLOAD_URLs; default 1 h.
   void EnableRateLimit(RateLimit limit = {});     // Off by default; starts with an empty bucket.
   void DisableRateLimit();
+
+  // The local server-side application (local-integrations/serverside-local-app-with-no-ui.md).
+  // The portal answers OAuth REST calls (POST /rest/<method>[.json] with `auth` = the access
+  // token) and, on the same port, the authorization server's POST /oauth/token/
+  // (settings/oauth/auto-renewal.md; OAuthTokenUrl()).
+  struct AppCredentials {
+    std::string client_id;
+    std::string client_secret;
+  };
+  // Adds the application to the portal, not yet installed; answers its id and key.
+  AppCredentials CreateLocalApp();
+  std::string OAuthTokenUrl() const;  // BaseUrl() + "/oauth/token/"
+  // Installs it: issues the tokens and posts ONAPPINSTALL to `install_url`, as the portal does
+  // when the form is saved ("Path for initial installation"); answers the HTTP status (0 when the
+  // request failed). `client_endpoint` overrides the portal's own in the event (a forged one).
+  int InstallLocalApp(const std::string& install_url, const std::string& client_endpoint = {});
+  // Removes it: posts ONAPPUNINSTALL (with the application_token, no OAuth tokens:
+  // on-app-uninstall.md) to every handler bound to it and makes the tokens invalid. Answers the
+  // statuses of the posts.
+  std::vector<int> UninstallLocalApp();
+  // Posts ONVOXIMPLANTCALLEND of the call to every handler bound to it, with the application's
+  // application_token; answers the statuses.
+  std::vector<int> AnnounceCallEndToApp(std::string_view call_id);
+  struct AppState {
+    bool installed = false;
+    std::string access_token;
+    std::string refresh_token;
+    std::string application_token;
+    core::TimePoint access_expires{};
+    std::vector<std::pair<std::string, std::string>> handlers;  // event, handler
+  };
+  AppState LocalAppState() const;
+  void SetAccessTokenTtl(std::chrono::seconds ttl);  // For tokens issued from now on; 1 h.
 
   // Observation.
   std::vector<LoggedRequest> Requests() const;

@@ -12,9 +12,15 @@
 #include "fakes/fake_bitrix24.h"
 #include "fakes/leaky_bucket.h"
 #include "fakes/portal_state.h"
+#include "fakes/rest_methods.h"
 
-// Shared by fake_bitrix24.cc (server and routing) and fake_bitrix24_control.cc (control API).
+// Shared by fake_bitrix24.cc (server and routing), fake_bitrix24_control.cc (control API) and
+// fake_bitrix24_app.cc (the local application: OAuth REST calls, the authorization server).
 namespace callbrief::fakes {
+
+core::Result<nlohmann::json> ReadParams(const httplib::Request& request);
+void Answer(httplib::Response& response, const MethodReply& reply);
+bool Granted(const Portal& portal, const MethodSpec& method);
 
 struct FakeBitrix24::Impl {
   explicit Impl(Options options);
@@ -28,6 +34,7 @@ struct FakeBitrix24::Impl {
   void HandleRest(const httplib::Request& request, httplib::Response& response);
   void HandleDownload(const httplib::Request& request, httplib::Response& response);
   void AnswerOAuth(const httplib::Request& request, httplib::Response& response);
+  void HandleOAuthToken(const httplib::Request& request, httplib::Response& response);
   void Log(LoggedRequest entry);
 
   const Options options;

@@ -206,4 +206,12 @@ std::optional<DownloadFault> Portal::TakeDownloadFault() {
   return fault;
 }
 
+void Portal::IssueAppTokens(core::TimePoint now) {
+  // Tokens look like the documentation's: 32 lower-case letters and digits
+  // (settings/oauth/auto-renewal.md).
+  app->access_token = RandomAlnum(32);
+  app->refresh_token = RandomAlnum(32);
+  app->access_expires = now + app->access_ttl;
+}
+
 }  // namespace callbrief::fakes

@@ -70,6 +70,28 @@ struct DownloadGrant {
   core::TimePoint expires;
 };
 
+// One handler registered with event.bind (api-reference/events/event-bind.md).
+struct BoundHandler {
+  std::string event;  // Upper case, as event.get lists it.
+  std::string handler;
+};
+
+// A local server-side application "that uses only API" (local-integrations/
+// serverside-local-app-with-no-ui.md): its OAuth client, and once installed its tokens
+// (settings/oauth/index.md: the access token lives an hour, the refresh token 180 days and is
+// replaced by every refresh) and the handlers it bound.
+struct LocalApplication {
+  std::string client_id;      // "local.<hex>.<digits>" as the portal shows it.
+  std::string client_secret;  // The "Application key".
+  bool installed = false;
+  std::string application_token;
+  std::string access_token;
+  std::string refresh_token;
+  core::TimePoint access_expires{};
+  std::chrono::seconds access_ttl{3600};
+  std::vector<BoundHandler> handlers;
+};
+
 // Not thread-safe: FakeBitrix24 guards it with one mutex.
 class Portal {
  public:
@@ -127,6 +149,11 @@ class Portal {
   std::optional<DownloadFault> TakeDownloadFault();
 
   std::vector<LoggedRequest> log;
+
+  // The local application, once created (FakeBitrix24::CreateLocalApp).
+  std::optional<LocalApplication> app;
+  // A new access and refresh token for the application; the old ones stop working.
+  void IssueAppTokens(core::TimePoint now);
 
   std::string RandomHex(std::size_t length, bool upper);
   std::string RandomAlnum(std::size_t length);

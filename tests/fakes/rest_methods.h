@@ -29,6 +29,9 @@ struct MethodSpec {
 
 // The method called `name`, compared without regard to case as Bitrix24 does; nullptr if unknown.
 const MethodSpec* FindMethod(std::string_view name);
+// The methods that work only "in the context of application authorization" (event.bind,
+// event.get, event.unbind, app.info); nullptr for any other name.
+const MethodSpec* FindAppMethod(std::string_view name);
 
 // scope: telephony (telephony_methods.cc).
 MethodReply StatisticGet(Portal& portal, const MethodCall& call);
@@ -47,5 +50,11 @@ MethodReply DiskFileGet(Portal& portal, const MethodCall& call);
 MethodReply UserGet(Portal& portal, const MethodCall& call);
 MethodReply Profile(Portal& portal, const MethodCall& call);
 MethodReply Scope(Portal& portal, const MethodCall& call);
+
+// The application's methods (app_methods.cc).
+MethodReply EventBind(Portal& portal, const MethodCall& call);
+MethodReply EventGet(Portal& portal, const MethodCall& call);
+MethodReply EventUnbind(Portal& portal, const MethodCall& call);
+MethodReply AppInfo(Portal& portal, const MethodCall& call);
 
 }  // namespace callbrief::fakes

@@ -138,7 +138,7 @@ ServiceProcess::ServiceProcess(EnvVars env)
       stderr_path_(root_.path() / "stderr.log"),
       env_(std::move(env)),
       port_is_ours_(!env_.contains("PORT")),
-      port_(FindFreePort()) {
+      port_(env_.contains("PORT") ? std::stoi(env_.at("PORT")) : FindFreePort()) {
   std::filesystem::create_directory(work_dir_);
 }
 
