@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/bitrix_access.h"
+#include "app/local_app.h"
 #include "core/redact.h"
 #include "pipeline/reconciler.h"
 #include "store/call_store.h"
@@ -84,6 +85,14 @@ int RunBackfill(const core::Config& config, const BackfillOptions& options) {
   auto store = store::OpenStore(config.database_url, /*migrate=*/true);
   if (!store) return Fail(store.error().message);
   BitrixAccess bitrix = MakeBitrixAccess(config);
+  std::unique_ptr<LocalApp> local_app;
+  if (config.BitrixLocalApp()) {
+    auto made = MakeLocalApp(config, **store, *bitrix.http, bitrix.limiter.get(),
+                             core::SystemClock::Instance());
+    if (!made) return Fail(made.error().message);
+    local_app = std::move(*made);
+    UseLocalApp(config, bitrix, *local_app);
+  }
 
   auto total = bitrix::CountStatistic(*bitrix.rest, window);
   if (!total) return Fail(total.error().message);

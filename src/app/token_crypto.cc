@@ -39,7 +39,8 @@ std::string Base64(const std::vector<std::uint8_t>& bytes) {
   return out;
 }
 
-// Strict: only the alphabet, a length that is a multiple of 4, padding at the end only.
+// Strict: only the alphabet, a length that is a multiple of 4, padding at the end only, and the
+// one canonical encoding of the bytes.
 bool FromBase64(std::string_view text, std::vector<std::uint8_t>* out) {
   if (text.empty() || text.size() % 4 != 0 || text.size() > (1u << 20)) return false;
   std::size_t padding = 0;
@@ -58,7 +59,9 @@ bool FromBase64(std::string_view text, std::vector<std::uint8_t>* out) {
                           static_cast<int>(text.size()));
   if (n < 0 || static_cast<std::size_t>(n) < padding) return false;
   out->resize(static_cast<std::size_t>(n) - padding);
-  return true;
+  // Canonical only: a last character whose unused bits are set decodes to the same bytes, so
+  // a changed value would otherwise open.
+  return Base64(*out) == text;
 }
 
 Error Unreadable() {

@@ -1,5 +1,8 @@
 #include "core/config.h"
 
+#include <algorithm>
+#include <map>
+
 #include <gtest/gtest.h>
 
 namespace callbrief::core {
@@ -149,6 +152,55 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
     EXPECT_TRUE(loaded.error().message.starts_with(c.message_start)) << loaded.error().message;
     EXPECT_EQ(loaded.error().message.find('\n'), std::string::npos);
   }
+}
+
+TEST(ConfigTest, TheLocalApplicationModeNeedsItsSecretThePortalAndThePublicUrl) {
+  const std::map<std::string, std::string> complete = {
+      {"BITRIX24_CLIENT_ID", "local.5f1a.123"},
+      {"BITRIX24_CLIENT_SECRET", "app-key-value"},
+      {"BITRIX24_PORTAL_URL", "https://acme.bitrix24.ru/"},
+      {"PUBLIC_URL", "https://calls.example.com"}};
+  auto loaded = Load(complete);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_TRUE(loaded->BitrixLocalApp());
+  EXPECT_TRUE(loaded->HasBitrix());
+  EXPECT_EQ(loaded->BitrixPortalUrl(), "https://acme.bitrix24.ru");
+  EXPECT_EQ(loaded->bitrix24_oauth_url, "https://oauth.bitrix.info/oauth/token/");
+  const auto secrets = loaded->Secrets();
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "app-key-value"), secrets.end());
+
+  struct Case {
+    std::string name, value, message_start;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"BITRIX24_CLIENT_SECRET", "", "BITRIX24_CLIENT_SECRET: must be set"},
+           {"BITRIX24_PORTAL_URL", "", "BITRIX24_PORTAL_URL: must be set"},
+           {"BITRIX24_PORTAL_URL", "http://acme.bitrix24.ru", "BITRIX24_PORTAL_URL: must start"},
+           {"BITRIX24_PORTAL_URL", "https://acme.bitrix24.ru/rest/",
+            "BITRIX24_PORTAL_URL: must be"},
+           {"PUBLIC_URL", "", "PUBLIC_URL: must be set with BITRIX24_CLIENT_ID"},
+           {"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/1/code/",
+            "BITRIX24_WEBHOOK_URL: must be empty when BITRIX24_CLIENT_ID is set"},
+           {"BITRIX24_APP_KEY", "short", "BITRIX24_APP_KEY: must be 64 hexadecimal digits"},
+           {"BITRIX24_OAUTH_URL", "oauth.bitrix.info", "BITRIX24_OAUTH_URL: must be an http://"},
+       }) {
+    auto env = complete;
+    if (c.value.empty()) {
+      env.erase(c.name);
+    } else {
+      env[c.name] = c.value;
+    }
+    auto refused = Load(env);
+    ASSERT_FALSE(refused.ok()) << c.name << "=" << c.value;
+    EXPECT_TRUE(refused.error().message.starts_with(c.message_start)) << refused.error().message;
+  }
+}
+
+TEST(ConfigTest, WithoutAClientIdTheWebhookModeStaysAsItWas) {
+  auto loaded = Load({{"BITRIX24_WEBHOOK_URL", "https://acme.bitrix24.ru/rest/1/code/"}});
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->BitrixLocalApp());
+  EXPECT_EQ(loaded->BitrixPortalUrl(), "https://acme.bitrix24.ru");
 }
 
 TEST(ConfigTest, InvalidWebhookUrlErrorNeverEchoesTheCode) {
