@@ -197,6 +197,7 @@ TEST_F(LocalAppE2eTest, UninstallRemovesTheTokensAndTheStatusSaysSo) {
   ASSERT_TRUE(late);
   EXPECT_EQ(late->status, 401);
 
+  ASSERT_TRUE(service.Terminate().has_value());
   ASSERT_EQ(service.RunToExit({"doctor"}), ExitedWith(1)) << service.Log();
   EXPECT_NE(service.Stdout().find("mode: local application, not installed yet"), std::string::npos)
       << service.Stdout();
@@ -250,6 +251,7 @@ TEST_F(LocalAppE2eTest, TheEventsCommandListsUnbindsAndBindsTheHandlers) {
   ServiceProcess service(AppEnv());
   ASSERT_TRUE(service.Start());
   ASSERT_EQ(portal_.InstallLocalApp(InstallUrl()), 200) << service.Log();
+  ASSERT_TRUE(service.Terminate().has_value());  // The commands run beside the stored installation.
 
   ASSERT_EQ(service.RunToExit({"bitrix", "events"}), ExitedWith(0)) << service.Log();
   EXPECT_NE(service.Stdout().find("ONVOXIMPLANTCALLEND      " + PublicUrl() +
