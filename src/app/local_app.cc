@@ -23,6 +23,8 @@ constexpr std::string_view kSetting = "bitrix_app.installation";
 constexpr std::chrono::seconds kReloadAfter{5};
 constexpr std::size_t kMaxTokenLength = 512;
 constexpr std::size_t kMaxFieldLength = 255;
+// Installs that may ask the portal (app.info) per minute; a real one comes once.
+constexpr std::size_t kMaxVerifications = 10;
 
 // A token or id as Bitrix24 issues them: printable ASCII without spaces, bounded.
 bool IsTokenText(std::string_view s, std::size_t max) {
@@ -378,6 +380,15 @@ AppAnswer LocalApp::Install(std::string_view content_type, std::string_view body
                     "another Bitrix24 account (member_id) has installed the application; "
                     "uninstall it there first");
     }
+    const core::TimePoint now = clock_.Now();
+    std::erase_if(verifications_, [&](core::TimePoint at) {
+      return at > now || now - at >= std::chrono::minutes(1);
+    });
+    if (verifications_.size() >= kMaxVerifications) {
+      return Refuse(429, "install_throttled",
+                    "too many installation attempts in the last minute; try again later");
+    }
+    verifications_.push_back(now);
   }
   // The portal itself must accept the posted token (app.info, api-reference/common/system/
   // app-info.md): a forged body has no token the portal knows.

@@ -119,6 +119,10 @@ class LocalApp final : public bitrix::AppAuth {
   std::unique_ptr<Installation> cached_;  // Guarded by mu_; null: none installed.
   std::optional<core::TimePoint> loaded_at_;  // Guarded by mu_.
 
+  // The times of the last installs that asked the portal (at most kMaxVerifications a minute): a
+  // stranger posting installs must not spend the portal's request budget. Guarded by mu_.
+  std::vector<core::TimePoint> verifications_;
+
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // Guarded by stop_mu_.

@@ -110,6 +110,20 @@ TEST_F(LocalAppTest, RefusesInstallsFromAnotherPortalOrWithTokensThePortalDoesNo
   EXPECT_EQ(app_->CheckEventToken("apptoken-1"), LocalApp::TokenVerdict::kNotInstalled);
 }
 
+TEST_F(LocalAppTest, AtMostTenInstallsAMinuteMayAskThePortal) {
+  for (int i = 0; i < 10; ++i) {
+    http_.Reply(401, R"({"error":"invalid_token"})");
+    EXPECT_EQ(Install(InstallBody()).status, 403) << i;
+  }
+  AppAnswer throttled = Install(InstallBody());
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_EQ(throttled.refusal, "install_throttled");
+  EXPECT_EQ(http_.requests().size(), 10u);
+  clock_.Advance(std::chrono::minutes(1));
+  http_.Reply(200, R"({"result":{"ID":7}})");
+  EXPECT_EQ(Install(InstallBody()).status, 200);
+}
+
 TEST_F(LocalAppTest, AnotherAccountCannotReplaceTheInstallation) {
   http_.Reply(200, R"({"result":{"ID":7}})");
   ASSERT_EQ(Install(InstallBody()).status, 200);

@@ -136,6 +136,7 @@ int RunProcess(const core::Config& config, const ProcessOptions& options) {
   const core::Clock& clock = core::SystemClock::Instance();
   BitrixAccess no_bitrix;  // A local file belongs to no CRM entity: nothing to ask the portal.
   local.bitrix24_webhook_url.clear();
+  local.bitrix24_client_id.clear();
   auto processing = BuildProcessing(local, no_bitrix, **store, clock);
   if (!processing) return Fail(processing.error().message, kExitConfig);
 
