@@ -165,6 +165,28 @@ TEST_F(LocalAppE2eTest, TheAccessTokenIsRefreshedBeforeItExpiresAndTheNewOneIsUs
   }
 }
 
+TEST_F(LocalAppE2eTest, AnAccessTokenThePortalCallsExpiredIsRefreshedAndTheCallRepeated) {
+  ServiceProcess service(AppEnv());
+  ASSERT_TRUE(service.Start());
+  ASSERT_EQ(portal_.InstallLocalApp(InstallUrl()), 200) << service.Log();
+  portal_.ExpireAccessToken();  // callbrief still believes it has most of an hour.
+  portal_.ClearRequests();
+
+  std::string call_id = AddCall(CallBuilder().Incoming().Duration(75));
+  EXPECT_EQ(portal_.AnnounceCallEndToApp(call_id), std::vector<int>{200});
+  ASSERT_TRUE(Done(WaitFor(service, call_id, Done))) << service.Log();
+
+  // The first call met expired_token, one refresh followed, and the same method succeeded.
+  const auto requests = portal_.Requests();
+  ASSERT_GE(requests.size(), 3u);
+  EXPECT_EQ(requests[0].status, 401);
+  EXPECT_EQ(requests[1].method, "oauth.token");
+  EXPECT_EQ(requests[1].status, 200);
+  EXPECT_EQ(requests[2].method, requests[0].method);
+  EXPECT_EQ(requests[2].status, 200);
+  EXPECT_EQ(requests[2].params.value("auth", ""), portal_.LocalAppState().access_token);
+}
+
 TEST_F(LocalAppE2eTest, UninstallRemovesTheTokensAndTheStatusSaysSo) {
   ServiceProcess service(AppEnv());
   ASSERT_TRUE(service.Start());

@@ -134,6 +134,9 @@ class FakeBitrix24 {
   };
   AppState LocalAppState() const;
   void SetAccessTokenTtl(std::chrono::seconds ttl);  // For tokens issued from now on; 1 h.
+  // The current access token expires now (its hour is over early): the next call with it gets
+  // 401 expired_token.
+  void ExpireAccessToken();
 
   // Observation.
   std::vector<LoggedRequest> Requests() const;

@@ -145,6 +145,11 @@ void FakeBitrix24::SetAccessTokenTtl(std::chrono::seconds ttl) {
   if (impl_->portal.app) impl_->portal.app->access_ttl = ttl;
 }
 
+void FakeBitrix24::ExpireAccessToken() {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->portal.app) impl_->portal.app->access_expires = impl_->Now();
+}
+
 int FakeBitrix24::InstallLocalApp(const std::string& install_url,
                                   const std::string& client_endpoint) {
   FormFields data;
