@@ -7,6 +7,12 @@
 // prints the inbound webhook URL to configure (BITRIX24_WEBHOOK_URL), seeds answered calls with
 // the given file as their recording, optionally posts ONVOXIMPLANTCALLEND for each to a handler,
 // and serves until SIGINT or SIGTERM.
+//
+//   fake-bitrix24 --port 8090 --local-app --install http://127.0.0.1:8080/api/bitrix-app/install
+//
+// adds a local application instead (prints BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET,
+// BITRIX24_PORTAL_URL and BITRIX24_OAUTH_URL to configure) and, with --install, installs it into
+// a running callbrief; seeded calls are then announced to the handlers callbrief bound.
 
 #include <signal.h>
 
@@ -40,6 +46,8 @@ struct Flags {
   int download_ttl = 3600;
   std::string post_events;
   std::string application_token;
+  bool local_app = false;
+  std::string install_url;
 };
 
 std::vector<std::string> Split(const std::string& text) {
@@ -100,6 +108,8 @@ int main(int argc, char** argv) {
   app.add_option("--post-events", flags.post_events,
                  "Handler URL to post the seeded calls' events");
   app.add_option("--application-token", flags.application_token, "auth[application_token]");
+  app.add_flag("--local-app", flags.local_app, "Add a local application (option B)");
+  app.add_option("--install", flags.install_url, "With --local-app: post ONAPPINSTALL here");
   CLI11_PARSE(app, argc, argv);
 
   std::string recording;
@@ -129,8 +139,24 @@ int main(int argc, char** argv) {
   std::cout << "webhook url: " << portal.WebhookUrl() << "\n"
             << "domain:      " << portal.Domain() << "\n"
             << "member_id:   " << portal.MemberId() << std::endl;
+  if (flags.local_app) {
+    auto credentials = portal.CreateLocalApp();
+    std::cout << "BITRIX24_CLIENT_ID=" << credentials.client_id << "\n"
+              << "BITRIX24_CLIENT_SECRET=" << credentials.client_secret << "\n"
+              << "BITRIX24_PORTAL_URL=" << portal.BaseUrl() << "\n"
+              << "BITRIX24_OAUTH_URL=" << portal.OAuthTokenUrl() << std::endl;
+    if (!flags.install_url.empty()) {
+      std::cout << "install -> " << portal.InstallLocalApp(flags.install_url) << std::endl;
+    }
+  }
   for (const std::string& id : Seed(portal, flags.seed_calls, recording)) {
     std::cout << "call:        " << id << std::endl;
+    if (flags.local_app && portal.LocalAppState().installed) {
+      for (int status : portal.AnnounceCallEndToApp(id)) {
+        std::cout << "  event -> " << status << std::endl;
+      }
+      continue;
+    }
     if (flags.post_events.empty()) continue;
     auto posted = callbrief::fakes::PostCallEnd(flags.post_events, *portal.FindCall(id),
                                                 flags.application_token, portal.Envelope());
