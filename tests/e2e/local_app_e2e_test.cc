@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -157,7 +158,14 @@ TEST_F(LocalAppE2eTest, TheAccessTokenIsRefreshedBeforeItExpiresAndTheNewOneIsUs
   EXPECT_GE(refreshes, 1);
   const auto state = portal_.LocalAppState();
   EXPECT_NE(state.access_token, installed_token);
-  const std::string log = service.Log();
+  // Info lines reach the log within a second.
+  std::string log = service.Log();
+  for (int i = 0;
+       i < 50 && log.find("Refreshed the Bitrix24 application's tokens") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    log = service.Log();
+  }
   EXPECT_NE(log.find("Refreshed the Bitrix24 application's tokens"), std::string::npos) << log;
   for (const std::string& secret : {state.access_token, state.refresh_token, installed_token}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "in the log: " << secret;
