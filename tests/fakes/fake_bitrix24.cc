@@ -139,9 +139,8 @@ void FakeBitrix24::Impl::AddRoutes() {
   server.Post(R"(/oauth/token/?)", token);
 }
 
-void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Response& response) {
-  core::TimePoint start = Now();
-  std::string name = request.matches[3];
+FakeBitrix24::Impl::RestRequest FakeBitrix24::Impl::BeginRest(const httplib::Request& request,
+                                                              std::string name) const {
   if (name.size() > 5 && AsciiLower(name.substr(name.size() - 5)) == ".json") {
     name.resize(name.size() - 5);
   }
@@ -151,9 +150,15 @@ void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Re
                       request.get_header_value("User-Agent"),
                       request.get_header_value("Content-Type"),
                       0,
-                      start};
+                      Now()};
   core::Result<json> params = ReadParams(request);
   if (params.ok()) entry.params = *params;
+  return {std::move(name), std::move(entry), std::move(params)};
+}
+
+void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Response& response) {
+  auto [name, entry, params] = BeginRest(request, request.matches[3]);
+  const core::TimePoint start = entry.time;
   const MethodSpec* method = FindMethod(name);
   if (method != nullptr) entry.method = std::string(method->name);
 

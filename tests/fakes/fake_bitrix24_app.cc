@@ -22,20 +22,8 @@ std::string Text(const json& params, std::string_view key) {
 
 // POST /rest/<method>[.json] with `auth` (event-bind.md, app-info.md: "cURL (OAuth)").
 void FakeBitrix24::Impl::AnswerOAuth(const httplib::Request& request, httplib::Response& response) {
-  core::TimePoint start = Now();
-  std::string name = request.matches[1];
-  if (name.size() > 5 && AsciiLower(name.substr(name.size() - 5)) == ".json") {
-    name.resize(name.size() - 5);
-  }
-  LoggedRequest entry{name,
-                      request.method,
-                      json::object(),
-                      request.get_header_value("User-Agent"),
-                      request.get_header_value("Content-Type"),
-                      0,
-                      start};
-  core::Result<json> params = ReadParams(request);
-  if (params.ok()) entry.params = *params;
+  auto [name, entry, params] = BeginRest(request, request.matches[1]);
+  const core::TimePoint start = entry.time;
   const MethodSpec* method = FindMethod(name);
   if (method == nullptr) method = FindAppMethod(name);
   if (method != nullptr) entry.method = std::string(method->name);

@@ -30,6 +30,15 @@ struct FakeBitrix24::Impl {
   // Sleeps for `duration` unless Stop() comes first; false if it did.
   bool SleepUnlessStopped(std::chrono::milliseconds duration);
 
+  // What every REST request starts with, however it is authorized: the method's name without
+  // ".json", its log entry and its parameters (the entry holds them when they parse).
+  struct RestRequest {
+    std::string name;
+    LoggedRequest entry;
+    core::Result<nlohmann::json> params;
+  };
+  RestRequest BeginRest(const httplib::Request& request, std::string name) const;
+
   void AddRoutes();
   void HandleRest(const httplib::Request& request, httplib::Response& response);
   void HandleDownload(const httplib::Request& request, httplib::Response& response);
