@@ -108,7 +108,9 @@ void CheckLocalApp(const core::Config& config, bitrix::RestClient* rest, LocalAp
                                "access token valid until {}",
                                described->domain, core::FormatIso8601(described->refreshed_at),
                                core::FormatIso8601(described->expires_at)));
-  auto check = bitrix::CheckPortal(*rest);
+  std::vector<std::string> scopes = bitrix::kRequiredScopes;
+  if (config.bitrix24_create_tasks) scopes.push_back(bitrix::kTaskScope);
+  auto check = bitrix::CheckPortal(*rest, scopes);
   if (!check) return checks.Fail(kName, check.error().message);
   checks.Ok(kName, "the application answers as " +
                        (check->user_name.empty() ? std::string("its user") : check->user_name));
@@ -138,7 +140,9 @@ void CheckBitrix(const core::Config& config, bitrix::RestClient* rest, LocalApp*
                        "(scopes telephony, crm, user, disk) and put its URL here");
   }
   checks.Ok(kName, "mode: inbound webhook (BITRIX24_WEBHOOK_URL)");
-  auto check = bitrix::CheckPortal(*rest);
+  std::vector<std::string> scopes = bitrix::kRequiredScopes;
+  if (config.bitrix24_create_tasks) scopes.push_back(bitrix::kTaskScope);
+  auto check = bitrix::CheckPortal(*rest, scopes);
   if (!check) return checks.Fail(kName, check.error().message);
   checks.Ok(kName, "the webhook answers as " +
                        (check->user_name.empty() ? std::string("its user") : check->user_name));

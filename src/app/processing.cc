@@ -16,6 +16,7 @@
 #include "pipeline/prepare_stage.h"
 #include "pipeline/resolve_stage.h"
 #include "pipeline/summarize_stage.h"
+#include "pipeline/tasks_channel.h"
 #include "pipeline/telegram_channel.h"
 #include "pipeline/timeline_channel.h"
 #include "pipeline/transcribe_stage.h"
@@ -157,6 +158,10 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
       notify::DeliveryOptions{.transcript = TelegramTranscriptMode(config)}));
   if (config.bitrix24_attach_transcript) {
     channels.push_back(std::make_unique<pipeline::CardTranscriptChannel>(rest));
+  }
+  if (config.bitrix24_create_tasks) {
+    channels.push_back(
+        std::make_unique<pipeline::TasksChannel>(rest, clock, config.bitrix24_timeout));
   }
   add(Stage::kDeliver,
       std::make_unique<pipeline::DeliverStage>(

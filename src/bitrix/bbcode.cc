@@ -1,5 +1,7 @@
 #include "bitrix/bbcode.h"
 
+#include <fmt/format.h>
+
 namespace callbrief::bitrix {
 
 std::string EscapeBbText(std::string_view text) {
@@ -27,5 +29,19 @@ std::string EscapeBbText(std::string_view text) {
 }
 
 std::string FormatBbBold(std::string_view text) { return "[B]" + EscapeBbText(text) + "[/B]"; }
+
+std::string FormatBbLink(std::string_view url, std::string_view text) {
+  std::string target;
+  for (char c : url) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '[' || c == ']' || c == '"' || c == '\'' || c == '<' || c == '>' || u <= 0x20 ||
+        u == 0x7F) {
+      target += fmt::format("%{:02X}", u);
+    } else {
+      target += c;
+    }
+  }
+  return fmt::format("[URL={}]{}[/URL]", target, EscapeBbText(text));
+}
 
 }  // namespace callbrief::bitrix

@@ -26,4 +26,8 @@ std::string EscapeBbText(std::string_view text);
 // `text` escaped and set in bold: "[B]…[/B]". Pure.
 std::string FormatBbBold(std::string_view text);
 
+// A link: "[URL=<url>]<text escaped>[/URL]", with [ ] " ' < > whitespace and control characters
+// of `url` percent-encoded so it cannot end the tag early. Pure.
+std::string FormatBbLink(std::string_view url, std::string_view text);
+
 }  // namespace callbrief::bitrix

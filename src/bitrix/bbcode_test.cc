@@ -34,5 +34,11 @@ TEST(FormatBbBoldTest, SetsEscapedTextInBold) {
   EXPECT_EQ(FormatBbBold(""), "[B][/B]");
 }
 
+TEST(FormatBbLinkTest, EscapesTheTextAndEncodesWhatWouldEndTheTag) {
+  EXPECT_EQ(FormatBbLink("https://calls.example.com/calls/X.1", "Звонок"),
+            "[URL=https://calls.example.com/calls/X.1]Звонок[/URL]");
+  EXPECT_EQ(FormatBbLink("https://e.x/a]b c", "[x]"), "[URL=https://e.x/a%5Db%20c]［x］[/URL]");
+}
+
 }  // namespace
 }  // namespace callbrief::bitrix

@@ -19,7 +19,8 @@ std::vector<std::string> PortalCheck::Problems() const {
   }
   for (const auto& scope : missing_scopes) {
     problems.push_back(fmt::format(
-        "the webhook lacks the \"{}\" scope: add it to the inbound webhook's permissions", scope));
+        "the webhook lacks the \"{}\" scope{}: add it to the inbound webhook's permissions", scope,
+        scope == kTaskScope ? ", which BITRIX24_CREATE_TASKS needs (or turn that off)" : ""));
   }
   if (!statistic_readable) {
     problems.push_back("the call history (voximplant.statistic.get) cannot be read: " +
@@ -28,7 +29,8 @@ std::vector<std::string> PortalCheck::Problems() const {
   return problems;
 }
 
-core::Result<PortalCheck> CheckPortal(RestClient& client) {
+core::Result<PortalCheck> CheckPortal(RestClient& client,
+                                      const std::vector<std::string>& required_scopes) {
   PortalCheck check;
   auto profile = client.Call("profile", nlohmann::json::object());
   if (!profile) return profile.error();
@@ -51,7 +53,7 @@ core::Result<PortalCheck> CheckPortal(RestClient& client) {
   auto has = [&](std::string_view scope) {
     return std::find(check.scopes.begin(), check.scopes.end(), scope) != check.scopes.end();
   };
-  for (const auto& required : kRequiredScopes) {
+  for (const auto& required : required_scopes) {
     bool user_ok = required == "user" && (has("user_brief") || has("user_basic"));
     if (!has(required) && !user_ok) check.missing_scopes.push_back(required);
   }

@@ -39,6 +39,27 @@ TEST_F(PortalCheckTest, SaysWhatToFixForAPlainUserWithMissingScopes) {
   EXPECT_NE(problems[3].find("cannot be read"), std::string::npos);
 }
 
+TEST_F(PortalCheckTest, TheTaskScopeIsRequiredOnlyWhenAskedFor) {
+  for (bool tasks : {false, true}) {
+    http_.Reply(200, R"({"result":{"ID":"1","ADMIN":true,"NAME":"Anna"}})");
+    http_.Reply(200, R"({"result":["crm","telephony","disk","user"]})");
+    http_.Reply(200, R"({"result":[]})");
+    std::vector<std::string> required = kRequiredScopes;
+    if (tasks) required.push_back(kTaskScope);
+    auto check = CheckPortal(*client_, required);
+    ASSERT_TRUE(check.ok()) << check.error().message;
+    if (!tasks) {
+      EXPECT_TRUE(check->Problems().empty());
+      continue;
+    }
+    EXPECT_EQ(check->missing_scopes, std::vector<std::string>{"task"});
+    ASSERT_EQ(check->Problems().size(), 1u);
+    EXPECT_NE(check->Problems()[0].find("\"task\" scope, which BITRIX24_CREATE_TASKS needs"),
+              std::string::npos)
+        << check->Problems()[0];
+  }
+}
+
 TEST_F(PortalCheckTest, AWrongWebhookCodeIsAnErrorNotAReport) {
   http_.Reply(401, R"({"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"})");
   auto check = CheckPortal(*client_);

@@ -240,6 +240,7 @@ std::string_view ScopeOfMethod(std::string_view method) {
   if (method.starts_with("disk.")) return "disk";
   if (method.starts_with("crm.")) return "crm";
   if (method.starts_with("user.")) return "user";
+  if (method.starts_with("tasks.")) return "task";  // api-reference/tasks: Scope `task`.
   return "";
 }
 

@@ -71,7 +71,8 @@ core::Error ErrorFromReply(std::string_view method, int http_status, const nlohm
 // documents code 100); and "" or null from the old CRM proxy (crm.activity.get).
 std::string ErrorCodeOf(const nlohmann::json& body);
 
-// The webhook scope a method needs ("telephony", "disk", "crm", "user"), or "" when unknown.
+// The webhook scope a method needs ("telephony", "disk", "crm", "user", "task"), or "" when
+// unknown.
 std::string_view ScopeOfMethod(std::string_view method);
 
 }  // namespace callbrief::bitrix

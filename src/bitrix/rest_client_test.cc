@@ -288,6 +288,7 @@ TEST(ScopeOfMethodTest, NamesTheWebhookScopeOfEachMethodFamily) {
   EXPECT_EQ(ScopeOfMethod("disk.file.get"), "disk");
   EXPECT_EQ(ScopeOfMethod("crm.timeline.comment.add"), "crm");
   EXPECT_EQ(ScopeOfMethod("user.get"), "user");
+  EXPECT_EQ(ScopeOfMethod("tasks.task.add"), "task");
   EXPECT_EQ(ScopeOfMethod("profile"), "");
 }
 

@@ -23,6 +23,7 @@ struct Config {
   std::string bitrix24_application_token;
   std::chrono::seconds bitrix24_timeout{60};  // One REST request; Bitrix24 cuts at 60 s anyway.
   bool bitrix24_attach_transcript = false;    // Also put the transcript on the call's card.
+  bool bitrix24_create_tasks = false;  // A Bitrix24 task per action item (needs scope `task`).
   // Our share of the portal's REST budget: cloud portals drain 2 requests/s, Enterprise plans 5.
   int bitrix24_requests_per_second = 2;
   // The local application mode (docs/bitrix24-setup.md, option B): set BITRIX24_CLIENT_ID and

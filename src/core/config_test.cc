@@ -124,6 +124,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
             "BITRIX24_REQUESTS_PER_SECOND: must be a whole number from 1 to 5"},
            {"BITRIX24_ATTACH_TRANSCRIPT", "maybe",
             "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
+           {"BITRIX24_CREATE_TASKS", "sometimes", "BITRIX24_CREATE_TASKS: must be true or false"},
            {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
@@ -293,6 +294,9 @@ TEST(ConfigTest, SwitchesTakeTheUsualSpellings) {
   for (const char* off : {"false", "0", "no", "off", ""}) {
     EXPECT_FALSE(Load({{"BITRIX24_ATTACH_TRANSCRIPT", off}})->bitrix24_attach_transcript) << off;
   }
+  EXPECT_FALSE(Load({})->bitrix24_create_tasks);
+  EXPECT_TRUE(Load({{"BITRIX24_CREATE_TASKS", "on"}})->bitrix24_create_tasks);
+  EXPECT_FALSE(Load({{"BITRIX24_CREATE_TASKS", "off"}})->bitrix24_create_tasks);
 }
 
 TEST(ConfigTest, PersonalDataMaskingIsOffUnlessAskedFor) {

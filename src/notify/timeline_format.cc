@@ -3,8 +3,6 @@
 #include <string_view>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "bitrix/bbcode.h"
 #include "notify/message_text.h"
 
@@ -13,23 +11,8 @@ namespace {
 
 using bitrix::EscapeBbText;
 
-// `url` safe inside [URL=…]: brackets, quotes and whitespace percent-encoded.
-std::string BbUrl(std::string_view url) {
-  std::string out;
-  for (char c : url) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '[' || c == ']' || c == '"' || c == '\'' || c == '<' || c == '>' || u <= 0x20 ||
-        u == 0x7F) {
-      out += fmt::format("%{:02X}", u);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string BbLink(std::string_view url, std::string_view text) {
-  return fmt::format("[URL={}]{}[/URL]", BbUrl(url), EscapeBbText(text));
+  return bitrix::FormatBbLink(url, text);
 }
 
 class BbText {

@@ -8,10 +8,11 @@
 namespace callbrief::pipeline {
 namespace {
 
-constexpr std::array<std::pair<Channel, std::string_view>, 3> kChannelNames = {{
+constexpr std::array<std::pair<Channel, std::string_view>, 4> kChannelNames = {{
     {Channel::kTelegram, "telegram"},
     {Channel::kTimeline, "bitrix_timeline"},
     {Channel::kCardTranscript, "bitrix_transcript"},
+    {Channel::kTasks, "bitrix_tasks"},
 }};
 
 constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 4> kStatusNames = {{

@@ -18,6 +18,7 @@ enum class Channel {
   kTelegram,        // "telegram": the summary message (and transcript) in the team's chat.
   kTimeline,        // "bitrix_timeline": a comment on the call's CRM entity.
   kCardTranscript,  // "bitrix_transcript": the transcript on the call's card in Bitrix24.
+  kTasks,           // "bitrix_tasks": a Bitrix24 task per action item of the summary.
 };
 std::string_view ChannelName(Channel channel);
 std::optional<Channel> ChannelFromName(std::string_view name);

@@ -150,7 +150,7 @@ struct Summary {
 };
 
 struct Delivery {
-  std::string channel{};  // "telegram", "bitrix_timeline", "bitrix_transcript".
+  std::string channel{};  // "telegram", "bitrix_timeline", "bitrix_transcript", "bitrix_tasks".
   std::string status{};   // "pending", "done", "failed", "skipped" (last_error says why).
   int attempts = 0;
   std::string external_id{};

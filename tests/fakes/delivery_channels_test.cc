@@ -8,10 +8,12 @@
 #include "fakes/fake_bitrix24.h"
 #include "fakes/fake_telegram.h"
 #include "fakes/manual_clock.h"
+#include "llm/summary.h"
 #include "net/http_client.h"
 #include "notify/telegram_client.h"
 #include "pipeline/card_transcript_channel.h"
 #include "pipeline/deliver_stage.h"
+#include "pipeline/tasks_channel.h"
 #include "pipeline/telegram_channel.h"
 #include "pipeline/timeline_channel.h"
 #include "testing/claimed_calls.h"
@@ -60,6 +62,8 @@ class ChannelTest : public ::testing::Test {
     details.call.crm_entity_type = before.call.crm_entity_type;
     details.call.crm_entity_id = before.call.crm_entity_id;
     details.call.crm_activity_id = before.call.crm_activity_id;
+    details.call.portal_user_id = before.call.portal_user_id;
+    details.summary = before.summary;
     return details;
   }
   store::Delivery Stored(const store::CallDetails& details, Channel channel) {
@@ -295,6 +299,165 @@ TEST_F(CardTranscriptChannelTest, ACallThePortalDoesNotKnowIsRecordedAsFailedAnd
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->next, store::Stage::kDone);
   EXPECT_EQ(Stored(call, Channel::kCardTranscript).status, "failed");
+}
+
+// ---- Tasks from action items ----
+
+class TasksChannelTest : public TimelineChannelTest {
+ protected:
+  void SetUp() override {
+    TimelineChannelTest::SetUp();
+    portal_.SetGrantedScopes({"crm", "task", "telephony", "user"});
+  }
+  std::unique_ptr<DeliveryChannel> Tasks(bitrix::RestClient* rest = nullptr) {
+    return std::make_unique<TasksChannel>(rest ? rest : rest_.get(), clock_,
+                                          std::chrono::seconds(60));
+  }
+  // A call of operator 7 on contact 15 whose summary names `tasks`.
+  store::CallDetails WithTasks(std::vector<llm::SummaryTask> tasks) {
+    store::CallDetails details = ClaimedOnContact();
+    details.call.portal_user_id = 7;
+    details.summary = SummaryOf(std::move(tasks));
+    return details;
+  }
+  static store::Summary SummaryOf(std::vector<llm::SummaryTask> tasks) {
+    llm::CallSummary summary;
+    summary.summary = "Клиент просит КП.";
+    summary.tasks = std::move(tasks);
+    store::Summary stored;
+    stored.model = "test";
+    stored.summary_json = summary.ToJson().dump();
+    return stored;
+  }
+  static std::vector<llm::SummaryTask> TwoTasks() {
+    return {{.text = "Отправить КП", .owner = "менеджер", .due = "2026-11-27"},
+            {.text = "Перезвонить клиенту", .owner = std::nullopt, .due = "на неделе"}};
+  }
+};
+
+TEST_F(TasksChannelTest, MakesOneTaskPerActionItemForTheOperatorOnTheCallsCrmItem) {
+  store::CallDetails call = WithTasks(TwoTasks());
+  ASSERT_TRUE(Stage(Tasks()).Run(call).ok());
+  std::vector<fakes::PortalTask> tasks = portal_.Tasks();
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[0].title, "Отправить КП");
+  EXPECT_EQ(tasks[1].title, "Перезвонить клиенту");
+  for (const fakes::PortalTask& task : tasks) {
+    EXPECT_EQ(task.responsible_id, 7);
+    EXPECT_EQ(task.crm_bindings, std::vector<std::string>{"C_15"});
+  }
+  EXPECT_NE(tasks[0].description.find("[QUOTE]Отправить КП[/QUOTE]"), std::string::npos);
+  EXPECT_NE(tasks[0].description.find("callbrief:" + call.call.bitrix_call_id + "/task-1"),
+            std::string::npos)
+      << tasks[0].description;
+  core::TimePoint deadline;
+  ASSERT_TRUE(core::ParseIso8601("2026-11-27T18:00:00+03:00", &deadline));
+  EXPECT_EQ(tasks[0].deadline, deadline);
+  EXPECT_FALSE(tasks[1].deadline.has_value()) << "\"на неделе\" names no day";
+  const store::Delivery stored = Stored(call, Channel::kTasks);
+  EXPECT_EQ(stored.status, "done");
+  EXPECT_EQ(stored.external_id, std::to_string(tasks[0].id) + "," + std::to_string(tasks[1].id));
+  EXPECT_EQ(portal_.CountRequests("tasks.task.list"), 0) << "nothing to look for the first time";
+}
+
+TEST_F(TasksChannelTest, TheDealBoundToTheCallsActivityIsTheTasksCrmItem) {
+  const std::string id = portal_.AddCall(CallBuilder().Contact(15).Deal(77).Build());
+  store::CallDetails call = Claimed(id);
+  call.call.crm_entity_type = "CONTACT";
+  call.call.crm_entity_id = 15;
+  call.call.crm_activity_id = portal_.FindCall(id)->crm_activity_id;
+  call.call.portal_user_id = 7;
+  call.summary = SummaryOf(TwoTasks());
+  ASSERT_TRUE(Stage(Tasks()).Run(call).ok());
+  std::vector<fakes::PortalTask> tasks = portal_.Tasks();
+  ASSERT_EQ(tasks.size(), 2u);
+  for (const fakes::PortalTask& task : tasks) {
+    EXPECT_EQ(task.crm_bindings, std::vector<std::string>{"D_77"});
+  }
+}
+
+TEST_F(TasksChannelTest, WhenTheDoneRecordIsLostTheRetryFindsTheTaskAndMakesNoOther) {
+  testing::FaultyCallStore faulty(calls_.store());
+  store::CallDetails call = WithTasks({{.text = "Отправить КП"}});
+  // Writes: the attempt, then "done" — which the database loses after the task was made.
+  faulty.FailWrite(2, ErrorKind::kTransient);
+  auto stage = Stage(Tasks(), &faulty);
+  ASSERT_FALSE(stage.Run(call).ok());
+  EXPECT_EQ(Stored(call, Channel::kTasks).status, "pending");
+  ASSERT_EQ(portal_.Tasks().size(), 1u);
+
+  // The lost request might still be running: nothing is looked for or made before it settles.
+  auto early = stage.Run(Again(call, std::chrono::seconds(5)));
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(portal_.CountRequests("tasks.task.list"), 0);
+
+  ASSERT_TRUE(stage.Run(Again(call, std::chrono::seconds(60))).ok());
+  EXPECT_EQ(portal_.CountRequests("tasks.task.list"), 1) << "looked first";
+  EXPECT_EQ(portal_.CountRequests("tasks.task.add"), 1);
+  ASSERT_EQ(portal_.Tasks().size(), 1u);
+  EXPECT_EQ(Stored(call, Channel::kTasks).status, "done");
+  EXPECT_EQ(Stored(call, Channel::kTasks).external_id, std::to_string(portal_.Tasks()[0].id));
+}
+
+TEST_F(TasksChannelTest, AnAddThatTimedOutAfterTakingEffectIsFoundAndTheRestAreMade) {
+  // Bitrix24 makes the first task but answers after the client gave up.
+  portal_.InjectFault("tasks.task.add", fakes::Fault::AnswerLate(std::chrono::seconds(3)));
+  auto impatient = bitrix::MakeRestClient(
+      *http_, nullptr,
+      {.webhook_url = portal_.WebhookUrl(), .timeout = std::chrono::milliseconds(300)});
+  store::CallDetails call = WithTasks(TwoTasks());
+  auto stage = Stage(Tasks(impatient.get()));
+  auto first = stage.Run(call);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().kind, ErrorKind::kTransient) << first.error().message;
+  EXPECT_EQ(portal_.Tasks().size(), 1u);
+
+  ASSERT_TRUE(stage.Run(Again(call, std::chrono::seconds(70))).ok());
+  std::vector<fakes::PortalTask> tasks = portal_.Tasks();
+  ASSERT_EQ(tasks.size(), 2u) << "one task per action item, none twice";
+  EXPECT_EQ(tasks[0].title, "Отправить КП");
+  EXPECT_EQ(tasks[1].title, "Перезвонить клиенту");
+  EXPECT_EQ(Stored(call, Channel::kTasks).external_id,
+            std::to_string(tasks[0].id) + "," + std::to_string(tasks[1].id));
+}
+
+TEST_F(TasksChannelTest, NoActionItemsOrNoOperatorIsSkippedWithTheReasonAndNoRequest) {
+  store::CallDetails none = WithTasks({});
+  ASSERT_TRUE(Stage(Tasks()).Run(none).ok());
+  EXPECT_EQ(Stored(none, Channel::kTasks).status, "skipped");
+  EXPECT_EQ(Stored(none, Channel::kTasks).last_error, "the summary names no action items");
+
+  store::CallDetails unassigned = WithTasks(TwoTasks());
+  unassigned.call.portal_user_id.reset();
+  ASSERT_TRUE(Stage(Tasks()).Run(unassigned).ok());
+  EXPECT_EQ(Stored(unassigned, Channel::kTasks).status, "skipped");
+  EXPECT_EQ(Stored(unassigned, Channel::kTasks).last_error,
+            "the call has no operator in Bitrix24 to give its tasks to");
+  EXPECT_EQ(portal_.Requests().size(), 0u);
+}
+
+TEST_F(TasksChannelTest, AWebhookWithoutTheTaskScopeWaitsForTheOperatorAsPending) {
+  portal_.SetGrantedScopes({"crm", "telephony", "user"});
+  store::CallDetails call = WithTasks(TwoTasks());
+  auto result = Stage(Tasks()).Run(call);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kConfig);
+  const store::Delivery stored = Stored(call, Channel::kTasks);
+  EXPECT_EQ(stored.status, "pending");
+  EXPECT_NE(stored.last_error.find("\"task\" scope"), std::string::npos) << stored.last_error;
+}
+
+TEST_F(TasksChannelTest, ATaskThePortalRefusesIsRecordedAsFailedAndTheCallIsDone) {
+  store::CallDetails call = WithTasks(TwoTasks());
+  call.call.portal_user_id = 4040;  // No such user on the portal.
+  auto result = Stage(Tasks()).Run(call);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->next, store::Stage::kDone);
+  const store::Delivery stored = Stored(call, Channel::kTasks);
+  EXPECT_EQ(stored.status, "failed");
+  EXPECT_NE(stored.last_error.find("Assignee"), std::string::npos) << stored.last_error;
+  EXPECT_TRUE(portal_.Tasks().empty());
 }
 
 }  // namespace

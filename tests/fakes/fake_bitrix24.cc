@@ -215,6 +215,8 @@ void FakeBitrix24::Impl::HandleRest(const httplib::Request& request, httplib::Re
       reply = method->handler(portal, MethodCall{*params, Now()});
     }
   }
+  // The effect is in the portal already; only the answer is late (Fault::answer_delay).
+  if (fault && fault->answer_delay.count() > 0) SleepUnlessStopped(fault->answer_delay);
   if (reply.status == 200) reply.body["time"] = TimeBlock(start, Now());
   Answer(response, reply);
   entry.status = reply.status;

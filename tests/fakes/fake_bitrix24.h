@@ -34,7 +34,7 @@ struct FakeBitrix24Options {
 // (shared/reference/bitrix24.md §1–5) for the methods callbrief uses:
 //   voximplant.statistic.get, telephony.call.attachTranscription, disk.file.get (+ the signed
 //   DOWNLOAD_URL), user.get, profile, scope, crm.activity.get, crm.activity.binding.list,
-//   crm.timeline.comment.add, crm.timeline.comment.list.
+//   crm.timeline.comment.add, crm.timeline.comment.list, tasks.task.add, tasks.task.list.
 // REST: GET or POST /rest/<user>/<code>/<method>[.json]; parameters from the query string
 // (PHP-style keys), an x-www-form-urlencoded, multipart or JSON body, merged (body wins). Wrong
 // user or code: 401 NO_AUTH_FOUND; unknown method: 404 ERROR_METHOD_NOT_FOUND; a method outside
@@ -89,11 +89,15 @@ class FakeBitrix24 {
   std::vector<TimelineComment> TimelineComments(std::string_view entity_type,
                                                 std::int64_t entity_id) const;
 
+  // Tasks written with tasks.task.add, in the order they were added.
+  std::vector<PortalTask> Tasks() const;
+
   // Behaviour. Faults queue per method (any case) and each applies to `count` calls after the
   // webhook check, before the scope check.
   void InjectFault(std::string_view method, Fault fault);
   void InjectDownloadFault(DownloadFault fault);
-  void SetGrantedScopes(std::vector<std::string> scopes);  // Default crm, disk, telephony, user.
+  // Default crm, disk, telephony, user (not task).
+  void SetGrantedScopes(std::vector<std::string> scopes);
   void SetAdmin(bool admin);  // false: the webhook user is a plain employee.
   // true: a cloud portal (*.bitrix24.*), which answers every REST call over plain HTTP — and this
   // emulator only speaks plain HTTP — with 401 INVALID_REQUEST "Https required".

@@ -86,6 +86,11 @@ std::vector<TimelineComment> FakeBitrix24::TimelineComments(std::string_view ent
   return found;
 }
 
+std::vector<PortalTask> FakeBitrix24::Tasks() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->portal.tasks;
+}
+
 void FakeBitrix24::InjectFault(std::string_view method, Fault fault) {
   if (fault.count <= 0) return;
   std::lock_guard lock(impl_->mu);

@@ -18,6 +18,8 @@ constexpr MethodSpec kMethods[] = {
     {"crm.activity.binding.list", {"crm"}, ActivityBindingList},
     {"crm.timeline.comment.add", {"crm"}, TimelineCommentAdd},
     {"crm.timeline.comment.list", {"crm"}, TimelineCommentList},
+    {"tasks.task.add", {"task"}, TaskAdd},
+    {"tasks.task.list", {"task"}, TaskList},
     {"profile", {}, Profile},
     {"scope", {}, Scope},
 };

@@ -167,6 +167,12 @@ std::int64_t Portal::AddComment(TimelineComment comment) {
   return comments.back().id;
 }
 
+std::int64_t Portal::AddTask(PortalTask task) {
+  task.id = next_task_id_++;
+  tasks.push_back(std::move(task));
+  return tasks.back().id;
+}
+
 std::int64_t Portal::AddTranscript(Transcript transcript) {
   transcript.id = next_transcript_id_++;
   std::int64_t id = transcript.id;

@@ -105,6 +105,7 @@ class Portal {
   bool admin = true;
   bool cloud =
       false;  // A cloud portal: plain-HTTP REST calls are refused (FakeBitrix24::SetCloud).
+  // `task` is not granted by default: a webhook made for callbrief before tasks existed lacks it.
   std::set<std::string> scopes{"crm", "disk", "telephony", "user"};
   std::chrono::seconds download_ttl{3600};
 
@@ -130,6 +131,8 @@ class Portal {
   std::int64_t AddComment(TimelineComment comment);
   std::map<std::int64_t, Transcript> transcripts;
   std::int64_t AddTranscript(Transcript transcript);
+  std::vector<PortalTask> tasks;
+  std::int64_t AddTask(PortalTask task);
 
   // Signed Disk download links: a new one per disk.file.get, valid for download_ttl. The form is
   // the one an inbound webhook gets, https://PORTAL/rest/<user>/<code>/download/?token=<scope>|
@@ -174,6 +177,7 @@ class Portal {
   std::int64_t next_file_id_ = 32969;
   std::int64_t next_comment_id_ = 999;
   std::int64_t next_transcript_id_ = 1;
+  std::int64_t next_task_id_ = 3711;  // As in tasks-task-add.md's example answer.
 };
 
 }  // namespace callbrief::fakes

@@ -146,6 +146,12 @@ Fault Fault::Hang(std::chrono::milliseconds duration) {
   return fault;
 }
 
+Fault Fault::AnswerLate(std::chrono::milliseconds delay) {
+  Fault fault;
+  fault.answer_delay = delay;
+  return fault;
+}
+
 Fault Fault::CloseConnection() {
   Fault fault;
   fault.close_connection = true;

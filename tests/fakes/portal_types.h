@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -131,6 +132,18 @@ struct TimelineComment {
   core::TimePoint created;
 };
 
+// A task written with tasks.task.add (api-reference/tasks/fields.md names the fields).
+struct PortalTask {
+  std::int64_t id = 0;
+  std::string title;
+  std::string description;
+  std::int64_t responsible_id = 0;
+  std::int64_t created_by = 0;  // The webhook user: CREATED_BY in fields is not honoured here.
+  std::optional<core::TimePoint> deadline;
+  std::vector<std::string> crm_bindings;  // UF_CRM_TASK as sent: "D_10", "C_7", "CO_5", "L_4".
+  core::TimePoint created;
+};
+
 // A failure injected into the next `count` calls of one REST method (FakeBitrix24::InjectFault).
 struct Fault {
   int http_status = 500;
@@ -138,14 +151,19 @@ struct Fault {
   std::string error_description;
   int count = 1;
   std::chrono::milliseconds hang{0};  // Wait this long first (Stop() cuts the wait short).
-  bool close_connection = false;      // Drop the connection without sending a byte.
-  std::string raw_body;  // Non-empty: answered verbatim (with http_status) instead of an
+  // The method runs at once — what it writes is there for FakeBitrix24's observers — and its
+  // answer waits this long (Stop() cuts the wait short): a client killed meanwhile never learns
+  // the outcome of a request that took effect.
+  std::chrono::milliseconds answer_delay{0};
+  bool close_connection = false;  // Drop the connection without sending a byte.
+  std::string raw_body;           // Non-empty: answered verbatim (with http_status) instead of an
                          // envelope, for shapes only some methods or no documentation show.
 
   static Fault Http(int status, std::string error, std::string description);
   static Fault QueryLimitExceeded();  // 503 QUERY_LIMIT_EXCEEDED, as the leaky bucket answers.
   static Fault InternalError();       // 500 INTERNAL_SERVER_ERROR.
-  static Fault Hang(std::chrono::milliseconds duration);  // Then the normal answer.
+  static Fault Hang(std::chrono::milliseconds duration);     // Then the normal answer.
+  static Fault AnswerLate(std::chrono::milliseconds delay);  // See answer_delay.
   static Fault CloseConnection();
   // `body` as it is, e.g. R"({"error":100,"error_description":"…"})" as D7 controllers answer.
   static Fault Raw(int status, std::string body);

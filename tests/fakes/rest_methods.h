@@ -45,6 +45,10 @@ MethodReply ActivityBindingList(Portal& portal, const MethodCall& call);
 MethodReply TimelineCommentAdd(Portal& portal, const MethodCall& call);
 MethodReply TimelineCommentList(Portal& portal, const MethodCall& call);
 
+// scope: task (task_methods.cc).
+MethodReply TaskAdd(Portal& portal, const MethodCall& call);
+MethodReply TaskList(Portal& portal, const MethodCall& call);
+
 // scopes disk, user and basic (portal_methods.cc).
 MethodReply DiskFileGet(Portal& portal, const MethodCall& call);
 MethodReply UserGet(Portal& portal, const MethodCall& call);
