@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -132,13 +133,25 @@ std::vector<std::string> SplitLines(std::string_view text) {
   return lines;
 }
 
+namespace {
+
+// The port a test chose with PORT, or 0 when it is not a number (a test of the service refusing
+// an invalid PORT, which never connects).
+int PortNumberOf(const std::string& text) {
+  int port = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+  return error == std::errc() && end == text.data() + text.size() ? port : 0;
+}
+
+}  // namespace
+
 ServiceProcess::ServiceProcess(EnvVars env)
     : work_dir_(root_.path() / "work"),
       stdout_path_(root_.path() / "stdout.log"),
       stderr_path_(root_.path() / "stderr.log"),
       env_(std::move(env)),
       port_is_ours_(!env_.contains("PORT")),
-      port_(env_.contains("PORT") ? std::stoi(env_.at("PORT")) : FindFreePort()) {
+      port_(env_.contains("PORT") ? PortNumberOf(env_.at("PORT")) : FindFreePort()) {
   std::filesystem::create_directory(work_dir_);
 }
 
