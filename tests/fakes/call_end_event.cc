@@ -115,16 +115,7 @@ httplib::Result PostEventForm(const std::string& url, const std::string& body) {
 
 httplib::Result PostCallEnd(const std::string& handler_url, const CallRecord& call,
                             std::string_view application_token, const EventEnvelope& envelope) {
-  std::size_t scheme = handler_url.find("://");
-  std::size_t path_start = handler_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  std::string origin = handler_url.substr(0, path_start);
-  std::string path = path_start == std::string::npos ? "/" : handler_url.substr(path_start);
-  httplib::Client client(origin);
-  client.set_connection_timeout(std::chrono::seconds(10));
-  client.set_read_timeout(std::chrono::seconds(10));
-  httplib::Headers headers = {{"User-Agent", kQueueUserAgent}};
-  return client.Post(path, headers, CallEndEventBody(call, application_token, envelope),
-                     "application/x-www-form-urlencoded");
+  return PostEventForm(handler_url, CallEndEventBody(call, application_token, envelope));
 }
 
 }  // namespace callbrief::fakes
