@@ -102,25 +102,34 @@ class OpenAiSummarizer final : public Summarizer {
     const std::string language = input.language.empty() ? options_.language : input.language;
     SummaryResult result;
     auto parts = SplitTranscript(input.transcript, language, options_.transcript_token_budget);
+    // Same request, not a second one: the transcript is sent and paid for once, and the quotes
+    // come from the same reading (bench/README.md, "Scorecards: one request or two").
+    const json schema = SummarySchema(input.checklist);
+    const std::string checklist = ScorecardPrompt(input.checklist, language);
     if (parts.size() == 1) {
-      auto summary = Step({PromptKind::kWhole}, UserPrompt(input, input.transcript, language),
-                          language, "summarize", &result.usage);
+      auto summary =
+          Step({PromptKind::kWhole}, UserPrompt(input, input.transcript, language) + checklist,
+               schema, language, "summarize", &result.usage);
       if (!summary) return summary.error();
       result.summary = std::move(*summary);
       return result;
     }
     std::vector<CallSummary> summaries;
+    std::vector<std::vector<CriterionVerdict>> scorecards;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const int part = static_cast<int>(i) + 1, count = static_cast<int>(parts.size());
       auto summary =
-          Step({PromptKind::kPart, part, count}, UserPrompt(input, parts[i], language), language,
-               fmt::format("summarize part {}/{}", part, count), &result.usage);
+          Step({PromptKind::kPart, part, count}, UserPrompt(input, parts[i], language) + checklist,
+               schema, language, fmt::format("summarize part {}/{}", part, count), &result.usage);
       if (!summary) return summary.error().WithContext(fmt::format("part {}/{}", part, count));
+      scorecards.push_back(std::move(summary->scorecard));
       summaries.push_back(std::move(*summary));
     }
     auto merged = Merge(input, std::move(summaries), language, &result.usage);
     if (!merged) return merged.error();
     result.summary = std::move(*merged);
+    // The merge step sees summaries, not the transcript: it cannot quote, so it is not asked.
+    result.summary.scorecard = MergeScorecards(scorecards);
     return result;
   }
 
@@ -147,8 +156,9 @@ class OpenAiSummarizer final : public Summarizer {
           next.push_back(std::move(summaries[begin]));
         } else {
           std::vector<CallSummary> group(summaries.begin() + begin, summaries.begin() + end);
-          auto merged = Step({PromptKind::kMerge}, MergePrompt(input, group, language), language,
-                             fmt::format("merge {} parts", group.size()), usage);
+          auto merged =
+              Step({PromptKind::kMerge}, MergePrompt(input, group, language), SummarySchema(),
+                   language, fmt::format("merge {} parts", group.size()), usage);
           if (!merged) return merged.error();
           next.push_back(std::move(*merged));
         }
@@ -156,12 +166,12 @@ class OpenAiSummarizer final : public Summarizer {
       }
       summaries = std::move(next);
     }
-    return Step({PromptKind::kMerge}, MergePrompt(input, summaries, language), language,
-                fmt::format("merge {} parts", summaries.size()), usage);
+    return Step({PromptKind::kMerge}, MergePrompt(input, summaries, language), SummarySchema(),
+                language, fmt::format("merge {} parts", summaries.size()), usage);
   }
 
   // One summary request with its fallback and repair attempts.
-  core::Result<CallSummary> Step(PromptContext context, const std::string& user,
+  core::Result<CallSummary> Step(PromptContext context, const std::string& user, const json& schema,
                                  const std::string& language, const std::string& operation,
                                  std::vector<core::ProviderUsage>* usage) {
     const std::string what = fmt::format("summarizing with {} ({})", options_.model, operation);
@@ -172,12 +182,13 @@ class OpenAiSummarizer final : public Summarizer {
     while (true) {
       const bool json_object = json_object_.load();
       context.embed_schema = json_object;
+      context.schema = &schema;
       json messages =
           json::array({{{"role", "system"}, {"content", SystemPrompt(language, context)}},
                        {{"role", "user"}, {"content", user}}});
       for (const json& turn : history) messages.push_back(turn);
       auto started = std::chrono::steady_clock::now();
-      auto response = http_.Send(Request(messages, json_object, RequestLimit(max_tokens)));
+      auto response = http_.Send(Request(messages, json_object, RequestLimit(max_tokens), schema));
       auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
       if (!response) {
@@ -286,7 +297,7 @@ class OpenAiSummarizer final : public Summarizer {
       if (parsed.is_discarded()) {
         problem = "the answer is not JSON";
       } else {
-        auto summary = CallSummary::FromJson(parsed);
+        auto summary = CallSummary::FromJson(parsed, schema);
         if (summary) return summary;
         problem = summary.error().message;
       }
@@ -321,7 +332,8 @@ class OpenAiSummarizer final : public Summarizer {
     return tokens.is_number_integer() ? tokens.get<std::int64_t>() : 0;
   }
 
-  net::HttpRequest Request(const json& messages, bool json_object, int max_tokens) const {
+  net::HttpRequest Request(const json& messages, bool json_object, int max_tokens,
+                           const json& schema) const {
     json body = {{"model", options_.model},
                  {"messages", messages},
                  {std::string(MaxTokensField()), max_tokens}};
@@ -332,8 +344,7 @@ class OpenAiSummarizer final : public Summarizer {
     } else {
       body["response_format"] = {
           {"type", "json_schema"},
-          {"json_schema",
-           {{"name", "call_summary"}, {"strict", true}, {"schema", SummarySchema()}}}};
+          {"json_schema", {{"name", "call_summary"}, {"strict", true}, {"schema", schema}}}};
     }
     net::HttpRequest request;
     request.method = "POST";

@@ -88,6 +88,41 @@ TEST_F(OpenAiSummarizerTest, SendsAStrictJsonSchemaRequest) {
             std::string::npos);
 }
 
+TEST_F(OpenAiSummarizerTest, AChecklistIsAnsweredInTheSameRequest) {
+  SummaryInput input = Conversation();
+  input.checklist = {{"greeting", "Менеджер представился?", "manager"},
+                     {"next_step", "Договорились о следующем шаге?", "any"}};
+  json answer = ValidSummary();
+  answer["scorecard"] = {
+      {{"criterion", "greeting"}, {"verdict", "yes"}, {"quote", "компания Ромашка"}},
+      {{"criterion", "next_step"}, {"verdict", "no"}, {"quote", nullptr}}};
+  http_.Reply(200, Completion(answer.dump()));
+  auto result = Make()->Summarize(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(http_.requests().size(), 1u);
+  ASSERT_EQ(result->summary.scorecard.size(), 2u);
+  EXPECT_EQ(result->summary.scorecard[0].quote, "компания Ромашка");
+  json body = SentBody(0);
+  EXPECT_EQ(body["response_format"]["json_schema"]["schema"], SummarySchema(input.checklist));
+  std::string user = body["messages"][1]["content"];
+  EXPECT_NE(user.find("- greeting [менеджер]: Менеджер представился?"), std::string::npos);
+  EXPECT_NE(user.find("- next_step [любая сторона]"), std::string::npos);
+}
+
+TEST_F(OpenAiSummarizerTest, AnAnswerWithoutTheScorecardIsRepaired) {
+  SummaryInput input = Conversation();
+  input.checklist = {{"greeting", "Менеджер представился?", "manager"}};
+  json answer = ValidSummary();
+  http_.Reply(200, Completion(answer.dump()));
+  answer["scorecard"] = {{{"criterion", "greeting"}, {"verdict", "na"}, {"quote", nullptr}}};
+  http_.Reply(200, Completion(answer.dump()));
+  auto result = Make()->Summarize(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(http_.requests().size(), 2u);
+  std::string repair = SentBody(1)["messages"][3]["content"];
+  EXPECT_NE(repair.find("scorecard: missing"), std::string::npos) << repair;
+}
+
 TEST_F(OpenAiSummarizerTest, RecordsUsageAndCostPerRequest) {
   http_.Reply(200, Completion(ValidSummary().dump(), "stop", nullptr, 5120, 410));
   auto result = Make()->Summarize(Conversation());
@@ -298,6 +333,30 @@ TEST_F(OpenAiSummarizerTest, AOneHourTranscriptIsSummarizedInPartsThenMerged) {
   std::string merge = SentBody(parts.size())["messages"][1]["content"];
   EXPECT_NE(merge.find("\"Часть 1\""), std::string::npos);
   EXPECT_NE(merge.find("\"Часть " + std::to_string(parts.size()) + "\""), std::string::npos);
+}
+
+TEST_F(OpenAiSummarizerTest, EachPartAnswersTheChecklistAndTheMergeDoesNot) {
+  SummaryInput input = OneHourCall();
+  input.checklist = {{"next_step", "Следующий шаг?", "any"}};
+  auto parts = SplitTranscript(input.transcript, "ru", 16000);
+  ASSERT_GE(parts.size(), 2u);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    json answer = ValidSummary();
+    const bool last = i + 1 == parts.size();
+    answer["scorecard"] = {{{"criterion", "next_step"},
+                            {"verdict", last ? "yes" : "no"},
+                            {"quote", last ? json("созвонимся завтра") : json(nullptr)}}};
+    http_.Reply(200, Completion(answer.dump()));
+  }
+  http_.Reply(200, Completion(ValidSummary("Весь звонок").dump()));
+  auto result = Make()->Summarize(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->summary.scorecard.size(), 1u);
+  EXPECT_EQ(result->summary.scorecard[0].verdict, "yes");
+  EXPECT_EQ(result->summary.scorecard[0].quote, "созвонимся завтра");
+  EXPECT_TRUE(
+      SentBody(0)["response_format"]["json_schema"]["schema"]["properties"].contains("scorecard"));
+  EXPECT_EQ(SentBody(parts.size())["response_format"]["json_schema"]["schema"], SummarySchema());
 }
 
 TEST_F(OpenAiSummarizerTest, ManyPartsAreMergedInRounds) {

@@ -127,7 +127,7 @@ std::string SystemPrompt(std::string_view language, const PromptContext& context
                      "без markdown:\n```json\n"
                    : "\n\nAnswer with one JSON object that follows this JSON Schema exactly, "
                      "without explanations or markdown:\n```json\n";
-    out += SummarySchema().dump();
+    out += (context.schema != nullptr ? *context.schema : SummarySchema()).dump();
     out += "\n```";
   }
   return out;
@@ -168,6 +168,33 @@ std::string UserPrompt(const SummaryInput& input, const std::vector<TranscriptLi
   std::string out = CallFacts(input, language);
   out += IsRussian(language) ? "\nРасшифровка:\n" : "\nTranscript:\n";
   out += RenderTranscript(lines, language);
+  return out;
+}
+
+std::string ScorecardPrompt(const std::vector<ChecklistItem>& checklist,
+                            std::string_view language) {
+  if (checklist.empty()) return "";
+  const bool russian = IsRussian(language);
+  std::string out =
+      russian
+          ? "\nЧек-лист (поле scorecard): ответь на каждый пункт — yes (да), no (нет) или na (не "
+            "применимо к этому звонку). quote — дословная цитата из расшифровки, которая это "
+            "доказывает: слова ровно как в расшифровке, без времени и имени говорящего, из реплик "
+            "указанной стороны. Для yes цитата обязательна; для no — null, если доказать нечем; "
+            "для na — null. Не перефразируй: цитату проверяет программа, и пункт с цитатой, "
+            "которой нет в расшифровке, не засчитывается.\n"
+          : "\nChecklist (the scorecard field): answer every item yes, no or na (not applicable "
+            "to this call). quote: a verbatim quote from the transcript proving it, the words "
+            "exactly as in the transcript, without the time and speaker label, from the lines of "
+            "the side named. A quote is required for yes; for no it is null when there is nothing "
+            "to quote; for na null. Do not paraphrase: a program checks the quote, and an item "
+            "whose quote is not in the transcript does not count.\n";
+  for (const ChecklistItem& item : checklist) {
+    std::string_view side = item.side == "client"    ? (russian ? "клиент" : "client")
+                            : item.side == "manager" ? (russian ? "менеджер" : "manager")
+                                                     : (russian ? "любая сторона" : "either side");
+    out += fmt::format("- {} [{}]: {}\n", item.id, side, item.question);
+  }
   return out;
 }
 

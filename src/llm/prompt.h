@@ -32,6 +32,8 @@ struct PromptContext {
   int parts = 0;  // For kPart.
   // With json_object the schema has to travel in the prompt (and the word JSON must appear).
   bool embed_schema = false;
+  // The schema to embed; SummarySchema() when null.
+  const nlohmann::json* schema = nullptr;
 };
 
 // The system message: the analyst's instructions in the call's language (Russian by default,
@@ -41,6 +43,11 @@ std::string SystemPrompt(std::string_view language, const PromptContext& context
 // The user message: call facts and the transcript lines.
 std::string UserPrompt(const SummaryInput& input, const std::vector<TranscriptLine>& lines,
                        std::string_view language);
+
+// The scorecard part of a user message (appended after the transcript when a checklist is
+// sent): how to answer, then one line per criterion ("- greeting [менеджер]: question").
+// Empty for an empty checklist.
+std::string ScorecardPrompt(const std::vector<ChecklistItem>& checklist, std::string_view language);
 
 // The user message of a merge step: the parts' summaries as JSON, in order.
 std::string MergePrompt(const SummaryInput& input, const std::vector<CallSummary>& parts,

@@ -99,5 +99,18 @@ TEST(SplitTranscriptTest, AnOverlongLineMakesAPartOfItsOwn) {
   EXPECT_EQ(SplitTranscript(lines, "ru", 100).size(), 3u);
 }
 
+TEST(ScorecardPromptTest, AsksForVerbatimQuotesAndListsEveryCriterionWithItsSide) {
+  std::string ru = ScorecardPrompt(
+      {{"greeting", "Представился?", "manager"}, {"objection", "Отработал возражение?", "client"}},
+      "ru");
+  EXPECT_NE(ru.find("дословная цитата"), std::string::npos);
+  EXPECT_NE(ru.find("- greeting [менеджер]: Представился?\n"), std::string::npos);
+  EXPECT_NE(ru.find("- objection [клиент]: Отработал возражение?\n"), std::string::npos);
+  std::string en = ScorecardPrompt({{"close", "Polite close?", "any"}}, "en");
+  EXPECT_NE(en.find("verbatim quote"), std::string::npos);
+  EXPECT_NE(en.find("- close [either side]: Polite close?"), std::string::npos);
+  EXPECT_EQ(ScorecardPrompt({}, "ru"), "");
+}
+
 }  // namespace
 }  // namespace callbrief::llm

@@ -33,6 +33,8 @@ struct SummaryInput {
   int duration_seconds = 0;
   std::string manager_name{};
   std::string language = "ru";  // CALL_LANGUAGE: the prompt's and the summary's language.
+  // The scorecard to answer in the same request (CallSummary::scorecard); none when empty.
+  std::vector<ChecklistItem> checklist{};
 };
 
 struct SummaryResult {

@@ -1,5 +1,7 @@
 #include "llm/summary.h"
 
+#include <algorithm>
+
 #include "core/json_bounded.h"
 
 namespace callbrief::llm {
@@ -47,6 +49,21 @@ json BuildSchema() {
           {"additionalProperties", false},
           {"required", required},
           {"properties", properties}};
+}
+
+json ScorecardProperty(std::span<const ChecklistItem> checklist) {
+  json ids = json::array();
+  for (const ChecklistItem& item : checklist) ids.push_back(item.id);
+  json answer = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", json::array({"criterion", "verdict", "quote"})},
+      {"properties",
+       {{"criterion", {{"type", "string"}, {"enum", ids}}},
+        {"verdict", {{"type", "string"}, {"enum", json::array({"yes", "no", "na"})}}},
+        {"quote", NullableString("the words exactly as they are in the transcript, without the "
+                                 "time and speaker label; null if there is nothing to quote")}}}};
+  return {{"type", "array"}, {"items", std::move(answer)}};
 }
 
 bool HasType(const json& instance, const std::string& type) {
@@ -125,6 +142,38 @@ const nlohmann::json& SummarySchema() {
   return schema;
 }
 
+nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist) {
+  json schema = SummarySchema();
+  if (checklist.empty()) return schema;
+  schema["properties"]["scorecard"] = ScorecardProperty(checklist);
+  schema["required"].push_back("scorecard");
+  return schema;
+}
+
+std::vector<CriterionVerdict> MergeScorecards(
+    const std::vector<std::vector<CriterionVerdict>>& parts) {
+  std::vector<CriterionVerdict> out;
+  auto rank = [](const CriterionVerdict& v) {
+    if (v.verdict == "yes" && v.quote) return 3;
+    if (v.verdict == "no") return 2;
+    if (v.verdict == "na") return 1;
+    return 0;
+  };
+  for (const auto& part : parts) {
+    for (const CriterionVerdict& verdict : part) {
+      auto it = std::find_if(out.begin(), out.end(), [&](const CriterionVerdict& v) {
+        return v.criterion == verdict.criterion;
+      });
+      if (it == out.end()) {
+        out.push_back(verdict);
+      } else if (rank(verdict) > rank(*it)) {
+        *it = verdict;
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> SchemaProblems(const nlohmann::json& instance,
                                         const nlohmann::json& schema) {
   std::vector<std::string> problems;
@@ -133,7 +182,12 @@ std::vector<std::string> SchemaProblems(const nlohmann::json& instance,
 }
 
 core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in) {
-  std::vector<std::string> problems = SchemaProblems(in, SummarySchema());
+  return FromJson(in, SummarySchema());
+}
+
+core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in,
+                                                const nlohmann::json& schema) {
+  std::vector<std::string> problems = SchemaProblems(in, schema);
   if (!problems.empty()) {
     std::string message = "the summary does not match the schema: ";
     for (std::size_t i = 0; i < problems.size(); ++i) {
@@ -153,6 +207,12 @@ core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in) {
   out.call_kind = in["call_kind"];
   out.client_name = OptionalString(in, "client_name");
   out.company = OptionalString(in, "company");
+  if (schema["properties"].contains("scorecard")) {
+    for (const auto& answer : in["scorecard"]) {
+      out.scorecard.push_back(
+          {answer["criterion"], answer["verdict"], OptionalString(answer, "quote")});
+    }
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,22 @@ struct SummaryTask {
   std::optional<std::string> due{};    // As said ("завтра") or YYYY-MM-DD, when said.
 };
 
+// One criterion of a scorecard as the model is asked it (analytics::Criterion without the
+// dependency): the model answers by `id`.
+struct ChecklistItem {
+  std::string id{};
+  std::string question{};
+  std::string side{};  // "manager", "client" or "any": whose lines the quote must come from.
+};
+
+// The model's answer to one ChecklistItem, unchecked: the quote is verified against the
+// transcript by analytics::ScoreConversation before anything is stored or shown.
+struct CriterionVerdict {
+  std::string criterion{};             // a ChecklistItem id
+  std::string verdict{};               // "yes", "no", "na"
+  std::optional<std::string> quote{};  // verbatim from the transcript; null when there is none
+};
+
 // The structured summary of one call: the seed's fields (summary, key_points, tasks,
 // client_request, next_steps, sentiment) plus call_kind, task owners and due dates, client name
 // and company.
@@ -37,11 +54,17 @@ struct CallSummary {
   std::string call_kind = "conversation";
   std::optional<std::string> client_name{};
   std::optional<std::string> company{};
+  // Only when a checklist was sent (SummaryInput::checklist). Not part of ToJson(): the answers
+  // are stored only once checked, as the call's scorecard.
+  std::vector<CriterionVerdict> scorecard{};
 
   // Validates `json` against SummarySchema() (types, enums, required keys; extra keys are
   // ignored, a missing nullable key reads as null) and reads it. kInvalidInput listing every
   // problem ("tasks[0].text: expected string") otherwise.
   static core::Result<CallSummary> FromJson(const nlohmann::json& json);
+  // The same against `schema` (SummarySchema(checklist) reads `scorecard` too).
+  static core::Result<CallSummary> FromJson(const nlohmann::json& json,
+                                            const nlohmann::json& schema);
   // Every key, in schema order; absent optionals as null.
   nlohmann::json ToJson() const;
 };
@@ -55,6 +78,16 @@ nlohmann::json ExtractAnswerJson(std::string_view content);
 // additionalProperties: false and lists all its properties in `required`; optional values are
 // ["string","null"] unions.
 const nlohmann::json& SummarySchema();
+// SummarySchema() with a required `scorecard`: an array of {criterion (one of the checklist's
+// ids), verdict ("yes" | "no" | "na"), quote (string or null)}. SummarySchema() itself when the
+// checklist is empty.
+nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist);
+
+// The answers of a call summarized in parts, as one: per criterion a verified-looking "yes"
+// (with a quote) from any part wins, then a "no", then "na"; each part answered from its own
+// transcript lines, so a quote from any part is a quote from the call.
+std::vector<CriterionVerdict> MergeScorecards(
+    const std::vector<std::vector<CriterionVerdict>>& parts);
 
 // The problems of `instance` against `schema` (the subset SummarySchema uses: type and type
 // unions, enum, properties, required, items), each "path: what"; empty when valid.

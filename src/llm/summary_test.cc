@@ -104,5 +104,60 @@ TEST(CallSummaryTest, RejectsNonObjects) {
   }
 }
 
+const std::vector<ChecklistItem> kChecklist = {{"greeting", "Поздоровался?", "manager"},
+                                               {"next_step", "Следующий шаг?", "any"}};
+
+TEST(ScorecardSchemaTest, AddsARequiredStrictScorecardNamingTheCriteria) {
+  json schema = SummarySchema(kChecklist);
+  EXPECT_EQ(schema["required"].back(), "scorecard");
+  const json& item = schema["properties"]["scorecard"]["items"];
+  EXPECT_EQ(item["additionalProperties"], false);
+  EXPECT_EQ(item["required"], json::array({"criterion", "verdict", "quote"}));
+  EXPECT_EQ(item["properties"]["criterion"]["enum"], json::array({"greeting", "next_step"}));
+  EXPECT_EQ(item["properties"]["verdict"]["enum"], json::array({"yes", "no", "na"}));
+  EXPECT_EQ(item["properties"]["quote"]["type"], json::array({"string", "null"}));
+  EXPECT_EQ(SummarySchema(std::vector<ChecklistItem>{}), SummarySchema());
+}
+
+TEST(ScorecardSchemaTest, ReadsTheAnswersButNeverStoresThemInTheSummary) {
+  json answer = Valid();
+  answer["scorecard"] = {{{"criterion", "greeting"}, {"verdict", "yes"}, {"quote", "Добрый день"}},
+                         {{"criterion", "next_step"}, {"verdict", "no"}, {"quote", nullptr}}};
+  auto summary = CallSummary::FromJson(answer, SummarySchema(kChecklist));
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_EQ(summary->scorecard.size(), 2u);
+  EXPECT_EQ(summary->scorecard[0].criterion, "greeting");
+  EXPECT_EQ(summary->scorecard[0].quote, "Добрый день");
+  EXPECT_EQ(summary->scorecard[1].quote, std::nullopt);
+  EXPECT_FALSE(summary->ToJson().contains("scorecard"));
+  EXPECT_TRUE(CallSummary::FromJson(answer)->scorecard.empty()) << "not asked, not read";
+}
+
+TEST(ScorecardSchemaTest, AMissingScorecardOrAnUnknownCriterionIsAProblem) {
+  EXPECT_FALSE(CallSummary::FromJson(Valid(), SummarySchema(kChecklist)).ok());
+  json answer = Valid();
+  answer["scorecard"] = {{{"criterion", "price"}, {"verdict", "maybe"}, {"quote", nullptr}}};
+  auto summary = CallSummary::FromJson(answer, SummarySchema(kChecklist));
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.error().message.find("scorecard[0].criterion: must be one of"),
+            std::string::npos);
+  EXPECT_NE(summary.error().message.find("scorecard[0].verdict"), std::string::npos);
+}
+
+TEST(MergeScorecardsTest, AQuotedYesFromAnyPartWinsThenNoThenNotApplicable) {
+  auto merged = MergeScorecards({
+      {{"greeting", "yes", "Добрый день"}, {"next_step", "na", std::nullopt}},
+      {{"greeting", "no", std::nullopt}, {"next_step", "no", std::nullopt}},
+      {{"greeting", "na", std::nullopt}, {"next_step", "yes", "до четверга"}},
+  });
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_EQ(merged[0].verdict, "yes");
+  EXPECT_EQ(merged[0].quote, "Добрый день");
+  EXPECT_EQ(merged[1].verdict, "yes");
+  EXPECT_EQ(merged[1].quote, "до четверга");
+  auto none = MergeScorecards({{{"close", "na", std::nullopt}}, {{"close", "no", std::nullopt}}});
+  EXPECT_EQ(none[0].verdict, "no");
+}
+
 }  // namespace
 }  // namespace callbrief::llm
