@@ -149,6 +149,27 @@ struct Summary {
   std::int64_t created_at_ms = 0;
 };
 
+// A call's scorecard (issue 16, item 2): the checklist's answers once checked against the
+// transcript (analytics::ScorecardToJson, kept as text), with its score and critical flag as
+// columns for lists and filters.
+struct ScorecardRecord {
+  std::string checklist_id{};
+  std::optional<int> score{};  // 0..100; null when every criterion was not applicable
+  bool critical_failed = false;
+  std::string scorecard_json{};
+  std::int64_t created_at_ms = 0;
+};
+
+// A scorecard checklist as edited on the Checklists page (analytics::ChecklistToJson as text).
+// At most one is active: the one every newly summarized conversation is scored against.
+struct StoredChecklist {
+  std::string id{};
+  std::string name{};
+  std::string checklist_json{};
+  bool active = false;
+  std::int64_t updated_at_ms = 0;
+};
+
 struct Delivery {
   std::string channel{};  // "telegram", "bitrix_timeline", "bitrix_transcript", "bitrix_tasks".
   std::string status{};   // "pending", "done", "failed", "skipped" (last_error says why).
@@ -203,6 +224,7 @@ struct CallDetails {
   std::vector<RawEvent> events{};
   std::vector<TranscriptSegment> segments{};
   std::optional<Summary> summary{};
+  std::optional<ScorecardRecord> scorecard{};
   std::vector<Delivery> deliveries{};
   std::vector<StageRun> stage_runs{};
   std::vector<UsageRow> usage{};
@@ -265,6 +287,7 @@ struct StageOutcome {
   std::optional<std::vector<AudioChunk>> chunks{};
   std::optional<std::vector<TranscriptSegment>> segments{};
   std::optional<Summary> summary{};
+  std::optional<ScorecardRecord> scorecard{};  // Replaces the call's scorecard when set.
 };
 
 enum class RetryResult { kRetried, kNotFound, kNotRetryable };

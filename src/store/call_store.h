@@ -132,6 +132,16 @@ class CallStore : public CallIntake {
   // on SQLite. An error of `update` stores nothing and is answered as is.
   virtual core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
                                                   const PacingUpdate& update) = 0;
+
+  // ---- Scorecard checklists (issue 16, item 2) ----
+
+  // Every stored checklist, ordered by id.
+  virtual core::Result<std::vector<StoredChecklist>> ListChecklists() = 0;
+  // Creates or replaces the checklist `checklist.id`; when it is active, every other one stops
+  // being active in the same transaction. The store does not read the JSON (analytics does).
+  virtual core::Status SaveChecklist(const StoredChecklist& checklist) = 0;
+  // The active checklist; nullopt when none is stored or none is active.
+  virtual core::Result<std::optional<StoredChecklist>> ActiveChecklist() = 0;
 };
 
 // The code of the error every write under a stale claim answers (core::Error::code).

@@ -109,6 +109,15 @@ class FaultyCallStore final : public store::CallStore {
   core::Result<std::vector<store::DayStats>> StatsByDay(const store::StatsQuery& query) override {
     return real_.StatsByDay(query);
   }
+  core::Result<std::vector<store::StoredChecklist>> ListChecklists() override {
+    return real_.ListChecklists();
+  }
+  core::Status SaveChecklist(const store::StoredChecklist& checklist) override {
+    return real_.SaveChecklist(checklist);
+  }
+  core::Result<std::optional<store::StoredChecklist>> ActiveChecklist() override {
+    return real_.ActiveChecklist();
+  }
   core::Result<std::vector<store::ManagerRef>> ListManagers() override {
     return real_.ListManagers();
   }

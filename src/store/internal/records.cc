@@ -91,6 +91,15 @@ core::Status LoadChildren(Connection& c, std::string_view byte_order, CallDetail
   STORE_ASSIGN_OR_RETURN(Rows summary, c.Exec("SELECT model, body, call_kind, sentiment, "
                                               "created_at FROM summaries WHERE call_id = $1",
                                               id));
+  STORE_ASSIGN_OR_RETURN(Rows scorecard,
+                         c.Exec("SELECT checklist_id, score, critical_failed, body, created_at "
+                                "FROM call_scorecards WHERE call_id = $1",
+                                id));
+  if (!scorecard.empty()) {
+    d->scorecard =
+        ScorecardRecord{scorecard.Text(0, 0), scorecard.OptionalInt(0, 1), scorecard.Int(0, 2) != 0,
+                        scorecard.Text(0, 3), scorecard.Int64(0, 4)};
+  }
   if (!summary.empty()) {
     d->summary = Summary{summary.Text(0, 0), summary.Text(0, 1), summary.Text(0, 2),
                          summary.Text(0, 3), summary.Int64(0, 4)};

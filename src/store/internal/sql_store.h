@@ -2,9 +2,9 @@
 
 // The one CallStore implementation: every method written once, in SQL both databases run, over a
 // driver (driver.h) and the few lines of its dialect (dialect.h). Its methods are spread over
-// sql_store.cc (intake, lists, settings), sql_store_work.cc (the pipeline's side) and
-// sql_store_stats.cc (the web UI's figures); records.h maps rows to records. Nothing outside
-// src/store includes this.
+// sql_store.cc (intake, lists, settings), sql_store_work.cc (the pipeline's side),
+// sql_store_stats.cc (the web UI's figures) and sql_store_checklists.cc (scorecard checklists);
+// records.h maps rows to records. Nothing outside src/store includes this.
 
 #include <map>
 #include <memory>
@@ -59,6 +59,9 @@ class SqlStore final : public CallStore {
 
   core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
                                           const PacingUpdate& update) override;
+  core::Result<std::vector<StoredChecklist>> ListChecklists() override;
+  core::Status SaveChecklist(const StoredChecklist& checklist) override;
+  core::Result<std::optional<StoredChecklist>> ActiveChecklist() override;
 
  private:
   // The expression of "now" in lease times: the database's clock, or the caller's `now_ms` added

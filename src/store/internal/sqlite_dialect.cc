@@ -234,7 +234,27 @@ CREATE INDEX calls_claim ON calls ((CASE WHEN last_error_kind = 'config' THEN 2
   WHERE stage IN ('received','resolve','download','prepare','transcribe','summarize','deliver');
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// Scorecards (issue 16, item 2): the checklists edited on the Checklists page (at most one
+// active), and each call's scorecard, checked against its transcript.
+constexpr std::string_view kScorecards = R"sql(
+CREATE TABLE checklists (
+  id         TEXT    PRIMARY KEY,
+  name       TEXT    NOT NULL,
+  body       TEXT    NOT NULL,
+  active     INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE call_scorecards (
+  call_id         INTEGER PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+  checklist_id    TEXT    NOT NULL,
+  score           INTEGER,
+  critical_failed INTEGER NOT NULL DEFAULT 0,
+  body            TEXT    NOT NULL,
+  created_at      INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
@@ -244,6 +264,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {7, "full-text search over transcripts and summaries", kSearch},
     {8, "personal-data masking report", kPiiReport},
     {9, "claims walk an index in claim order", kClaimIndex},
+    {10, "scorecards: checklists and call scorecards", kScorecards},
 }};
 
 // Search by a part of a number: instr() finds it literally; the match set is built once from the

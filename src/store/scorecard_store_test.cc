@@ -1,0 +1,95 @@
+// Scorecards in the store (issue 16, item 2): checklists (at most one active) and each call's
+// checked scorecard, on both backends.
+#include "store/work_store_fixture.h"
+
+namespace callbrief::store {
+namespace {
+
+class ScorecardStoreTest : public WorkStoreTest {
+ protected:
+  std::vector<StoredChecklist> List() {
+    auto listed = store_->ListChecklists();
+    EXPECT_TRUE(listed.ok()) << listed.error().message;
+    return listed.ok() ? *listed : std::vector<StoredChecklist>{};
+  }
+  std::optional<StoredChecklist> Active() {
+    auto active = store_->ActiveChecklist();
+    EXPECT_TRUE(active.ok()) << active.error().message;
+    return active.ok() ? *active : std::nullopt;
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Backends, ScorecardStoreTest, testing::AllBackends(),
+                         testing::BackendName);
+
+TEST_P(ScorecardStoreTest, AFreshDatabaseHasNoChecklist) {
+  EXPECT_TRUE(List().empty());
+  EXPECT_EQ(Active(), std::nullopt);
+}
+
+TEST_P(ScorecardStoreTest, AChecklistIsSavedAndReplacedByItsId) {
+  ASSERT_TRUE(store_->SaveChecklist({"sales", "Продажи", R"({"id":"sales"})", true, kNow}).ok());
+  ASSERT_TRUE(
+      store_->SaveChecklist({"sales", "Продажи v2", R"({"id":"sales","v":2})", true, kNow + 1})
+          .ok());
+  auto listed = List();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "Продажи v2");
+  EXPECT_EQ(listed[0].checklist_json, R"({"id":"sales","v":2})");
+  EXPECT_TRUE(listed[0].active);
+  EXPECT_EQ(listed[0].updated_at_ms, kNow + 1);
+}
+
+TEST_P(ScorecardStoreTest, SavingAnActiveChecklistDeactivatesTheOthers) {
+  ASSERT_TRUE(store_->SaveChecklist({"sales", "Продажи", "{}", true, kNow}).ok());
+  ASSERT_TRUE(store_->SaveChecklist({"support", "Поддержка", "{}", false, kNow}).ok());
+  EXPECT_EQ(Active()->id, "sales");
+  ASSERT_TRUE(store_->SaveChecklist({"support", "Поддержка", "{}", true, kNow}).ok());
+  EXPECT_EQ(Active()->id, "support");
+  auto listed = List();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, "sales");
+  EXPECT_FALSE(listed[0].active);
+  ASSERT_TRUE(store_->SaveChecklist({"support", "Поддержка", "{}", false, kNow}).ok());
+  EXPECT_EQ(Active(), std::nullopt);
+}
+
+TEST_P(ScorecardStoreTest, TheScorecardIsStoredWithTheSummaryAndReadWithTheCall) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome done = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
+  done.summary = Summary{"gpt-4o", R"({"summary":"x"})", "conversation", "neutral", kNow};
+  done.scorecard = ScorecardRecord{"sales", 67, true, R"({"score":67})", kNow};
+  ASSERT_TRUE(store_->FinishStage(done).ok());
+  CallDetails found = Find(id);
+  ASSERT_TRUE(found.scorecard.has_value());
+  EXPECT_EQ(found.scorecard->checklist_id, "sales");
+  EXPECT_EQ(found.scorecard->score, 67);
+  EXPECT_TRUE(found.scorecard->critical_failed);
+  EXPECT_EQ(found.scorecard->scorecard_json, R"({"score":67})");
+  EXPECT_EQ(found.scorecard->created_at_ms, kNow);
+}
+
+TEST_P(ScorecardStoreTest, ASummaryAgainReplacesTheScorecardAndANullScoreStaysNull) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome first = Outcome(id, "w1", Stage::kSummarize, Stage::kSummarize);
+  first.scorecard = ScorecardRecord{"sales", 10, true, "{}", kNow};
+  ASSERT_TRUE(store_->FinishStage(first).ok());
+  ASSERT_TRUE(Claim("w1", kNow + 100));
+  StageOutcome second = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
+  second.scorecard = ScorecardRecord{"support", std::nullopt, false, "{\"n\":2}", kNow + 10};
+  ASSERT_TRUE(store_->FinishStage(second).ok());
+  CallDetails found = Find(id);
+  ASSERT_TRUE(found.scorecard.has_value());
+  EXPECT_EQ(found.scorecard->checklist_id, "support");
+  EXPECT_EQ(found.scorecard->score, std::nullopt);
+  EXPECT_FALSE(found.scorecard->critical_failed);
+}
+
+TEST_P(ScorecardStoreTest, ACallWithoutAScorecardHasNone) {
+  std::int64_t id = Record("A");
+  EXPECT_FALSE(Find(id).scorecard.has_value());
+}
+
+}  // namespace
+}  // namespace callbrief::store
