@@ -148,6 +148,7 @@ void Pipeline::Finish(const store::CallRecord& call, Stage ran, std::int64_t sta
     outcome.chunks = r.chunks;
     outcome.segments = r.segments;
     outcome.summary = r.summary;
+    outcome.scorecard = r.scorecard;
     if (r.next == ran) {
       outcome.run_outcome = Stored(RunOutcome::kWaiting);
       outcome.next_attempt_at_ms = r.wait_until_ms;

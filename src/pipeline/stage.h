@@ -25,6 +25,7 @@ struct StageResult {
   std::optional<std::vector<store::AudioChunk>> chunks{};
   std::optional<std::vector<store::TranscriptSegment>> segments{};
   std::optional<store::Summary> summary{};
+  std::optional<store::ScorecardRecord> scorecard{};
 };
 
 // One stage of the pipeline (docs/architecture.md). Run() does the stage's work for one call and

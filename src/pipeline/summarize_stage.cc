@@ -25,6 +25,57 @@ llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std:
   return input;
 }
 
+core::Result<std::optional<analytics::Checklist>> ChecklistToScore(store::CallStore& store) {
+  auto active = store.ActiveChecklist();
+  if (!active.ok()) return active.error().WithContext("reading the scorecard checklist");
+  if (!active->has_value()) {
+    auto stored = store.ListChecklists();
+    if (!stored.ok()) return stored.error().WithContext("reading the scorecard checklists");
+    if (!stored->empty()) return std::optional<analytics::Checklist>();
+    return std::optional<analytics::Checklist>(analytics::DefaultSalesChecklist());
+  }
+  auto checklist = analytics::ChecklistFromJson(
+      nlohmann::json::parse((*active)->checklist_json, nullptr, false));
+  if (!checklist.ok()) {
+    spdlog::warn("the active checklist {} cannot be read, calls are not scored: {}",
+                 (*active)->id, checklist.error().message);
+    return std::optional<analytics::Checklist>();
+  }
+  return std::optional<analytics::Checklist>(std::move(*checklist));
+}
+
+store::ScorecardRecord ScorecardFrom(const analytics::Checklist& checklist,
+                                     const std::vector<llm::CriterionVerdict>& answers,
+                                     const std::vector<store::TranscriptSegment>& segments,
+                                     std::int64_t now_ms) {
+  std::vector<analytics::CriterionAnswer> given;
+  for (const llm::CriterionVerdict& v : answers) given.push_back({v.criterion, v.verdict, v.quote});
+  std::vector<analytics::Segment> lines;
+  for (const store::TranscriptSegment& s : segments) {
+    lines.push_back({s.start_ms, s.end_ms, s.speaker, s.text});
+  }
+  const analytics::Scorecard scorecard = analytics::ScoreConversation(checklist, given, lines);
+  return {.checklist_id = checklist.id,
+          .score = scorecard.score,
+          .critical_failed = !scorecard.failed_critical.empty(),
+          .scorecard_json = analytics::ScorecardToJson(scorecard).dump(),
+          .created_at_ms = now_ms};
+}
+
+namespace {
+
+// The stored segments with the text the model was sent (masked under PII_MASKING), so that a
+// quote of a masked line ("[телефон]") is found where the model read it.
+std::vector<store::TranscriptSegment> SegmentsAsSent(std::vector<store::TranscriptSegment> segments,
+                                                     const llm::SummaryInput& sent) {
+  for (std::size_t i = 0; i < segments.size() && i < sent.transcript.size(); ++i) {
+    segments[i].text = sent.transcript[i].text;
+  }
+  return segments;
+}
+
+}  // namespace
+
 SummarizeStage::SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store,
                                const core::Clock& clock, std::string language,
                                core::Observer& observer, bool mask_personal_data)
@@ -46,11 +97,20 @@ core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details)
     pii_report = report.ToJson();
   }
   llm::SummaryResult result;
+  std::optional<analytics::Checklist> checklist;
   if (auto by_rules = llm::SummaryWithoutLlm(input)) {
     result = {.summary = std::move(*by_rules), .from_rules = true};
   } else if (summarizer_ == nullptr) {
     return core::Error::Config("OPENAI_API_KEY is not set: callbrief cannot summarize calls");
   } else {
+    auto to_score = ChecklistToScore(store_);
+    if (!to_score.ok()) return to_score.error();
+    checklist = std::move(*to_score);
+    if (checklist) {
+      for (const analytics::Criterion& c : checklist->criteria) {
+        input.checklist.push_back({c.id, c.question, c.side});
+      }
+    }
     auto summarized = summarizer_->Summarize(input);
     if (!summarized.ok()) return summarized.error();
     result = std::move(*summarized);
@@ -69,13 +129,20 @@ core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details)
   if (!result.usage.empty()) model = result.usage.back().model;
   spdlog::info("📝 Summarized call {} ({}, {}, by {})", details.call.bitrix_call_id,
                result.summary.call_kind, result.summary.sentiment, model);
+  std::optional<store::ScorecardRecord> scorecard;
+  // A summary from rules (no conversation) has nothing to score.
+  if (checklist && !result.from_rules) {
+    scorecard = ScorecardFrom(*checklist, result.summary.scorecard,
+                              SegmentsAsSent(details.segments, input), now_ms);
+  }
   return StageResult{.next = store::Stage::kDeliver,
                      .pii_report_json = std::move(pii_report),
                      .summary = store::Summary{.model = model,
                                                .summary_json = result.summary.ToJson().dump(),
                                                .call_kind = result.summary.call_kind,
                                                .sentiment = result.summary.sentiment,
-                                               .created_at_ms = now_ms}};
+                                               .created_at_ms = now_ms},
+                     .scorecard = std::move(scorecard)};
 }
 
 }  // namespace callbrief::pipeline

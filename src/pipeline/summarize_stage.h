@@ -1,7 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "analytics/scorecard.h"
 #include "core/clock.h"
 #include "core/observer.h"
 #include "llm/summarizer.h"
@@ -13,12 +15,27 @@ namespace callbrief::pipeline {
 // The summarizer's view of a stored call. Pure.
 llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std::string& language);
 
+// The checklist to score calls against, from the store's checklists: the active one; the shipped
+// analytics::DefaultSalesChecklist() when none is stored; nullopt when some are stored but none
+// is active, or the active one's JSON is damaged (logged). Errors: the store's.
+core::Result<std::optional<analytics::Checklist>> ChecklistToScore(store::CallStore& store);
+
+// The scorecard of a summarized call: `answers` checked against its transcript. Pure.
+store::ScorecardRecord ScorecardFrom(const analytics::Checklist& checklist,
+                                     const std::vector<llm::CriterionVerdict>& answers,
+                                     const std::vector<store::TranscriptSegment>& segments,
+                                     std::int64_t now_ms);
+
 // summarize: the structured summary of the transcript (llm::Summarizer, strict JSON schema). A
 // call without a real conversation — no speech, a voicemail greeting, an IVR — gets its summary
 // from rules (llm::SummaryWithoutLlm) and costs no request. The summary is stored with the move to
 // `deliver`; every request's tokens and cost are recorded. With `mask_personal_data`
 // (PII_MASKING) the transcript and the client's number are masked before anything is decided or
-// sent (pii_report.h), and what was masked is stored with the summary.
+// sent (pii_report.h), and what was masked is stored with the summary. A conversation summarized
+// by a model also answers the active scorecard checklist in the same request (the shipped sales
+// checklist when none is stored; none when checklists are stored but none is active): the answers
+// are checked against the transcript the model was sent (masked with PII_MASKING;
+// analytics::ScoreConversation) and the scorecard is stored with the summary.
 class SummarizeStage final : public StageHandler {
  public:
   // `summarizer` is null when OPENAI_API_KEY is not set: calls that need a model then park.

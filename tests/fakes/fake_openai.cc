@@ -291,6 +291,11 @@ void FakeOpenAi::SetChatValue(std::string property, nlohmann::json value) {
   impl_->chat_values[std::move(property)] = std::move(value);
 }
 
+void FakeOpenAi::InventScorecardQuote(std::string criterion_id) {
+  std::lock_guard lock(impl_->mu);
+  impl_->invented_quotes.insert(std::move(criterion_id));
+}
+
 std::vector<LoggedOpenAiRequest> FakeOpenAi::Requests() const {
   std::lock_guard lock(impl_->mu);
   return impl_->log;

@@ -148,6 +148,12 @@ class FakeOpenAi {
   void SetJsonSchemaSupported(bool supported);
   // Values to put into generated chat instances for properties of this name (see BuildInstance).
   void SetChatValue(std::string property, nlohmann::json value);
+  // Scorecards (a `scorecard` array in the schema, llm::SummarySchema(checklist)): the emulated
+  // model answers every criterion "yes" quoting the first transcript line of the criterion's side
+  // verbatim — except this criterion, answered "yes" with a quote that is NOT in the transcript,
+  // as a model that paraphrases or invents evidence does. (SetChatValue("scorecard", …) replaces
+  // the whole answer instead.)
+  void InventScorecardQuote(std::string criterion_id);
 
   std::vector<LoggedOpenAiRequest> Requests() const;
   int CountRequests(OpenAiEndpoint endpoint) const;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 
 #include "fakes/fake_openai_impl.h"
 #include "fakes/strict_schema.h"
@@ -43,6 +45,77 @@ json FencedSchema(const std::string& text) {
     if (schema.is_object() && schema.contains("properties")) return schema;
   }
   return nullptr;
+}
+
+// The quote the emulator invents for InventScorecardQuote: said by nobody in any test call.
+constexpr char kInventedQuote[] = "Договорились: подписываем договор во вторник в 15:00";
+
+// The text of the first transcript line of each side in the prompt ("[01:02] Менеджер: text",
+// the form llm::RenderTranscript writes), keyed "manager", "client" and "any".
+std::map<std::string, std::string> FirstLines(const std::string& prompt) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at < prompt.size()) {
+    std::size_t end = prompt.find('\n', at);
+    if (end == std::string::npos) end = prompt.size();
+    std::string_view line(prompt.data() + at, end - at);
+    at = end + 1;
+    if (line.empty() || line[0] != '[') continue;
+    std::size_t close = line.find("] ");
+    if (close == std::string_view::npos) continue;
+    std::string_view rest = line.substr(close + 2);
+    for (auto [label, side] : {std::pair{"Менеджер: ", "manager"}, {"Manager: ", "manager"},
+                               {"Клиент: ", "client"}, {"Client: ", "client"}}) {
+      std::string_view l(label);
+      if (rest.substr(0, l.size()) == l) {
+        out.emplace(side, std::string(rest.substr(l.size())));
+        out.emplace("any", std::string(rest.substr(l.size())));
+      }
+    }
+  }
+  return out;
+}
+
+// The side of each criterion as llm::ScorecardPrompt lists it ("- greeting [менеджер]: …").
+std::string SideOfCriterion(const std::string& prompt, const std::string& id) {
+  std::size_t at = prompt.find("- " + id + " [");
+  if (at == std::string::npos) return "any";
+  std::string_view side(prompt.data() + at + id.size() + 4,
+                        std::min<std::size_t>(40, prompt.size() - at - id.size() - 4));
+  if (side.rfind("менеджер]", 0) == 0 || side.rfind("manager]", 0) == 0) return "manager";
+  if (side.rfind("клиент]", 0) == 0 || side.rfind("client]", 0) == 0) return "client";
+  return "any";
+}
+
+// The emulated model's scorecard (FakeOpenAi::InventScorecardQuote). Structured outputs promise
+// only the shape: openai-python src/openai/types/shared_params/response_format_json_schema.py,
+// strict — "the model will always follow the exact schema defined in the `schema` field". Nothing
+// in the API checks that a quote is verbatim; the sources are silent on it, which is why callbrief
+// checks every quote itself and why the emulator can invent one.
+json EmulatedScorecard(const json& schema, const std::string& prompt,
+                       const std::set<std::string>& invented) {
+  json ids = json::array();
+  if (const json* items = &schema["properties"]["scorecard"]["items"]; items->is_object()) {
+    ids = items->value("properties", json::object())
+              .value("criterion", json::object())
+              .value("enum", json::array());
+  }
+  const std::map<std::string, std::string> first = FirstLines(prompt);
+  json out = json::array();
+  for (const json& id : ids) {
+    if (!id.is_string()) continue;
+    auto line = first.find(SideOfCriterion(prompt, id.get<std::string>()));
+    json answer = {{"criterion", id}, {"verdict", "na"}, {"quote", nullptr}};
+    if (invented.count(id.get<std::string>())) {
+      answer["verdict"] = "yes";
+      answer["quote"] = kInventedQuote;
+    } else if (line != first.end()) {
+      answer["verdict"] = "yes";
+      answer["quote"] = line->second;
+    }
+    out.push_back(std::move(answer));
+  }
+  return out;
 }
 
 std::string Lower(std::string text) {
@@ -153,12 +226,14 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
   const std::string type = format.is_object() ? format.value("type", "text") : "text";
 
   std::map<std::string, json> values;
+  std::set<std::string> invented;
   std::optional<ChatReply> reply;
   bool schema_supported = true;
   int number = 0;
   {
     std::lock_guard lock(mu);
     values = chat_values;
+    invented = invented_quotes;
     schema_supported = json_schema_supported;
     number = ++completions;
     if (!chat_replies.empty()) {
@@ -195,7 +270,11 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
                            "response_format");
       }
     }
-    content = BuildInstance(spec["schema"], values).dump();
+    json instance = BuildInstance(spec["schema"], values);
+    if (instance.contains("scorecard") && !values.count("scorecard")) {
+      instance["scorecard"] = EmulatedScorecard(spec["schema"], prompt, invented);
+    }
+    content = instance.dump();
   } else if (type == "json_object") {
     if (Lower(prompt).find("json") == std::string::npos) {
       return ErrorAnswer(400, "invalid_request_error", "",
@@ -204,7 +283,11 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
                          "messages");
     }
     json schema = FencedSchema(prompt);
-    content = schema.is_null() ? "{}" : BuildInstance(schema, values).dump();
+    json instance = schema.is_null() ? json::object() : BuildInstance(schema, values);
+    if (instance.contains("scorecard") && !values.count("scorecard")) {
+      instance["scorecard"] = EmulatedScorecard(schema, prompt, invented);
+    }
+    content = instance.dump();
   } else if (type == "text") {
     content = "Эмулированный ответ.";
   } else {

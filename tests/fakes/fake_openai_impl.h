@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -46,6 +47,7 @@ struct FakeOpenAi::Impl {
   std::map<OpenAiEndpoint, std::deque<OpenAiFault>> faults;  // Guarded by mu.
   std::deque<ChatReply> chat_replies;                        // Guarded by mu.
   std::map<std::string, nlohmann::json> chat_values;         // Guarded by mu.
+  std::set<std::string> invented_quotes;                     // Guarded by mu.
   bool json_schema_supported = true;                         // Guarded by mu.
   std::vector<LoggedOpenAiRequest> log;                      // Guarded by mu.
   int completions = 0;                                       // Guarded by mu.
