@@ -37,8 +37,8 @@ core::Result<std::optional<analytics::Checklist>> ChecklistToScore(store::CallSt
   auto checklist = analytics::ChecklistFromJson(
       nlohmann::json::parse((*active)->checklist_json, nullptr, false));
   if (!checklist.ok()) {
-    spdlog::warn("the active checklist {} cannot be read, calls are not scored: {}",
-                 (*active)->id, checklist.error().message);
+    spdlog::warn("the active checklist {} cannot be read, calls are not scored: {}", (*active)->id,
+                 checklist.error().message);
     return std::optional<analytics::Checklist>();
   }
   return std::optional<analytics::Checklist>(std::move(*checklist));

@@ -64,8 +64,10 @@ std::map<std::string, std::string> FirstLines(const std::string& prompt) {
     std::size_t close = line.find("] ");
     if (close == std::string_view::npos) continue;
     std::string_view rest = line.substr(close + 2);
-    for (auto [label, side] : {std::pair{"Менеджер: ", "manager"}, {"Manager: ", "manager"},
-                               {"Клиент: ", "client"}, {"Client: ", "client"}}) {
+    for (auto [label, side] : {std::pair{"Менеджер: ", "manager"},
+                               {"Manager: ", "manager"},
+                               {"Клиент: ", "client"},
+                               {"Client: ", "client"}}) {
       std::string_view l(label);
       if (rest.substr(0, l.size()) == l) {
         out.emplace(side, std::string(rest.substr(l.size())));

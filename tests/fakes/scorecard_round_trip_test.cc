@@ -102,10 +102,9 @@ TEST_F(ScorecardRoundTripTest, TheActiveStoredChecklistIsTheOneScored) {
   analytics::Checklist mine{.id = "support",
                             .name = "Поддержка",
                             .criteria = {{"answer", "Клиент получил ответ?", 1, true, "client"}}};
-  ASSERT_TRUE(store_
-                  ->SaveChecklist({mine.id, mine.name,
-                                   analytics::ChecklistToJson(mine).dump(), true, 0})
-                  .ok());
+  ASSERT_TRUE(
+      store_->SaveChecklist({mine.id, mine.name, analytics::ChecklistToJson(mine).dump(), true, 0})
+          .ok());
   json scorecard = Scorecard();
   EXPECT_EQ(scorecard["checklist_id"], "support");
   ASSERT_EQ(scorecard["criteria"].size(), 1u);
@@ -120,8 +119,8 @@ TEST_F(ScorecardRoundTripTest, NoActiveChecklistNoScorecard) {
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_FALSE(result->scorecard.has_value());
   auto sent = fake_.Requests().back().body;
-  EXPECT_FALSE(sent["response_format"]["json_schema"]["schema"]["properties"].contains(
-      "scorecard"));
+  EXPECT_FALSE(
+      sent["response_format"]["json_schema"]["schema"]["properties"].contains("scorecard"));
 }
 
 }  // namespace
