@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/json_bounded.h"
 #include "core/redact.h"
+#include "http/checklists_api.h"
 
 namespace callbrief::http {
 namespace {
@@ -221,6 +222,7 @@ json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url)
   }
   auto metrics = analytics::ComputeTalkMetrics(timeline);
   out["metrics"] = metrics ? analytics::TalkMetricsToJson(*metrics) : json(nullptr);
+  out["scorecard"] = CallScorecardToJson(d.scorecard);
   out["summary"] = d.summary
                        ? json{{"model", d.summary->model},
                               {"call_kind", EmptyAsNull(d.summary->call_kind)},

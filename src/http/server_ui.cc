@@ -8,6 +8,7 @@
 #include "core/redact.h"
 #include "http/audio_route.h"
 #include "http/calls_api.h"
+#include "http/checklists_api.h"
 #include "http/server_impl.h"
 #include "http/stats_api.h"
 #include "http/ui_assets.h"
@@ -176,6 +177,27 @@ void Server::Impl::UiApiRoutes() {
     auto days = store_.StatsByDay(*query);
     if (!days) return SendStoreError(res, days.error());
     SendJson(res, 200, StatsToJson(*query, *days));
+  });
+  // Scorecard checklists (issue 16, item 2). Saving is a POST (the edge answers 501 to PUT):
+  // the Checklists page's editor and its JSON import both post the whole checklist.
+  router_.Get("/api/checklists", [this](const Request& req, Response& res) {
+    if (!Authorize(req, res, Asker::kApi)) return;
+    auto stored = store_.ListChecklists();
+    if (!stored) return SendStoreError(res, stored.error());
+    SendJson(res, 200, ChecklistsToJson(*stored));
+  });
+  router_.Post(R"(/api/checklists/([a-z0-9_]{1,40}))", [this](const Request& req, Response& res) {
+    if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
+    auto checklist = ChecklistFromRequest(req.matches[1].str(), req.body, NowMs());
+    if (!checklist) return SendError(res, 400, checklist.error().message);
+    if (auto saved = store_.SaveChecklist(*checklist); !saved.ok()) {
+      return SendStoreError(res, saved.error());
+    }
+    spdlog::info("📋 Checklist {} saved ({}) by {}", checklist->id,
+                 checklist->active ? "active" : "inactive", req.remote_addr);
+    auto stored = store_.ListChecklists();
+    if (!stored) return SendStoreError(res, stored.error());
+    SendJson(res, 200, ChecklistsToJson(*stored));
   });
   router_.Get("/api/status", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi)) return;
