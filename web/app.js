@@ -1,10 +1,11 @@
-// The single-page shell: routes /, /calls/{id}, /dashboard and /status to their page modules.
+// The single-page shell: routes /, /calls/{id}, /dashboard, /checklists and /status to their page modules.
 import { h, api } from './dom.js';
 import { t, lang, setLang, translateStatic } from './i18n.js';
 import { renderCalls } from './calls.js';
 import { renderCall } from './call.js';
 import { renderDashboard } from './dashboard.js';
 import { renderStatus } from './status.js';
+import { renderChecklists } from './checklists.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -15,6 +16,7 @@ function route() {
   const call = path.match(/^\/calls\/([^/]+)$/);
   if (call) return { nav: 'calls', title: t('calls.title'), render: (el) => renderCall(el, decodeURIComponent(call[1])) };
   if (path === '/dashboard') return { nav: 'dashboard', title: t('dash.title'), render: renderDashboard };
+  if (path === '/checklists') return { nav: 'checklists', title: t('cl.title'), render: renderChecklists };
   if (path === '/status') return { nav: 'status', title: t('status.title'), render: renderStatus };
   return { nav: '', title: '', render: (el) => el.append(h('p', {}, t('notFound'))) };
 }
