@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <functional>
 
 #include "core/json_bounded.h"
 #include "llm/prompt.h"
@@ -133,6 +134,31 @@ class OpenAiSummarizer final : public Summarizer {
     return result;
   }
 
+  core::Result<ScoreResult> Score(const SummaryInput& input) override {
+    if (input.checklist.empty()) {
+      return core::Error::InvalidInput("scoring a call needs a checklist with criteria");
+    }
+    const std::string language = input.language.empty() ? options_.language : input.language;
+    const json schema = ScorecardSchema(input.checklist);
+    const std::string checklist = ScorecardPrompt(input.checklist, language);
+    auto parts = SplitTranscript(input.transcript, language, options_.transcript_token_budget);
+    ScoreResult result;
+    std::vector<std::vector<CriterionVerdict>> answers;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const int part = static_cast<int>(i) + 1, count = static_cast<int>(parts.size());
+      const std::string operation =
+          count == 1 ? "score" : fmt::format("score part {}/{}", part, count);
+      auto scored = Step<std::vector<CriterionVerdict>>(
+          {PromptKind::kScore, part, count}, UserPrompt(input, parts[i], language) + checklist,
+          schema, language, operation, &result.usage,
+          [&schema](const json& answer) { return ScorecardAnswersFromJson(answer, schema); });
+      if (!scored) return scored.error();
+      answers.push_back(std::move(*scored));
+    }
+    result.answers = MergeScorecards(answers);
+    return result;
+  }
+
  private:
   // Merges part summaries into one; when their JSON is itself over the budget, merges groups of
   // them first (each group at least two, so every round shrinks the list).
@@ -174,7 +200,21 @@ class OpenAiSummarizer final : public Summarizer {
   core::Result<CallSummary> Step(PromptContext context, const std::string& user, const json& schema,
                                  const std::string& language, const std::string& operation,
                                  std::vector<core::ProviderUsage>* usage) {
-    const std::string what = fmt::format("summarizing with {} ({})", options_.model, operation);
+    return Step<CallSummary>(
+        context, user, schema, language, operation, usage,
+        [&schema](const json& answer) { return CallSummary::FromJson(answer, schema); });
+  }
+
+  // One request with its fallback and repair attempts; `read` turns the answer's JSON into T or
+  // says what is wrong with it (the repair prompt quotes that).
+  template <typename T>
+  core::Result<T> Step(PromptContext context, const std::string& user, const json& schema,
+                       const std::string& language, const std::string& operation,
+                       std::vector<core::ProviderUsage>* usage,
+                       const std::function<core::Result<T>(const json&)>& read) {
+    const std::string what = fmt::format(
+        "{} with {} ({})", context.kind == PromptKind::kScore ? "scoring" : "summarizing",
+        options_.model, operation);
     int repairs = 0;
     bool switched_token_field = false;  // At most once per step, whatever the server says.
     int max_tokens = options_.max_output_tokens;
@@ -297,9 +337,9 @@ class OpenAiSummarizer final : public Summarizer {
       if (parsed.is_discarded()) {
         problem = "the answer is not JSON";
       } else {
-        auto summary = CallSummary::FromJson(parsed, schema);
-        if (summary) return summary;
-        problem = summary.error().message;
+        auto answer = read(parsed);
+        if (answer) return answer;
+        problem = answer.error().message;
       }
       if (repairs++ < options_.max_repair_attempts) {
         history.push_back({{"role", "assistant"}, {"content", text}});

@@ -123,6 +123,74 @@ TEST_F(OpenAiSummarizerTest, AnAnswerWithoutTheScorecardIsRepaired) {
   EXPECT_NE(repair.find("scorecard: missing"), std::string::npos) << repair;
 }
 
+TEST_F(OpenAiSummarizerTest, ScoreAsksOnlyForTheChecklistInARequestOfItsOwn) {
+  SummaryInput input = Conversation();
+  input.checklist = {{"greeting", "Менеджер представился?", "manager"}};
+  http_.Reply(
+      200, Completion(json{
+               {"scorecard",
+                {{{"criterion", "greeting"}, {"verdict", "yes"}, {"quote", "компания Ромашка"}}}}}
+                          .dump()));
+  auto result = Make()->Score(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->answers.size(), 1u);
+  EXPECT_EQ(result->answers[0].verdict, "yes");
+  EXPECT_EQ(result->answers[0].quote, "компания Ромашка");
+  ASSERT_EQ(result->usage.size(), 1u);
+  EXPECT_EQ(result->usage[0].operation, "score");
+  json body = SentBody(0);
+  EXPECT_EQ(body["response_format"]["json_schema"]["schema"], ScorecardSchema(input.checklist));
+  const std::string system = body["messages"][0]["content"];
+  EXPECT_NE(system.find("контролёр качества"), std::string::npos) << system;
+  EXPECT_EQ(system.find("key_points"), std::string::npos) << "no summary asked: " << system;
+  const std::string user = body["messages"][1]["content"];
+  EXPECT_NE(user.find("- greeting [менеджер]: Менеджер представился?"), std::string::npos);
+}
+
+TEST_F(OpenAiSummarizerTest, ScoreRepairsAnAnswerWithoutTheScorecardAndRefusesAnEmptyChecklist) {
+  SummaryInput input = Conversation();
+  EXPECT_EQ(Make()->Score(input).error().kind, core::ErrorKind::kInvalidInput);
+  EXPECT_TRUE(http_.requests().empty());
+
+  input.checklist = {{"greeting", "Менеджер представился?", "manager"}};
+  http_.Reply(200, Completion(ValidSummary().dump()));
+  http_.Reply(
+      200, Completion(json{
+               {"scorecard", {{{"criterion", "greeting"}, {"verdict", "na"}, {"quote", nullptr}}}}}
+                          .dump()));
+  auto result = Make()->Score(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(http_.requests().size(), 2u);
+  const std::string repair = SentBody(1)["messages"][3]["content"];
+  EXPECT_NE(repair.find("the scorecard does not match the schema: scorecard: missing"),
+            std::string::npos)
+      << repair;
+  EXPECT_EQ(result->answers[0].verdict, "na");
+}
+
+TEST_F(OpenAiSummarizerTest, ALongTranscriptIsScoredInPartsAndTheAnswersMerged) {
+  SummaryInput input = OneHourCall();
+  input.checklist = {{"next_step", "Следующий шаг?", "any"}};
+  auto parts = SplitTranscript(input.transcript, "ru", 16000);
+  ASSERT_GE(parts.size(), 2u);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    http_.Reply(200, Completion(json{{"scorecard",
+                                      {{{"criterion", "next_step"},
+                                        {"verdict", last ? "yes" : "no"},
+                                        {"quote", last ? json("созвонимся завтра") : json()}}}}}
+                                    .dump()));
+  }
+  auto result = Make()->Score(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(http_.requests().size(), parts.size())
+      << "no merge request: nothing to merge but answers";
+  ASSERT_EQ(result->answers.size(), 1u);
+  EXPECT_EQ(result->answers[0].quote, "созвонимся завтра");
+  const std::string first_system = SentBody(0)["messages"][0]["content"];
+  EXPECT_NE(first_system.find("часть 1 из"), std::string::npos) << first_system;
+}
+
 TEST_F(OpenAiSummarizerTest, RecordsUsageAndCostPerRequest) {
   http_.Reply(200, Completion(ValidSummary().dump(), "stop", nullptr, 5120, 410));
   auto result = Make()->Summarize(Conversation());

@@ -67,6 +67,19 @@ constexpr char kEnglishRules[] =
     "no_speech;\n"
     "- client_name and company: only if said, else null.";
 
+// The scoring-only request (PromptKind::kScore): what to do is in ScorecardPrompt, which the user
+// message carries; the system message only sets the role, so both designs send the same rules.
+constexpr char kRussianScoreRole[] =
+    "Ты — контролёр качества телефонных звонков отдела продаж. На входе — расшифровка звонка с "
+    "метками времени; «Менеджер» — сотрудник компании, «Клиент» — собеседник (если меток "
+    "говорящих нет, определи роли по смыслу). Оцени звонок по чек-листу строго по расшифровке; "
+    "ничего не выдумывай.";
+constexpr char kEnglishScoreRole[] =
+    "You check the quality of sales phone calls. The input is a call transcript with "
+    "timestamps; \"Manager\" is the company's employee, \"Client\" the other party (without "
+    "speaker labels, infer the roles from the content). Score the call against the checklist "
+    "strictly from the transcript; invent nothing.";
+
 }  // namespace
 
 std::string RenderTranscript(const std::vector<TranscriptLine>& lines, std::string_view language) {
@@ -101,7 +114,19 @@ std::vector<std::vector<TranscriptLine>> SplitTranscript(const std::vector<Trans
 std::string SystemPrompt(std::string_view language, const PromptContext& context) {
   bool russian = IsRussian(language);
   std::string out = russian ? kRussianRules : fmt::format(kEnglishRules, language);
-  if (context.kind == PromptKind::kPart) {
+  if (context.kind == PromptKind::kScore) {
+    out = russian ? kRussianScoreRole : kEnglishScoreRole;
+    if (context.parts > 1) {
+      out += russian ? fmt::format(
+                           "\n\nЭто часть {} из {} длинного звонка: отвечай по этой части; "
+                           "пункт, которого в ней нет, — no без цитаты.",
+                           context.part, context.parts)
+                     : fmt::format(
+                           "\n\nThis is part {} of {} of a long call: answer from this part; "
+                           "an item not in it is no without a quote.",
+                           context.part, context.parts);
+    }
+  } else if (context.kind == PromptKind::kPart) {
     out += russian ? fmt::format(
                          "\n\nЭто часть {} из {} длинного звонка. Опиши только эту часть "
                          "по тем же правилам; call_kind — conversation, если в части "

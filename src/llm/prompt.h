@@ -24,7 +24,9 @@ std::vector<std::vector<TranscriptLine>> SplitTranscript(const std::vector<Trans
                                                          std::string_view language,
                                                          std::int64_t budget);
 
-enum class PromptKind { kWhole, kPart, kMerge };
+// kScore: a scoring-only request (Summarizer::Score); `part`/`parts` set when the transcript is
+// scored in parts (parts > 1).
+enum class PromptKind { kWhole, kPart, kMerge, kScore };
 
 struct PromptContext {
   PromptKind kind = PromptKind::kWhole;
@@ -37,7 +39,8 @@ struct PromptContext {
 };
 
 // The system message: the analyst's instructions in the call's language (Russian by default,
-// English with "write in <language>" otherwise).
+// English with "write in <language>" otherwise); for kScore, the checker's instructions only
+// (no summary fields).
 std::string SystemPrompt(std::string_view language, const PromptContext& context);
 
 // The user message: call facts and the transcript lines.

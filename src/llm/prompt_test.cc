@@ -112,5 +112,16 @@ TEST(ScorecardPromptTest, AsksForVerbatimQuotesAndListsEveryCriterionWithItsSide
   EXPECT_EQ(ScorecardPrompt({}, "ru"), "");
 }
 
+TEST(SystemPromptTest, TheScoringRequestSetsTheCheckersRoleWithoutTheSummaryFields) {
+  const std::string whole = SystemPrompt("ru", {.kind = PromptKind::kScore});
+  EXPECT_NE(whole.find("контролёр качества"), std::string::npos);
+  EXPECT_EQ(whole.find("key_points"), std::string::npos);
+  EXPECT_EQ(whole.find("часть"), std::string::npos);
+  const std::string part = SystemPrompt("ru", {.kind = PromptKind::kScore, .part = 2, .parts = 3});
+  EXPECT_NE(part.find("Это часть 2 из 3"), std::string::npos);
+  EXPECT_NE(SystemPrompt("en", {.kind = PromptKind::kScore}).find("check the quality"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace callbrief::llm

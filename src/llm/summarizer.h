@@ -43,6 +43,13 @@ struct SummaryResult {
   bool from_rules = false;                   // No model was asked (SummaryWithoutLlm).
 };
 
+// The answers of a scoring-only request (Summarizer::Score), unchecked like
+// CallSummary::scorecard.
+struct ScoreResult {
+  std::vector<CriterionVerdict> answers{};
+  std::vector<core::ProviderUsage> usage{};  // One per chat request made.
+};
+
 class Summarizer {
  public:
   virtual ~Summarizer() = default;
@@ -50,6 +57,11 @@ class Summarizer {
   // kRateLimited, kPermanent (refusal, exhausted quota, 400), kConfig (key, model, URL; and an
   // answer cut by the token limit after one retry with twice the limit). Never a partial summary.
   virtual core::Result<SummaryResult> Summarize(const SummaryInput& input) = 0;
+  // Answers only `input.checklist` (which must not be empty) in a request of its own, the
+  // transcript sent again: re-scoring a call already summarized (issue 16, item 6) without
+  // touching its summary. Long transcripts are scored in parts and the answers merged
+  // (MergeScorecards). Errors as Summarize's.
+  virtual core::Result<ScoreResult> Score(const SummaryInput& input) = 0;
 };
 
 // USD per million tokens.

@@ -131,8 +131,28 @@ std::optional<std::string> OptionalString(const json& object, const char* key) {
   return it->get<std::string>();
 }
 
+// Answers already checked against the schema's `scorecard` items.
+std::vector<CriterionVerdict> ReadAnswers(const json& answers) {
+  std::vector<CriterionVerdict> out;
+  for (const auto& answer : answers) {
+    out.push_back({answer["criterion"], answer["verdict"], OptionalString(answer, "quote")});
+  }
+  return out;
+}
+
 json OptionalJson(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
+}
+
+// kInvalidInput "<what> does not match the schema: <every problem>", for the repair prompt.
+core::Status MatchesSchema(const json& in, const json& schema, std::string_view what) {
+  std::vector<std::string> problems = SchemaProblems(in, schema);
+  if (problems.empty()) return core::Ok();
+  std::string message = std::string(what) + " does not match the schema: ";
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    message += (i == 0 ? "" : "; ") + problems[i];
+  }
+  return core::Error::InvalidInput(message);
 }
 
 }  // namespace
@@ -148,6 +168,21 @@ nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist) {
   schema["properties"]["scorecard"] = ScorecardProperty(checklist);
   schema["required"].push_back("scorecard");
   return schema;
+}
+
+nlohmann::json ScorecardSchema(std::span<const ChecklistItem> checklist) {
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"required", json::array({"scorecard"})},
+          {"properties", {{"scorecard", ScorecardProperty(checklist)}}}};
+}
+
+core::Result<std::vector<CriterionVerdict>> ScorecardAnswersFromJson(const nlohmann::json& in,
+                                                                     const nlohmann::json& schema) {
+  if (auto matches = MatchesSchema(in, schema, "the scorecard"); !matches.ok()) {
+    return matches.error();
+  }
+  return ReadAnswers(in["scorecard"]);
 }
 
 std::vector<CriterionVerdict> MergeScorecards(
@@ -187,13 +222,8 @@ core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in) {
 
 core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in,
                                                 const nlohmann::json& schema) {
-  std::vector<std::string> problems = SchemaProblems(in, schema);
-  if (!problems.empty()) {
-    std::string message = "the summary does not match the schema: ";
-    for (std::size_t i = 0; i < problems.size(); ++i) {
-      message += (i == 0 ? "" : "; ") + problems[i];
-    }
-    return core::Error::InvalidInput(message);
+  if (auto matches = MatchesSchema(in, schema, "the summary"); !matches.ok()) {
+    return matches.error();
   }
   CallSummary out;
   out.summary = in["summary"];
@@ -207,12 +237,7 @@ core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in,
   out.call_kind = in["call_kind"];
   out.client_name = OptionalString(in, "client_name");
   out.company = OptionalString(in, "company");
-  if (schema["properties"].contains("scorecard")) {
-    for (const auto& answer : in["scorecard"]) {
-      out.scorecard.push_back(
-          {answer["criterion"], answer["verdict"], OptionalString(answer, "quote")});
-    }
-  }
+  if (schema["properties"].contains("scorecard")) out.scorecard = ReadAnswers(in["scorecard"]);
   return out;
 }
 

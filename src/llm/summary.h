@@ -83,6 +83,14 @@ const nlohmann::json& SummarySchema();
 // checklist is empty.
 nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist);
 
+// The schema of a scoring-only request (Summarizer::Score): {"scorecard": [...]} with the items
+// of SummarySchema(checklist)'s `scorecard`. The checklist must not be empty.
+nlohmann::json ScorecardSchema(std::span<const ChecklistItem> checklist);
+// The answers in `json`, validated against `schema` (ScorecardSchema). kInvalidInput listing
+// every problem otherwise, as CallSummary::FromJson does.
+core::Result<std::vector<CriterionVerdict>> ScorecardAnswersFromJson(const nlohmann::json& json,
+                                                                     const nlohmann::json& schema);
+
 // The answers of a call summarized in parts, as one: per criterion a verified-looking "yes"
 // (with a quote) from any part wins, then a "no", then "na"; each part answered from its own
 // transcript lines, so a quote from any part is a quote from the call.

@@ -144,6 +144,26 @@ TEST(ScorecardSchemaTest, AMissingScorecardOrAnUnknownCriterionIsAProblem) {
   EXPECT_NE(summary.error().message.find("scorecard[0].verdict"), std::string::npos);
 }
 
+TEST(ScorecardSchemaTest, TheScoringOnlySchemaHasTheScorecardAlone) {
+  const json schema = ScorecardSchema(kChecklist);
+  EXPECT_EQ(schema["required"], json::array({"scorecard"}));
+  EXPECT_EQ(schema["additionalProperties"], false);
+  EXPECT_EQ(schema["properties"].size(), 1u);
+  EXPECT_EQ(schema["properties"]["scorecard"],
+            SummarySchema(kChecklist)["properties"]["scorecard"]);
+
+  auto answers = ScorecardAnswersFromJson(
+      {{"scorecard", {{{"criterion", "greeting"}, {"verdict", "yes"}, {"quote", "Добрый день"}}}}},
+      schema);
+  ASSERT_TRUE(answers.ok()) << answers.error().message;
+  ASSERT_EQ(answers->size(), 1u);
+  EXPECT_EQ((*answers)[0].quote, "Добрый день");
+
+  auto wrong = ScorecardAnswersFromJson(Valid(), schema);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().message, "the scorecard does not match the schema: scorecard: missing");
+}
+
 TEST(MergeScorecardsTest, AQuotedYesFromAnyPartWinsThenNoThenNotApplicable) {
   auto merged = MergeScorecards({
       {{"greeting", "yes", "Добрый день"}, {"next_step", "na", std::nullopt}},
