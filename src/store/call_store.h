@@ -142,6 +142,15 @@ class CallStore : public CallIntake {
   virtual core::Status SaveChecklist(const StoredChecklist& checklist) = 0;
   // The active checklist; nullopt when none is stored or none is active.
   virtual core::Result<std::optional<StoredChecklist>> ActiveChecklist() = 0;
+
+  // ---- Call scorecards (issue 16, items 2 and 6) ----
+
+  // The call's scorecard: score and critical flag as columns, so alerts and lists need not read
+  // the JSON. nullopt when the call was never scored (or does not exist).
+  virtual core::Result<std::optional<ScorecardRecord>> FindScorecard(std::int64_t call_id) = 0;
+  // Replaces the call's scorecard and nothing else (re-scoring: transcript, summary, stage and
+  // deliveries stay as they are). kInvalidInput when there is no such call.
+  virtual core::Status SaveScorecard(std::int64_t call_id, const ScorecardRecord& scorecard) = 0;
 };
 
 // The code of the error every write under a stale claim answers (core::Error::code).

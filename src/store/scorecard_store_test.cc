@@ -89,6 +89,53 @@ TEST_P(ScorecardStoreTest, ASummaryAgainReplacesTheScorecardAndANullScoreStaysNu
 TEST_P(ScorecardStoreTest, ACallWithoutAScorecardHasNone) {
   std::int64_t id = Record("A");
   EXPECT_FALSE(Find(id).scorecard.has_value());
+  auto found = store_->FindScorecard(id);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(*found, std::nullopt);
+}
+
+TEST_P(ScorecardStoreTest, FindScorecardGivesTheScoreAndCriticalFlagWithoutReadingTheCall) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome done = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
+  done.scorecard = ScorecardRecord{"sales", 40, true, R"({"score":40})", kNow};
+  ASSERT_TRUE(store_->FinishStage(done).ok());
+  auto found = store_->FindScorecard(id);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->score, 40);
+  EXPECT_TRUE((*found)->critical_failed);
+}
+
+TEST_P(ScorecardStoreTest, SaveScorecardReplacesOnlyTheScorecard) {
+  std::int64_t id = Record("A");
+  ASSERT_TRUE(Claim("w1"));
+  StageOutcome done = Outcome(id, "w1", Stage::kSummarize, Stage::kDeliver);
+  done.summary = Summary{"gpt-4o", R"({"summary":"x"})", "conversation", "neutral", kNow};
+  done.scorecard = ScorecardRecord{"sales", 40, true, R"({"score":40})", kNow};
+  ASSERT_TRUE(store_->FinishStage(done).ok());
+  const CallDetails before = Find(id);
+
+  ASSERT_TRUE(store_->SaveScorecard(id, {"support", 90, false, R"({"score":90})", kNow + 5}).ok());
+  const CallDetails after = Find(id);
+  ASSERT_TRUE(after.scorecard.has_value());
+  EXPECT_EQ(after.scorecard->checklist_id, "support");
+  EXPECT_EQ(after.scorecard->score, 90);
+  EXPECT_FALSE(after.scorecard->critical_failed);
+  EXPECT_EQ(after.scorecard->created_at_ms, kNow + 5);
+  EXPECT_EQ(after.call.stage, before.call.stage);
+  EXPECT_EQ(after.call.updated_at_ms, before.call.updated_at_ms);
+  ASSERT_TRUE(after.summary.has_value());
+  EXPECT_EQ(after.summary->summary_json, before.summary->summary_json);
+  EXPECT_EQ(after.stage_runs.size(), before.stage_runs.size());
+}
+
+TEST_P(ScorecardStoreTest, SaveScorecardOfAnUnknownCallIsRefused) {
+  auto saved = store_->SaveScorecard(424242, {"sales", 1, false, "{}", kNow});
+  ASSERT_FALSE(saved.ok());
+  EXPECT_EQ(saved.error().kind, core::ErrorKind::kInvalidInput);
+  EXPECT_NE(saved.error().message.find("no call with id 424242"), std::string::npos)
+      << saved.error().message;
 }
 
 }  // namespace

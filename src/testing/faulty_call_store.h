@@ -118,6 +118,13 @@ class FaultyCallStore final : public store::CallStore {
   core::Result<std::optional<store::StoredChecklist>> ActiveChecklist() override {
     return real_.ActiveChecklist();
   }
+  core::Result<std::optional<store::ScorecardRecord>> FindScorecard(std::int64_t call_id) override {
+    return real_.FindScorecard(call_id);
+  }
+  core::Status SaveScorecard(std::int64_t call_id,
+                             const store::ScorecardRecord& scorecard) override {
+    return real_.SaveScorecard(call_id, scorecard);
+  }
   core::Result<std::vector<store::ManagerRef>> ListManagers() override {
     return real_.ListManagers();
   }

@@ -71,6 +71,28 @@ core::Result<std::optional<CallRecord>> FindCallRow(Connection& c, std::string_v
   return std::optional<CallRecord>();
 }
 
+core::Result<std::optional<ScorecardRecord>> LoadScorecard(Connection& c, std::int64_t call_id) {
+  STORE_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("SELECT checklist_id, score, critical_failed, body, created_at "
+                                "FROM call_scorecards WHERE call_id = $1",
+                                call_id));
+  if (rows.empty()) return std::optional<ScorecardRecord>();
+  return std::optional<ScorecardRecord>(ScorecardRecord{rows.Text(0, 0), rows.OptionalInt(0, 1),
+                                                        rows.Int(0, 2) != 0, rows.Text(0, 3),
+                                                        rows.Int64(0, 4)});
+}
+
+core::Status UpsertScorecard(Connection& c, std::int64_t call_id, const ScorecardRecord& s) {
+  return Done(
+      c.Exec("INSERT INTO call_scorecards (call_id, checklist_id, score, critical_failed, body, "
+             "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (call_id) DO UPDATE SET "
+             "checklist_id = excluded.checklist_id, score = excluded.score, "
+             "critical_failed = excluded.critical_failed, body = excluded.body, "
+             "created_at = excluded.created_at",
+             Params(call_id, s.checklist_id, s.score, s.critical_failed ? 1 : 0, s.scorecard_json,
+                    s.created_at_ms)));
+}
+
 core::Status LoadChildren(Connection& c, std::string_view byte_order, CallDetails* d) {
   const Params id(d->call.id);
   STORE_ASSIGN_OR_RETURN(Rows events, c.Exec("SELECT id, event_name, received_at, remote_addr, "
@@ -91,15 +113,7 @@ core::Status LoadChildren(Connection& c, std::string_view byte_order, CallDetail
   STORE_ASSIGN_OR_RETURN(Rows summary, c.Exec("SELECT model, body, call_kind, sentiment, "
                                               "created_at FROM summaries WHERE call_id = $1",
                                               id));
-  STORE_ASSIGN_OR_RETURN(Rows scorecard,
-                         c.Exec("SELECT checklist_id, score, critical_failed, body, created_at "
-                                "FROM call_scorecards WHERE call_id = $1",
-                                id));
-  if (!scorecard.empty()) {
-    d->scorecard =
-        ScorecardRecord{scorecard.Text(0, 0), scorecard.OptionalInt(0, 1), scorecard.Int(0, 2) != 0,
-                        scorecard.Text(0, 3), scorecard.Int64(0, 4)};
-  }
+  STORE_ASSIGN_OR_RETURN(d->scorecard, LoadScorecard(c, id));
   if (!summary.empty()) {
     d->summary = Summary{summary.Text(0, 0), summary.Text(0, 1), summary.Text(0, 2),
                          summary.Text(0, 3), summary.Int64(0, 4)};

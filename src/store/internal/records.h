@@ -24,6 +24,11 @@ core::Result<std::optional<CallRecord>> FindCallRow(Connection& c, std::string_v
 // Dialect), stage_runs and provider_usage of a call.
 core::Status LoadChildren(Connection& c, std::string_view byte_order, CallDetails* details);
 
+// The call's row of call_scorecards; nullopt without one.
+core::Result<std::optional<ScorecardRecord>> LoadScorecard(Connection& c, std::int64_t call_id);
+// Inserts or replaces the call's row of call_scorecards (the summarize stage and re-scoring).
+core::Status UpsertScorecard(Connection& c, std::int64_t call_id, const ScorecardRecord& scorecard);
+
 // "YYYY-MM-DD" of a day number (days since 1970-01-01).
 std::string DayName(std::int64_t day_number);
 

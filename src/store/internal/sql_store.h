@@ -62,6 +62,8 @@ class SqlStore final : public CallStore {
   core::Result<std::vector<StoredChecklist>> ListChecklists() override;
   core::Status SaveChecklist(const StoredChecklist& checklist) override;
   core::Result<std::optional<StoredChecklist>> ActiveChecklist() override;
+  core::Result<std::optional<ScorecardRecord>> FindScorecard(std::int64_t call_id) override;
+  core::Status SaveScorecard(std::int64_t call_id, const ScorecardRecord& scorecard) override;
 
  private:
   // The expression of "now" in lease times: the database's clock, or the caller's `now_ms` added

@@ -1,6 +1,8 @@
-// Scorecard checklists (issue 16, item 2): kept as JSON text; analytics reads and validates it.
+// Scorecard checklists (issue 16, item 2), kept as JSON text that analytics reads and validates,
+// and the calls' scorecards apart from the pipeline's stage writes (re-scoring, item 6).
 #include <fmt/format.h>
 
+#include "store/internal/records.h"
 #include "store/internal/sql_store.h"
 
 namespace callbrief::store::internal {
@@ -59,6 +61,24 @@ Result<std::optional<StoredChecklist>> SqlStore::ActiveChecklist() {
                                                       kColumns, dialect_.byte_order)));
                     if (rows.empty()) return std::optional<StoredChecklist>();
                     return std::optional<StoredChecklist>(ReadChecklist(rows, 0));
+                  });
+}
+
+Result<std::optional<ScorecardRecord>> SqlStore::FindScorecard(std::int64_t call_id) {
+  return db_->Run(Access::kRead, fmt::format("reading the scorecard of call {}", call_id),
+                  [&](Connection& c) -> Result<std::optional<ScorecardRecord>> {
+                    return LoadScorecard(c, call_id);
+                  });
+}
+
+Status SqlStore::SaveScorecard(std::int64_t call_id, const ScorecardRecord& scorecard) {
+  return db_->Run(Access::kTransaction, fmt::format("saving the scorecard of call {}", call_id),
+                  [&](Connection& c) -> Status {
+                    STORE_ASSIGN_OR_RETURN(
+                        Rows call, c.Exec("SELECT 1 FROM calls WHERE id = $1", Params(call_id)));
+                    if (call.empty())
+                      return core::Error::InvalidInput(fmt::format("no call with id {}", call_id));
+                    return UpsertScorecard(c, call_id, scorecard);
                   });
 }
 

@@ -132,17 +132,7 @@ Status WriteResults(Connection& c, const Dialect& dialect, const StageOutcome& o
                Params(id, o.summary->model, o.summary->summary_json, o.summary->call_kind,
                       o.summary->sentiment, o.summary->created_at_ms)));
   }
-  if (o.scorecard) {
-    STORE_RETURN_IF_ERROR(
-        c.Exec("INSERT INTO call_scorecards (call_id, checklist_id, score, critical_failed, body, "
-               "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (call_id) DO UPDATE SET "
-               "checklist_id = excluded.checklist_id, score = excluded.score, "
-               "critical_failed = excluded.critical_failed, body = excluded.body, "
-               "created_at = excluded.created_at",
-               Params(id, o.scorecard->checklist_id, o.scorecard->score,
-                      o.scorecard->critical_failed ? 1 : 0, o.scorecard->scorecard_json,
-                      o.scorecard->created_at_ms)));
-  }
+  if (o.scorecard) STORE_RETURN_IF_ERROR(UpsertScorecard(c, id, *o.scorecard));
   if (o.segments || o.summary) STORE_RETURN_IF_ERROR(c.Exec(dialect.search_index, Params(id)));
   return core::Ok();
 }
