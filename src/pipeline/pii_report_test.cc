@@ -24,9 +24,15 @@ class RecordingSummarizer final : public llm::Summarizer {
     received.push_back(input);
     llm::SummaryResult result;
     result.summary.summary = "Клиент оставил контакты [ТЕЛЕФОН]";
+    result.summary.scorecard = answers;
     return result;
   }
+  core::Result<llm::ScoreResult> Score(const llm::SummaryInput& input) override {
+    received.push_back(input);
+    return llm::ScoreResult{.answers = answers};
+  }
   std::vector<llm::SummaryInput> received;
+  std::vector<llm::CriterionVerdict> answers;  // The scorecard answered, as given.
 };
 
 store::CallDetails CallWithPersonalData() {
@@ -100,6 +106,20 @@ TEST_F(SummarizeMaskingTest, WithoutMaskingTheTextIsSentAsIsAndNoReportIsWritten
   ASSERT_EQ(summarizer_.received.size(), 1u);
   EXPECT_NE(Everything(summarizer_.received[0]).find("ivan.petrov@mail.ru"), std::string::npos);
   EXPECT_FALSE(result->pii_report_json);
+}
+
+TEST_F(SummarizeMaskingTest, AScorecardQuoteOfAMaskedLineIsFoundWhereTheModelReadIt) {
+  // The model was sent "[АДРЕС]", not the street, and can only quote what it read.
+  summarizer_.answers = {{"next_step", "yes", "хочу оформить доставку дивана на [АДРЕС]"}};
+  SummarizeStage stage(&summarizer_, calls_.store(), clock_, "ru", core::NullObserver(), true);
+  auto result = stage.Run(CallWithPersonalData());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_TRUE(result->scorecard);
+  const nlohmann::json scorecard = nlohmann::json::parse(result->scorecard->scorecard_json);
+  const nlohmann::json& next_step = scorecard["criteria"][4];
+  ASSERT_EQ(next_step["id"], "next_step");
+  EXPECT_EQ(next_step["verdict"], "yes") << next_step.dump();
+  EXPECT_EQ(next_step["quote_start_ms"], 5000);
 }
 
 TEST_F(SummarizeMaskingTest, AStoredMaskedTranscriptIsCountedAndItsReportKept) {

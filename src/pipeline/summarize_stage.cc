@@ -62,10 +62,6 @@ store::ScorecardRecord ScorecardFrom(const analytics::Checklist& checklist,
           .created_at_ms = now_ms};
 }
 
-namespace {
-
-// The stored segments with the text the model was sent (masked under PII_MASKING), so that a
-// quote of a masked line ("[телефон]") is found where the model read it.
 std::vector<store::TranscriptSegment> SegmentsAsSent(std::vector<store::TranscriptSegment> segments,
                                                      const llm::SummaryInput& sent) {
   for (std::size_t i = 0; i < segments.size() && i < sent.transcript.size(); ++i) {
@@ -73,8 +69,6 @@ std::vector<store::TranscriptSegment> SegmentsAsSent(std::vector<store::Transcri
   }
   return segments;
 }
-
-}  // namespace
 
 SummarizeStage::SummarizeStage(llm::Summarizer* summarizer, store::CallStore& store,
                                const core::Clock& clock, std::string language,

@@ -20,6 +20,11 @@ llm::SummaryInput SummaryInputFrom(const store::CallDetails& details, const std:
 // is active, or the active one's JSON is damaged (logged). Errors: the store's.
 core::Result<std::optional<analytics::Checklist>> ChecklistToScore(store::CallStore& store);
 
+// The stored segments with the text the model was sent (`sent`, masked under PII_MASKING), so a
+// quote of a masked line ("[ТЕЛЕФОН]") is found where the model read it. Pure.
+std::vector<store::TranscriptSegment> SegmentsAsSent(std::vector<store::TranscriptSegment> segments,
+                                                     const llm::SummaryInput& sent);
+
 // The scorecard of a summarized call: `answers` checked against its transcript. Pure.
 store::ScorecardRecord ScorecardFrom(const analytics::Checklist& checklist,
                                      const std::vector<llm::CriterionVerdict>& answers,
