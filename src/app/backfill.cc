@@ -2,61 +2,19 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "app/bitrix_access.h"
 #include "app/local_app.h"
+#include "app/progress.h"
 #include "core/redact.h"
 #include "pipeline/reconciler.h"
 #include "store/call_store.h"
 
 namespace callbrief::app {
 namespace {
-
-// One line that rewrites itself on a terminal; plain lines for logs and pipes.
-class Progress {
- public:
-  explicit Progress(std::int64_t total)
-      : total_(total), tty_(isatty(STDOUT_FILENO)), started_(std::chrono::steady_clock::now()) {}
-
-  void Update(const pipeline::ImportReport& r) {
-    double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    std::string eta = "?";
-    if (r.seen > 0 && total_ > r.seen) {
-      auto left = static_cast<int>(elapsed / r.seen * static_cast<double>(total_ - r.seen));
-      eta = fmt::format("{}:{:02}", left / 60, left % 60);
-    } else if (total_ <= r.seen) {
-      eta = "0:00";
-    }
-    std::string counts =
-        fmt::format("{}/{} calls read, {} new, ETA {}", r.seen, total_, r.created, eta);
-    if (tty_) {
-      constexpr int kWidth = 30;
-      int filled =
-          total_ > 0
-              ? static_cast<int>(kWidth * std::min<double>(1.0, double(r.seen) / double(total_)))
-              : kWidth;
-      std::fprintf(stdout, "\r[%s%s] %s", std::string(filled, '#').c_str(),
-                   std::string(kWidth - filled, '.').c_str(), counts.c_str());
-    } else {
-      std::fprintf(stdout, "page %d: %s\n", r.pages, counts.c_str());
-    }
-    std::fflush(stdout);
-  }
-
-  void Finish() {
-    if (tty_) std::fputc('\n', stdout);
-  }
-
- private:
-  std::int64_t total_;
-  bool tty_;
-  std::chrono::steady_clock::time_point started_;
-};
 
 std::optional<std::int64_t> ParseDate(const std::string& text) {
   core::TimePoint t;
@@ -98,10 +56,13 @@ int RunBackfill(const core::Config& config, const BackfillOptions& options) {
   if (!total) return Fail(total.error().message);
   std::fprintf(stdout, "%s%lld call(s) in Bitrix24's history for this period\n",
                options.dry_run ? "Dry run: " : "", static_cast<long long>(*total));
-  Progress progress(*total);
+  ProgressLine progress(*total, stdout, isatty(STDOUT_FILENO));
   auto report = pipeline::ImportStatistic(
       *bitrix.rest, **store, window, store::CallSource::kBackfill, core::SystemClock::Instance(),
-      options.dry_run, [&](const pipeline::ImportReport& r) { progress.Update(r); });
+      options.dry_run, [&](const pipeline::ImportReport& r) {
+        progress.Update(r.seen, fmt::format("{}/{} calls read, {} new", r.seen, *total, r.created),
+                        fmt::format("page {}: ", r.pages));
+      });
   progress.Finish();
   if (!report) return Fail(report.error().message);
   std::fprintf(stdout, "%s: %d call(s) read, %d %s\n", options.dry_run ? "Dry run done" : "Done",

@@ -26,6 +26,7 @@
 #include "app/process_command.h"
 #include "app/processing.h"
 #include "app/recording_copy.h"
+#include "app/rescore_command.h"
 #include "app/retention.h"
 #include "bitrix/crm_links.h"
 #include "core/config.h"
@@ -227,6 +228,10 @@ int Serve() {
        .recording_copy =
            [&recordings](const store::CallDetails& call) { return recordings.LocalCopy(call); },
        .wake_pipeline = [&pipeline] { pipeline.Wake(); },
+       .rescore_call =
+           [&processing](const store::CallDetails& call) {
+             return processing.rescorer->Rescore(call);
+           },
        .status_report = [&checks] { return checks.Report(); },
        .bitrix_app_install =
            local_app ? http::PostHandler([&](std::string_view type, std::string_view body) {
@@ -358,6 +363,12 @@ int main(int argc, char** argv) {
   backfill->add_option("--since", backfill_options.since, "First day, e.g. 2026-11-01")->required();
   backfill->add_option("--until", backfill_options.until, "Stop before this day (optional)");
   backfill->add_flag("--dry-run", backfill_options.dry_run, "Count what would be recorded");
+  callbrief::app::RescoreOptions rescore_options;
+  auto* rescore = app.add_subcommand(
+      "rescore",
+      "Score finished calls again against the active checklist (nothing is transcribed again)");
+  rescore->add_option("--since", rescore_options.since, "First day, e.g. 2026-11-01")->required();
+  rescore->add_option("--until", rescore_options.until, "Stop before this day (optional)");
   auto* calls = app.add_subcommand("calls", "List, show and retry calls");
   calls->require_subcommand(1);
   callbrief::app::CallsListOptions list_options;
@@ -403,6 +414,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   using callbrief::core::Config;
+  if (rescore->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunRescore(c, rescore_options); });
+  }
   if (calls_list->parsed()) {
     return callbrief::WithConfig(
         [&](const Config& c) { return callbrief::app::RunCallsList(c, list_options); });

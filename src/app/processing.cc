@@ -53,6 +53,17 @@ pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config) {
           .extra_hosts = config.recording_hosts};
 }
 
+std::unique_ptr<llm::Summarizer> MakeSummarizer(const core::Config& config, net::HttpClient& http,
+                                                llm::ChatPriceTable prices) {
+  return llm::MakeOpenAiSummarizer(http, {.base_url = config.openai_base_url,
+                                          .api_key = config.openai_api_key,
+                                          .model = config.summary_model,
+                                          .language = config.call_language,
+                                          .max_output_tokens = config.summary_max_tokens,
+                                          .reasoning_effort = config.summary_reasoning_effort,
+                                          .prices = std::move(prices)});
+}
+
 core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
                                          store::CallStore& store, const core::Clock& clock,
                                          core::Observer& observer) {
@@ -85,14 +96,7 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                                                       .prices = std::move(*transcription_prices)});
   }
   if (config.HasSummary()) {
-    p.summarizer = llm::MakeOpenAiSummarizer(*p.provider_http,
-                                             {.base_url = config.openai_base_url,
-                                              .api_key = config.openai_api_key,
-                                              .model = config.summary_model,
-                                              .language = config.call_language,
-                                              .max_output_tokens = config.summary_max_tokens,
-                                              .reasoning_effort = config.summary_reasoning_effort,
-                                              .prices = std::move(*summary_prices)});
+    p.summarizer = MakeSummarizer(config, *p.provider_http, std::move(*summary_prices));
   }
   if (config.HasTelegram()) {
     // One pacer for every worker: Telegram's per-chat and per-group limits (telegram_pacer.h),
@@ -146,6 +150,8 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   add(Stage::kSummarize,
       std::make_unique<pipeline::SummarizeStage>(
           p.summarizer.get(), store, clock, config.call_language, observer, config.pii_masking));
+  p.rescorer = std::make_unique<pipeline::Rescorer>(
+      p.summarizer.get(), store, clock, config.call_language, observer, config.pii_masking);
   // The deliver stage's channels, in the order they run. A new channel is one line here
   // (docs/architecture.md, "Adding a channel").
   std::vector<std::unique_ptr<pipeline::DeliveryChannel>> channels;

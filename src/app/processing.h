@@ -14,6 +14,7 @@
 #include "notify/telegram_delivery.h"
 #include "pipeline/download_stage.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/rescore.h"
 #include "pipeline/stage.h"
 #include "store/call_store.h"
 
@@ -30,6 +31,9 @@ struct Processing {
   std::unique_ptr<notify::TelegramClient> telegram;  // Null when not configured.
   std::vector<std::unique_ptr<pipeline::StageHandler>> stages;
   pipeline::StageHandlers handlers;
+  // Re-scoring past calls (the Re-score button, `callbrief rescore`) with the summarize stage's
+  // model, language and masking.
+  std::unique_ptr<pipeline::Rescorer> rescorer;
 };
 
 // A configuration the clients refuse (a price table that does not parse) is kConfig. `observer`
@@ -42,6 +46,11 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
 // Where recordings are downloaded to and from which hosts (DATA_DIR, RECORDING_MAX_MB,
 // BITRIX24_WEBHOOK_URL's host, RECORDING_HOSTS): the download stage's and the player's.
 pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config);
+
+// The summary model's client as configured (OPENAI_*, SUMMARY_*, CALL_LANGUAGE) over `http`,
+// which must outlive it; `prices`: SUMMARY_PRICES parsed.
+std::unique_ptr<llm::Summarizer> MakeSummarizer(const core::Config& config, net::HttpClient& http,
+                                                llm::ChatPriceTable prices);
 
 // The HTTP client for speech-to-text, summaries and Telegram (one connection pool for all).
 std::unique_ptr<net::HttpClient> MakeProviderHttpClient();

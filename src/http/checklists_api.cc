@@ -55,6 +55,17 @@ core::Result<store::StoredChecklist> ChecklistFromRequest(std::string_view path_
                                 .updated_at_ms = now_ms};
 }
 
+int RescoreErrorStatus(const core::Error& error) {
+  switch (error.kind) {
+    case core::ErrorKind::kInvalidInput:
+      return 409;
+    case core::ErrorKind::kPermanent:
+      return 502;
+    default:
+      return 503;
+  }
+}
+
 json CallScorecardToJson(const std::optional<store::ScorecardRecord>& scorecard) {
   if (!scorecard) return nullptr;
   json out = core::ParseBoundedJson(scorecard->scorecard_json);

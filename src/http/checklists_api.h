@@ -26,6 +26,12 @@ core::Result<store::StoredChecklist> ChecklistFromRequest(std::string_view path_
                                                           std::string_view body,
                                                           std::int64_t now_ms);
 
+// The HTTP status of a failed re-score (POST /api/calls/{id}/rescore): 409 when the call cannot be
+// scored (kInvalidInput: no conversation, not summarized yet), 503 when the service is not set up
+// for it (kConfig: no model key, no active checklist) or the model is busy or down (transient,
+// rate limited), 502 when the model refused (permanent).
+int RescoreErrorStatus(const core::Error& error);
+
 // The `scorecard` of GET /api/calls/{id}: the stored document with created_at; null without one.
 nlohmann::json CallScorecardToJson(const std::optional<store::ScorecardRecord>& scorecard);
 

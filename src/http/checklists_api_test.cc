@@ -63,5 +63,13 @@ TEST(CallScorecardToJson, EmbedsTheStoredDocumentWithItsTime) {
   EXPECT_EQ(out["created_at"], "1970-01-01T00:00:00.000Z");
 }
 
+TEST(RescoreErrorStatus, SaysWhoseProblemAFailedReScoreIs) {
+  EXPECT_EQ(RescoreErrorStatus(core::Error::InvalidInput("the call has no summary yet")), 409);
+  EXPECT_EQ(RescoreErrorStatus(core::Error::Config("no checklist is active")), 503);
+  EXPECT_EQ(RescoreErrorStatus(core::Error::Transient("HTTP 500 from the model")), 503);
+  EXPECT_EQ(RescoreErrorStatus(core::Error::RateLimited("429", std::nullopt)), 503);
+  EXPECT_EQ(RescoreErrorStatus(core::Error::Permanent("the model refused")), 502);
+}
+
 }  // namespace
 }  // namespace callbrief::http

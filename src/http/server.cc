@@ -7,6 +7,7 @@
 #include "core/redact.h"
 #include "http/access.h"
 #include "http/calls_api.h"
+#include "http/checklists_api.h"
 #include "http/server_impl.h"
 
 namespace callbrief::http {
@@ -229,6 +230,7 @@ void Server::Impl::Routes() {
                     "text/plain; version=0.0.4; charset=utf-8");
   });
   CallsApiRoutes();
+  RescoreRoute();
   UiApiRoutes();
   UiPageRoutes();
 }
@@ -274,6 +276,29 @@ void Server::Impl::CallsApiRoutes() {
     spdlog::info("🔁 Call {} ({}) sent back to {} by {}", call.id, call.bitrix_call_id,
                  store::StageName(call.stage), req.remote_addr);
     SendJson(res, 200, {{"status", "ok"}, {"call", CallToJson(call)}});
+  });
+}
+
+void Server::Impl::RescoreRoute() {
+  // Re-score (issue 16, item 6): scored now, within this request (one model request, seconds),
+  // so the call page shows the new scorecard when the answer comes.
+  router_.Post(R"(/api/calls/([^/]+)/rescore)", [this](const Request& req, Response& res) {
+    if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
+    if (!options_.rescore_call) {
+      return SendError(res, 501, "re-scoring is not available in this process");
+    }
+    auto details = store_.FindCall(req.matches[1].str());
+    if (!details) return SendStoreError(res, details.error());
+    if (!*details) return SendError(res, 404, "no call with this id or CALL_ID");
+    auto scored = options_.rescore_call(**details);
+    if (!scored) {
+      spdlog::warn("❌ Re-scoring call {} asked by {} failed: {}", (*details)->call.id,
+                   req.remote_addr, scored.error().message);
+      return SendError(res, RescoreErrorStatus(scored.error()), scored.error().message);
+    }
+    spdlog::info("✅ Call {} ({}) re-scored by {}", (*details)->call.id,
+                 (*details)->call.bitrix_call_id, req.remote_addr);
+    SendJson(res, 200, {{"status", "ok"}, {"scorecard", CallScorecardToJson(*scored)}});
   });
 }
 

@@ -55,6 +55,11 @@ struct ServerOptions {
   std::function<core::Result<std::string>(const store::CallDetails&)> recording_copy{};
   // Called after a call was sent back to the pipeline from the UI, so a worker picks it up now.
   std::function<void()> wake_pipeline{};
+  // Scores a stored call again against the active checklist and stores the new scorecard
+  // (pipeline::Rescorer; POST /api/calls/{id}/rescore). Its errors: kInvalidInput when the call
+  // cannot be scored, kConfig without a model or an active checklist, the model's otherwise.
+  // Runs on a server thread for as long as the model answers. Empty: that endpoint answers 501.
+  std::function<core::Result<store::ScorecardRecord>(const store::CallDetails&)> rescore_call{};
   // The configuration checks shown on the status page (the same as `callbrief doctor`), as JSON
   // the page renders: {"checks":[{"name","ok","status","message"}…]} or any object. Called per
   // request from a server thread; may be empty.

@@ -44,6 +44,7 @@ class Server::Impl {
 
   void Routes();
   void CallsApiRoutes();
+  void RescoreRoute();
   void UiApiRoutes();   // server_ui.cc
   void UiPageRoutes();  // server_ui.cc
   // Every request that passed the edge's limits: routing, errors, common headers.
