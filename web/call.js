@@ -5,6 +5,7 @@ import {
   t, formatDateTime, formatDuration, formatOffset, formatMs, formatUsd, formatTimeOfDay,
 } from './i18n.js';
 import { stageBadge, sentimentBadge } from './calls.js';
+import { scorecardBlock } from './scorecard.js';
 
 function section(title, ...content) {
   const id = `h-${Math.random().toString(36).slice(2, 8)}`;
@@ -58,34 +59,6 @@ function summaryBlocks(call) {
   }
   blocks.push(section(t('call.tone'), h('p', {}, sentimentBadge(s.sentiment || call.summary.sentiment))));
   return blocks;
-}
-
-// The scorecard (issue 16, item 2): each criterion's verdict, and its evidence quote, which seeks
-// the recording to where it was said.
-function scorecardBlock(call, audio) {
-  const sc = call.scorecard;
-  if (!sc) return null;
-  const score = sc.score === null ? t('sc.noScore') : `${sc.score} / 100`;
-  const rows = sc.criteria.map((c) => {
-    const quote = c.quote
-      ? (c.quote_start_ms !== null && audio
-        ? h('button', {
-          type: 'button', class: 'quote', 'data-start-ms': c.quote_start_ms,
-          onclick: () => { audio.currentTime = c.quote_start_ms / 1000; audio.play().catch(() => {}); },
-        }, `«${c.quote}» `, h('time', {}, formatOffset(c.quote_start_ms)))
-        : h('span', { class: c.refused ? 'quote refused' : 'quote' }, `«${c.quote}»`,
-          c.quote_start_ms !== null ? h('time', {}, ` ${formatOffset(c.quote_start_ms)}`) : null))
-      : null;
-    return h('li', { class: `criterion verdict-${c.verdict}` },
-      h('span', { class: 'verdict' }, t(`sc.${c.verdict}`)), ' ',
-      h('span', {}, c.question, c.critical ? ` (${t('sc.critical')})` : ''),
-      quote ? h('div', {}, quote) : null,
-      c.refused ? h('div', { class: 'muted' }, t('sc.refused', { reason: c.refused })) : null);
-  });
-  return section(t('sc.title'),
-    h('p', {}, h('strong', {}, score), ' · ', sc.checklist_name,
-      sc.critical_failed ? h('span', { class: 'badge badge-negative' }, ` ${t('sc.criticalFailed')}`) : null),
-    h('ul', { class: 'scorecard' }, rows));
 }
 
 function transcriptBlock(call, audio) {
@@ -202,7 +175,7 @@ export async function renderCall(main, id, message = '') {
       h('div', { class: 'call-main' },
         ...summaryBlocks(call),
         section(t('call.recording'), audio || h('p', { class: 'muted' }, t('call.noRecording'))),
-        scorecardBlock(call, audio),
+        scorecardBlock(call, audio, rerender, section),
         transcriptBlock(call, audio)),
       h('div', { class: 'call-side' }, infoBlock(call), timelineBlock(call), ...deliveriesAndCost(call))));
   openAtHash(main, audio);

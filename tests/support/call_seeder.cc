@@ -114,6 +114,7 @@ core::Status CallSeeder::Process(const SeedCall& c, std::int64_t id) {
     }
     if (run.stage == store::Stage::kTranscribe && !c.segments.empty()) o.segments = c.segments;
     if (run.stage == store::Stage::kSummarize && c.summary) o.summary = c.summary;
+    if (run.stage == store::Stage::kSummarize && c.scorecard) o.scorecard = c.scorecard;
     // Deliveries are written under the last run's claim, as the deliver stage writes them.
     if (last) {
       for (const auto& delivery : c.deliveries) {

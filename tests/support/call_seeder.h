@@ -41,6 +41,7 @@ struct SeedCall {
   std::int64_t recording_bytes = 0;
   std::vector<store::TranscriptSegment> segments{};
   std::optional<store::Summary> summary{};
+  std::optional<store::ScorecardRecord> scorecard{};  // Stored with the summary.
   std::vector<store::UsageRow> usage{};
   std::vector<store::Delivery> deliveries{};
 };

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analytics/scorecard.h"
 #include "support/demo_audio.h"
 
 namespace callbrief::testing {
@@ -89,6 +90,22 @@ std::vector<store::Delivery> Delivered(std::int64_t at, int message_id) {
            .delivered_at_ms = at}};
 }
 
+// The scorecard of the summary model's `answers` against the shipped sales checklist, checked
+// against the transcript exactly as the summarize stage checks them.
+store::ScorecardRecord Scored(const std::vector<store::TranscriptSegment>& segments,
+                              const std::vector<analytics::CriterionAnswer>& answers,
+                              std::int64_t at) {
+  std::vector<analytics::Segment> lines;
+  for (const auto& s : segments) lines.push_back({s.start_ms, s.end_ms, s.speaker, s.text});
+  const analytics::Checklist checklist = analytics::DefaultSalesChecklist();
+  const analytics::Scorecard scorecard = analytics::ScoreConversation(checklist, answers, lines);
+  return {.checklist_id = checklist.id,
+          .score = scorecard.score,
+          .critical_failed = !scorecard.failed_critical.empty(),
+          .scorecard_json = analytics::ScorecardToJson(scorecard).dump(),
+          .created_at_ms = at};
+}
+
 SeedCall Base(std::string id, store::Direction direction, std::string client, std::int64_t user,
               std::string manager, int duration, std::int64_t started) {
   return {.bitrix_call_id = std::move(id),
@@ -143,6 +160,15 @@ core::Result<std::vector<SeedCall>> DemoCalls(std::int64_t now_ms,
        {"client_name", "Иван Петров"},
        {"company", "ООО «Ромашка»"}},
       order.received_at_ms + 20'000);
+  // The close is "quoted" with words nobody said: the check refuses it, as it would a model's.
+  order.scorecard = Scored(order.segments,
+                           {{"greeting", "yes", "Компания Офис Плюс, Ольга, здравствуйте."},
+                            {"need", "yes", "Какая модель вас интересует?"},
+                            {"offer", "no", std::nullopt},
+                            {"objection", "na", std::nullopt},
+                            {"next_step", "yes", "я пришлю счёт сегодня до шести вечера"},
+                            {"close", "yes", "Спасибо за заказ, всего доброго!"}},
+                           order.received_at_ms + 20'000);
   order.usage = Usage(48, order.received_at_ms + 15'000);
   order.deliveries = Delivered(order.received_at_ms + 19'000, 101);
   calls.push_back(order);
@@ -201,6 +227,15 @@ core::Result<std::vector<SeedCall>> DemoCalls(std::int64_t now_ms,
                    {"client_name", ""},
                    {"company", ""}},
                   price.received_at_ms + 15'000);
+  // Nothing agreed: the critical next step fails.
+  price.scorecard = Scored(price.segments,
+                           {{"greeting", "no", std::nullopt},
+                            {"need", "no", std::nullopt},
+                            {"offer", "yes", "От сорока до девяноста тысяч"},
+                            {"objection", "no", std::nullopt},
+                            {"next_step", "no", std::nullopt},
+                            {"close", "no", std::nullopt}},
+                           price.received_at_ms + 15'000);
   price.usage = Usage(95, price.received_at_ms + 10'000);
   price.deliveries = Delivered(price.received_at_ms + 14'000, 103);
   calls.push_back(price);

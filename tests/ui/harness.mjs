@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 export const BINARY = resolve(process.env.CALLBRIEF_BINARY || join(root, 'build/callbrief'));
 export const SEED = resolve(process.env.SEED_CALLS_BINARY || join(root, 'build/tests/support/seed-calls'));
+export const FAKE_OPENAI = resolve(process.env.FAKE_OPENAI_BINARY || join(root, 'build/tests/fakes/fake-openai'));
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const PASSWORD = 'ui-test-password-3b1f';
 
@@ -37,7 +38,34 @@ async function waitHealthy(base, child, log) {
   throw new Error(`callbrief did not answer /healthz:\n${log()}`);
 }
 
-export async function startService({ password = PASSWORD, seedArgs = [] } = {}) {
+// The OpenAI emulator as a process (tests/fakes/fake_openai_main.cc) on a free port, for pages
+// that ask the summary model (Re-score). Its base URL and key go into startService's `env`.
+export async function startFakeOpenAi() {
+  const apiKey = 'sk-ui-test';
+  const child = spawn(FAKE_OPENAI, ['--port', '0', '--api-key', apiKey], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const baseUrl = await new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`fake-openai printed no base URL:\n${output}`)), 10_000);
+    child.stdout.on('data', (d) => {
+      output += d;
+      const match = output.match(/base url: (\S+)/);
+      if (match) { clearTimeout(timer); done(match[1]); }
+    });
+    child.stderr.on('data', (d) => { output += d; });
+    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`fake-openai exited with ${code}:\n${output}`)); });
+  });
+  return {
+    env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: apiKey },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+  };
+}
+
+export async function startService({ password = PASSWORD, seedArgs = [], env: extraEnv = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'callbrief-ui-'));
   execFileSync(SEED, ['--database', 'sqlite://data/callbrief.db', '--data-dir', 'data', ...seedArgs],
     { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -45,6 +73,7 @@ export async function startService({ password = PASSWORD, seedArgs = [] } = {}) 
   const env = {
     PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port),
     DATABASE_URL: 'sqlite://data/callbrief.db', DATA_DIR: 'data', ADMIN_PASSWORD: password,
+    ...extraEnv,
   };
   for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) {
     if (process.env[name]) env[name] = process.env[name];
