@@ -196,5 +196,7 @@ test('Re-score is not offered for a call with nothing to score, and the API says
 });
 
 test('the pages broke no content security rule and logged no error', async () => {
-  assert.deepEqual(pageProblems, []);
+  // Chromium logs the refused save of the weight test (a 400 the page shows) as a failed load.
+  const expected = /^console: Failed to load resource: the server responded with a status of 400/;
+  assert.deepEqual(pageProblems.filter((p) => !expected.test(p)), []);
 });
