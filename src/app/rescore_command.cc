@@ -117,13 +117,14 @@ int RunRescore(const core::Config& config, const RescoreOptions& options) {
       }
     }
     progress.Update(done,
-                    fmt::format("{}/{} calls, {} scored, {} without a conversation, {} failed",
-                                done, total, scored, not_scorable, failed),
+                    fmt::format("{}/{} calls, {} scored, {} with nothing to score, {} failed", done,
+                                total, scored, not_scorable, failed),
                     fmt::format("call {}: ", id));
   }
   progress.Finish();
   std::fprintf(stdout,
-               "Done: %d call(s) scored again, %d without a conversation to score, %d failed\n",
+               "Done: %d call(s) scored again, %d with nothing to score (no summary by a model), "
+               "%d failed\n",
                scored, not_scorable, failed);
   return failed == 0 ? 0 : kExitFailure;
 }

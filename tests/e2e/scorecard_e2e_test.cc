@@ -34,10 +34,10 @@ TEST_F(PipelineE2eTest, RescoreScoresFinishedCallsAgainAndChangesNothingElse) {
   ASSERT_EQ(service.RunToExit({"rescore", "--since", "2000-01-01"}), ExitedWith(0))
       << service.Log();
   const std::string out = service.Stdout();
-  for (const char* line :
-       {"1 finished call(s) in this period; scoring against checklist support",
-        "1/1 calls, 1 scored, 0 without a conversation, 0 failed, ETA 0:00",
-        "Done: 1 call(s) scored again, 0 without a conversation to score, 0 failed"}) {
+  for (const char* line : {"1 finished call(s) in this period; scoring against checklist support",
+                           "1/1 calls, 1 scored, 0 with nothing to score, 0 failed, ETA 0:00",
+                           "Done: 1 call(s) scored again, 0 with nothing to score (no summary by a "
+                           "model), 0 failed"}) {
     EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
   }
   // One request, for the scorecard alone: the transcript was not transcribed again.
