@@ -25,6 +25,13 @@ try {
   await page.locator('ol.chat > li').nth(3).getByRole('button').click();
   await page.evaluate(() => document.querySelector('audio').pause());
   await page.screenshot({ path: join(out, 'call.png'), fullPage: true });
+  // The scorecard of a call whose critical criterion failed (issue 16).
+  const price = (await (await context.request.get(`${service.base}/api/calls/demo-price`)).json()).id;
+  await page.goto(`${service.base}/calls/${price}`);
+  await page.locator('section', { has: page.locator('ul.scorecard') }).screenshot({ path: join(out, 'scorecard.png') });
+  await page.goto(`${service.base}/checklists`);
+  await page.locator('section[data-checklist="sales"] tbody tr').first().waitFor();
+  await page.screenshot({ path: join(out, 'checklists.png'), fullPage: true });
   await page.goto(`${service.base}/dashboard`);
   await page.locator('.uplot canvas').first().waitFor();
   await page.screenshot({ path: join(out, 'dashboard.png'), fullPage: true });
