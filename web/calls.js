@@ -3,7 +3,7 @@ import { h, api } from './dom.js';
 import { t, formatDateTime, formatDuration } from './i18n.js';
 
 const IN_PROGRESS = 'received,resolve,download,prepare,transcribe,summarize,deliver';
-const FILTERS = ['q', 'number', 'from', 'to', 'direction', 'manager', 'sentiment', 'stage'];
+const FILTERS = ['q', 'number', 'from', 'to', 'direction', 'manager', 'sentiment', 'stage', 'answer'];
 const previousCursors = [];
 
 // "+03:00" for the browser's zone on that date.
@@ -22,7 +22,7 @@ function nextDay(date) {
 
 function apiQuery(params) {
   const q = new URLSearchParams({ limit: '50' });
-  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'stage', 'cursor']) {
+  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'stage', 'answer', 'cursor']) {
     if (params.get(name)) q.set(name, params.get(name));
   }
   if (params.get('from')) q.set('from', `${params.get('from')}T00:00:00${localOffset(params.get('from'))}`);
@@ -42,7 +42,15 @@ function select(name, label, options, value) {
       options.map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
 }
 
-function filterForm(params, managers, onSubmit) {
+// The answers to the active checklist's custom questions the list can be filtered by (issue 16,
+// item 3): "yes" and "no" for a yes/no question, "answered" for a text one.
+function answerOptions(questions) {
+  return questions.flatMap((q) => (q.kind === 'text'
+    ? [[`${q.id}:*`, `${q.question} — ${t('q.answered')}`]]
+    : [[`${q.id}:yes`, `${q.question} — ${t('sc.yes')}`], [`${q.id}:no`, `${q.question} — ${t('sc.no')}`]]));
+}
+
+function filterForm(params, managers, questions, onSubmit) {
   const field = (name, label, type, extra = {}) => h('div', { class: 'field' },
     h('label', { for: `filter-${name}` }, label),
     h('input', { id: `filter-${name}`, name, type, value: params.get(name) || '', ...extra }));
@@ -65,6 +73,7 @@ function filterForm(params, managers, onSubmit) {
     select('stage', t('calls.stage'), [
       ['done', t('stage.done')], [IN_PROGRESS, t('calls.inProgress')],
       ['skipped', t('stage.skipped')], ['failed', t('stage.failed')]], params.get('stage')),
+    questions.length ? select('answer', t('q.filter'), answerOptions(questions), params.get('answer')) : null,
     h('div', { class: 'field buttons' },
       h('button', { type: 'submit', class: 'primary' }, t('calls.apply')),
       h('button', { type: 'reset' }, t('calls.reset'))));
@@ -72,6 +81,7 @@ function filterForm(params, managers, onSubmit) {
     event.preventDefault();
     const q = new URLSearchParams();
     for (const name of FILTERS) {
+      if (!form.elements[name]) continue;
       const value = form.elements[name].value.trim();
       if (value) q.set(name, value);
     }
@@ -149,8 +159,11 @@ export async function renderCalls(main) {
     renderCalls(main);
   };
   main.append(h('h1', {}, t('calls.title')));
-  const managers = await api('/api/managers').then((r) => r.managers).catch(() => []);
-  main.append(filterForm(params, managers, go));
+  const [managers, questions] = await Promise.all([
+    api('/api/managers').then((r) => r.managers).catch(() => []),
+    api('/api/checklists').then((r) => r.checklists.find((c) => c.active)?.questions || []).catch(() => []),
+  ]);
+  main.append(filterForm(params, managers, questions, go));
   const results = h('section', { 'aria-live': 'polite', 'aria-busy': 'true', class: 'results' });
   main.append(results);
 

@@ -19,6 +19,25 @@ function criterionRow(c) {
   return row;
 }
 
+// A custom question (issue 16, item 3): answered with every call, not scored.
+function questionRow(q) {
+  const row = h('tr', {},
+    h('td', {}, h('input', { name: 'qid', value: q.id || '', 'aria-label': t('cl.id'), size: 12 })),
+    h('td', {}, h('input', { name: 'qtext', value: q.question || '', 'aria-label': t('cl.question'), size: 50 })),
+    h('td', {}, h('select', { name: 'kind', 'aria-label': t('cl.kind') },
+      ['yes_no', 'text'].map((k) => h('option', { value: k, selected: (q.kind || 'yes_no') === k }, t(`q.kind.${k}`))))),
+    h('td', {}, h('button', { type: 'button', class: 'link-button', onclick: () => row.remove() }, t('cl.delete'))));
+  return row;
+}
+
+function questionsOf(body) {
+  return [...body.rows].map((row) => ({
+    id: row.querySelector('[name=qid]').value.trim(),
+    question: row.querySelector('[name=qtext]').value.trim(),
+    kind: row.querySelector('[name=kind]').value,
+  })).filter((q) => q.id || q.question);
+}
+
 // The criteria as typed; rows left entirely empty are dropped.
 function criteriaOf(body) {
   return [...body.rows].map((row) => ({
@@ -44,6 +63,7 @@ async function post(id, checklist, status, onSaved) {
 
 function editor(checklist, onSaved) {
   const body = h('tbody', {}, (checklist.criteria.length ? checklist.criteria : [{}]).map(criterionRow));
+  const questions = h('tbody', {}, (checklist.questions || []).map(questionRow));
   const status = h('p', { role: 'status', class: 'error-text' });
   const active = h('input', { type: 'checkbox', name: 'active', checked: !!checklist.active });
   const name = h('input', { name: 'name', value: checklist.name || '', size: 40 });
@@ -58,12 +78,19 @@ function editor(checklist, onSaved) {
       h('thead', {}, h('tr', {}, ['cl.id', 'cl.question', 'cl.weight', 'cl.critical', 'cl.side', 'cl.delete']
         .map((k) => h('th', { scope: 'col' }, t(k))))),
       body)),
+    h('p', {}, h('button', { type: 'button', onclick: () => body.append(criterionRow({})) }, t('cl.add'))),
+    h('h3', {}, t('cl.questions')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'questions' },
+      h('thead', {}, h('tr', {}, ['cl.id', 'cl.question', 'cl.kind', 'cl.delete']
+        .map((k) => h('th', { scope: 'col' }, t(k))))),
+      questions)),
     h('p', {},
-      h('button', { type: 'button', onclick: () => body.append(criterionRow({})) }, t('cl.add')), ' ',
+      h('button', { type: 'button', onclick: () => questions.append(questionRow({})) }, t('cl.addQuestion')), ' ',
       h('button', {
         type: 'button', class: 'primary',
-        onclick: () => post(checklist.id, { name: name.value.trim(), active: active.checked, criteria: criteriaOf(body) },
-          status, onSaved),
+        onclick: () => post(checklist.id, {
+          name: name.value.trim(), active: active.checked, criteria: criteriaOf(body), questions: questionsOf(questions),
+        }, status, onSaved),
       }, t('cl.save'))),
     status);
 }
@@ -79,7 +106,7 @@ function newChecklistForm(list, onSaved) {
         onclick: () => {
           if (!ID.test(id.value)) { status.textContent = t('cl.badId'); return; }
           status.textContent = '';
-          list.prepend(editor({ id: id.value, name: '', active: false, stored: true, criteria: [] }, onSaved));
+          list.prepend(editor({ id: id.value, name: '', active: false, stored: true, criteria: [], questions: [] }, onSaved));
           list.querySelector('input[name=name]').focus();
         },
       }, t('cl.create'))),

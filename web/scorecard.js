@@ -39,6 +39,18 @@ function criterionRow(c) {
   failedCritical ? h('strong', { class: 'critical-flag' }, ` ⚠ ${t('sc.criticalItemFailed')}`) : null);
 }
 
+// A custom question's answer (issue 16, item 3), its quote seeking the recording like a
+// criterion's; "not said" when the call does not say.
+function answerRow(a, audio) {
+  const text = a.answer === null ? t('q.unknown')
+    : a.kind === 'yes_no' ? t(`sc.${a.answer}`) : a.answer;
+  const row = h('li', { class: 'answer', 'data-question': a.id },
+    h('span', { class: 'question' }, a.question), ' ', h('strong', { class: 'answer-text' }, text));
+  row.append(...[evidence(a, audio),
+    a.refused ? h('div', { class: 'muted' }, t('sc.refused', { reason: a.refused })) : null].filter(Boolean));
+  return row;
+}
+
 function rescoreButton(call, status, rerender) {
   const button = h('button', {
     type: 'button', id: 'rescore',
@@ -81,5 +93,7 @@ export function scorecardBlock(call, audio, rerender, section) {
       : null,
     audio ? h('p', { class: 'muted' }, t('sc.seekHint')) : null,
     h('ul', { class: 'scorecard' }, rows),
+    sc.answers?.length ? [h('h3', {}, t('q.title')), h('ul', { class: 'scorecard answers' },
+      sc.answers.map((a) => answerRow(a, audio)))] : null,
     actions, status);
 }

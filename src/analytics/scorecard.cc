@@ -125,6 +125,47 @@ void ReadCriterion(const json& in, const std::string& path, std::vector<std::str
   }
 }
 
+void ReadQuestions(const json& in, std::vector<std::string>* problems, std::vector<Question>* out) {
+  if (!in.is_array() || in.size() > kMaxQuestions) {
+    problems->push_back("questions: must be a list of at most " + std::to_string(kMaxQuestions) +
+                        " questions");
+    return;
+  }
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::string path = "questions[" + std::to_string(i) + "]";
+    if (!in[i].is_object()) {
+      problems->push_back(path + ": expected an object");
+      continue;
+    }
+    Question question;
+    const json id = in[i].value("id", json());
+    if (!id.is_string() || !IsIdentifier(id.get<std::string>())) {
+      problems->push_back(path + ".id: must be 1-40 characters a-z, 0-9, _");
+    } else if (std::any_of(out->begin(), out->end(),
+                           [&](const Question& q) { return q.id == id.get<std::string>(); })) {
+      problems->push_back(path + ".id: \"" + id.get<std::string>() + "\" is used twice");
+    } else {
+      question.id = id.get<std::string>();
+    }
+    const json text = in[i].value("question", json());
+    if (!text.is_string() || NormalizeForQuote(text.get<std::string>()).empty() ||
+        CodePoints(text.get<std::string>()) > kMaxQuestionChars) {
+      problems->push_back(path + ".question: must be a non-empty text of at most " +
+                          std::to_string(kMaxQuestionChars) + " characters");
+    } else {
+      question.question = text.get<std::string>();
+    }
+    const json kind = in[i].value("kind", json(kYesNo));
+    if (!kind.is_string() ||
+        (kind.get<std::string>() != kYesNo && kind.get<std::string>() != kText)) {
+      problems->push_back(path + ".kind: must be \"yes_no\" or \"text\"");
+    } else {
+      question.kind = kind.get<std::string>();
+    }
+    out->push_back(std::move(question));
+  }
+}
+
 // The normalized text of one side's lines, with where each segment's text begins in it.
 struct SideText {
   std::string text = " ";  // words separated by single spaces, a space at each end
@@ -193,17 +234,24 @@ core::Result<Checklist> ChecklistFromJson(const json& in) {
   } else {
     out.name = name.get<std::string>();
   }
-  const json criteria = in.value("criteria", json());
-  if (!criteria.is_array() || criteria.empty() || criteria.size() > kMaxCriteria) {
+  const json criteria = in.value("criteria", json::array());
+  const json questions = in.value("questions", json::array());
+  ReadQuestions(questions, &problems, &out.questions);
+  const bool asks_questions = questions.is_array() && !questions.empty();
+  if (!criteria.is_array() || (criteria.empty() && !asks_questions) ||
+      criteria.size() > kMaxCriteria) {
     problems.push_back("criteria: must be a list of 1.." + std::to_string(kMaxCriteria) +
-                       " criteria");
+                       " criteria (or none when the checklist has questions)");
   } else {
     for (std::size_t i = 0; i < criteria.size(); ++i) {
       Criterion criterion;
       ReadCriterion(criteria[i], "criteria[" + std::to_string(i) + "]", &problems, &criterion);
-      const bool repeated = !criterion.id.empty() &&
-                            std::any_of(out.criteria.begin(), out.criteria.end(),
-                                        [&](const Criterion& c) { return c.id == criterion.id; });
+      const bool repeated =
+          !criterion.id.empty() &&
+          (std::any_of(out.criteria.begin(), out.criteria.end(),
+                       [&](const Criterion& c) { return c.id == criterion.id; }) ||
+           std::any_of(out.questions.begin(), out.questions.end(),
+                       [&](const Question& q) { return q.id == criterion.id; }));
       if (repeated) {
         problems.push_back("criteria[" + std::to_string(i) + "].id: \"" + criterion.id +
                            "\" is used twice");
@@ -228,7 +276,14 @@ json ChecklistToJson(const Checklist& checklist) {
                         {"critical", c.critical},
                         {"side", c.side}});
   }
-  return {{"id", checklist.id}, {"name", checklist.name}, {"criteria", std::move(criteria)}};
+  json questions = json::array();
+  for (const Question& q : checklist.questions) {
+    questions.push_back({{"id", q.id}, {"question", q.question}, {"kind", q.kind}});
+  }
+  return {{"id", checklist.id},
+          {"name", checklist.name},
+          {"criteria", std::move(criteria)},
+          {"questions", std::move(questions)}};
 }
 
 std::string NormalizeForQuote(std::string_view text) {
@@ -262,7 +317,8 @@ std::optional<std::int64_t> FindQuote(std::string_view quote, std::string_view s
 }
 
 Scorecard ScoreConversation(const Checklist& checklist, std::span<const CriterionAnswer> answers,
-                            std::span<const Segment> segments) {
+                            std::span<const Segment> segments,
+                            std::span<const QuestionAnswer> replies) {
   Scorecard out{.checklist_id = checklist.id, .checklist_name = checklist.name};
   int met = 0, counted = 0;
   for (const Criterion& criterion : checklist.criteria) {
@@ -297,10 +353,13 @@ Scorecard ScoreConversation(const Checklist& checklist, std::span<const Criterio
     out.criteria.push_back(std::move(scored));
   }
   if (counted > 0) out.score = static_cast<int>(std::lround(100.0 * met / counted));
+  out.answers = AnswerQuestions(checklist.questions, replies, segments);
   return out;
 }
 
 json ScorecardToJson(const Scorecard& scorecard) {
+  json answers = json::array();
+  for (const AnsweredQuestion& a : scorecard.answers) answers.push_back(AnsweredQuestionToJson(a));
   json criteria = json::array();
   for (const ScoredCriterion& c : scorecard.criteria) {
     criteria.push_back(
@@ -320,7 +379,8 @@ json ScorecardToJson(const Scorecard& scorecard) {
           {"critical_failed", !scorecard.failed_critical.empty()},
           {"failed_critical", scorecard.failed_critical},
           {"unanswered", scorecard.unanswered},
-          {"criteria", std::move(criteria)}};
+          {"criteria", std::move(criteria)},
+          {"answers", std::move(answers)}};
 }
 
 }  // namespace callbrief::analytics

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/questions.h"
 #include "analytics/talk_metrics.h"
 #include "core/result.h"
 
@@ -49,6 +50,7 @@ struct Checklist {
   std::string id{};  // [a-z0-9_]{1,40}
   std::string name{};
   std::vector<Criterion> criteria{};
+  std::vector<Question> questions{};  // custom questions, answered but not scored (questions.h)
 };
 
 // The shipped Russian sales checklist: greeting with name and company, need identified,
@@ -56,8 +58,10 @@ struct Checklist {
 Checklist DefaultSalesChecklist();
 
 // Reads a checklist ({"id", "name", "criteria": [{"id", "question", "weight", "critical",
-// "side"}]}; weight defaults to 1, critical to false, side to "manager"). kInvalidInput naming
-// every problem ("criteria[2].weight: must be an integer 1..100"); nothing is read then.
+// "side"}], "questions": [{"id", "question", "kind"}]}; weight defaults to 1, critical to false,
+// side to "manager", questions to none, kind to "yes_no"). At least one criterion or question.
+// kInvalidInput naming every problem ("criteria[2].weight: must be an integer 1..100"); nothing
+// is read then.
 core::Result<Checklist> ChecklistFromJson(const nlohmann::json& json);
 nlohmann::json ChecklistToJson(const Checklist& checklist);
 
@@ -97,6 +101,7 @@ struct Scorecard {
   std::optional<int> score{};
   std::vector<std::string> failed_critical{};  // ids of critical criteria answered "no"
   int unanswered = 0;
+  std::vector<AnsweredQuestion> answers{};  // the checklist's questions, in order
 };
 
 // Checks every answer against the transcript and scores the checklist. Per criterion, the first
@@ -104,8 +109,10 @@ struct Scorecard {
 //   yes — needs a quote found in the side's lines; otherwise unanswered.
 //   no  — a quote is optional (an absence cannot be quoted), but one given must be found.
 //   na  — any quote is dropped.
+// The checklist's questions are answered by AnswerQuestions from `replies`.
 Scorecard ScoreConversation(const Checklist& checklist, std::span<const CriterionAnswer> answers,
-                            std::span<const Segment> segments);
+                            std::span<const Segment> segments,
+                            std::span<const QuestionAnswer> replies = {});
 
 // The `scorecard` object of GET /api/calls/{id} (docs/api.md).
 nlohmann::json ScorecardToJson(const Scorecard& scorecard);

@@ -106,6 +106,19 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
       q.limit = limit;
     } else if (name == "cursor") {
       q.cursor = value;
+    } else if (name == "answer") {
+      // QUESTION:VALUE, the question's id first: ids have no ':', text answers may.
+      const size_t colon = value.find(':');
+      const std::string question = value.substr(0, colon);
+      const bool id_ok =
+          !question.empty() && question.size() <= 40 &&
+          question.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+      if (colon == std::string::npos || !id_ok || colon + 1 == value.size()) {
+        return Error::InvalidInput(
+            "answer: expected QUESTION:ANSWER, e.g. new_client:yes (ANSWER * for any answer)");
+      }
+      q.answer_question = question;
+      q.answer_value = value.substr(colon + 1);
     } else if (name == "q") {
       // The store parses it (words and "phrases") and names what is wrong with it.
       const size_t first = value.find_first_not_of(" \t\r\n");

@@ -18,6 +18,7 @@ using QueryParams = std::multimap<std::string, std::string>;
 // Reads the Calls list filters from a query string:
 //   stage=failed,skipped  direction=incoming  from=2026-11-01  to=2026-11-02T12:00:00+03:00
 //   number=7900  manager=<portal user id>  sentiment=positive|neutral|negative
+//   answer=<question id>:<answer>  (a custom question's answer; "*" for any; issue 16, item 3)
 //   limit=50 (1…200)  cursor=<next_cursor of the previous page>
 // Unknown stage/direction names and unreadable dates are kInvalidInput naming the parameter.
 core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params);

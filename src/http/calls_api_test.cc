@@ -31,6 +31,22 @@ TEST(ParseCallQueryTest, ReadsEveryFilter) {
   EXPECT_EQ(q->cursor, "1_2");
 }
 
+TEST(ParseCallQueryTest, ReadsTheAnswerToACustomQuestion) {
+  auto q = ParseCallQuery({{"answer", "new_client:yes"}});
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(q->answer_question, "new_client");
+  EXPECT_EQ(q->answer_value, "yes");
+  auto text = ParseCallQuery({{"answer", "competitor:ООО Ромашка: склад"}});
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->answer_value, "ООО Ромашка: склад");
+  for (const char* bad : {"new_client", "new_client:", ":yes", "New Client:yes"}) {
+    auto refused = ParseCallQuery({{"answer", bad}});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message,
+              "answer: expected QUESTION:ANSWER, e.g. new_client:yes (ANSWER * for any answer)");
+  }
+}
+
 TEST(ParseCallQueryTest, BadParametersAreNamedInTheError) {
   struct Case {
     std::string name, value, message_start;

@@ -9,6 +9,12 @@ namespace {
 
 using json = nlohmann::json;
 
+// The array `key` of a stored checklist's JSON; [] when absent (stored before questions existed)
+// or damaged.
+json Listed(const json& body, const char* key) {
+  return body.is_object() && body.contains(key) && body[key].is_array() ? body[key] : json::array();
+}
+
 }  // namespace
 
 json ChecklistsToJson(std::span<const store::StoredChecklist> stored) {
@@ -20,8 +26,8 @@ json ChecklistsToJson(std::span<const store::StoredChecklist> stored) {
                     {"active", c.active},
                     {"stored", true},
                     {"updated_at", core::FormatIso8601Millis(c.updated_at_ms)},
-                    {"criteria", body.is_object() && body.contains("criteria") ? body["criteria"]
-                                                                               : json::array()}});
+                    {"criteria", Listed(body, "criteria")},
+                    {"questions", Listed(body, "questions")}});
   }
   if (stored.empty()) {
     json shipped = analytics::ChecklistToJson(analytics::DefaultSalesChecklist());

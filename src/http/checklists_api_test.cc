@@ -25,6 +25,7 @@ TEST(ChecklistsToJson, ListsTheStoredOnesWithTheirCriteria) {
   EXPECT_EQ(out["checklists"][0]["stored"], true);
   EXPECT_EQ(out["checklists"][0]["active"], false);
   EXPECT_EQ(out["checklists"][0]["criteria"][0]["id"], "a");
+  EXPECT_EQ(out["checklists"][0]["questions"], json::array()) << "stored before questions existed";
   EXPECT_EQ(out["checklists"][0]["updated_at"], "1970-01-01T00:00:00.000Z");
 }
 

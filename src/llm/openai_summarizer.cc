@@ -105,8 +105,9 @@ class OpenAiSummarizer final : public Summarizer {
     auto parts = SplitTranscript(input.transcript, language, options_.transcript_token_budget);
     // Same request, not a second one: the transcript is sent and paid for once, and the quotes
     // come from the same reading (bench/README.md, "Scorecards: one request or two").
-    const json schema = SummarySchema(input.checklist);
-    const std::string checklist = ScorecardPrompt(input.checklist, language);
+    const json schema = SummarySchema(input.checklist, input.questions);
+    const std::string checklist =
+        ScorecardPrompt(input.checklist, language) + QuestionsPrompt(input.questions, language);
     if (parts.size() == 1) {
       auto summary =
           Step({PromptKind::kWhole}, UserPrompt(input, input.transcript, language) + checklist,
@@ -117,6 +118,7 @@ class OpenAiSummarizer final : public Summarizer {
     }
     std::vector<CallSummary> summaries;
     std::vector<std::vector<CriterionVerdict>> scorecards;
+    std::vector<std::vector<QuestionReply>> replies;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const int part = static_cast<int>(i) + 1, count = static_cast<int>(parts.size());
       auto summary =
@@ -124,6 +126,7 @@ class OpenAiSummarizer final : public Summarizer {
                schema, language, fmt::format("summarize part {}/{}", part, count), &result.usage);
       if (!summary) return summary.error().WithContext(fmt::format("part {}/{}", part, count));
       scorecards.push_back(std::move(summary->scorecard));
+      replies.push_back(std::move(summary->answers));
       summaries.push_back(std::move(*summary));
     }
     auto merged = Merge(input, std::move(summaries), language, &result.usage);
@@ -131,31 +134,37 @@ class OpenAiSummarizer final : public Summarizer {
     result.summary = std::move(*merged);
     // The merge step sees summaries, not the transcript: it cannot quote, so it is not asked.
     result.summary.scorecard = MergeScorecards(scorecards);
+    result.summary.answers = MergeReplies(replies);
     return result;
   }
 
   core::Result<ScoreResult> Score(const SummaryInput& input) override {
-    if (input.checklist.empty()) {
-      return core::Error::InvalidInput("scoring a call needs a checklist with criteria");
+    if (input.checklist.empty() && input.questions.empty()) {
+      return core::Error::InvalidInput(
+          "scoring a call needs a checklist with criteria or questions");
     }
     const std::string language = input.language.empty() ? options_.language : input.language;
-    const json schema = ScorecardSchema(input.checklist);
-    const std::string checklist = ScorecardPrompt(input.checklist, language);
+    const json schema = ScorecardSchema(input.checklist, input.questions);
+    const std::string checklist =
+        ScorecardPrompt(input.checklist, language) + QuestionsPrompt(input.questions, language);
     auto parts = SplitTranscript(input.transcript, language, options_.transcript_token_budget);
     ScoreResult result;
     std::vector<std::vector<CriterionVerdict>> answers;
+    std::vector<std::vector<QuestionReply>> replies;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const int part = static_cast<int>(i) + 1, count = static_cast<int>(parts.size());
       const std::string operation =
           count == 1 ? "score" : fmt::format("score part {}/{}", part, count);
-      auto scored = Step<std::vector<CriterionVerdict>>(
+      auto scored = Step<ScorecardAnswers>(
           {PromptKind::kScore, part, count}, UserPrompt(input, parts[i], language) + checklist,
           schema, language, operation, &result.usage,
           [&schema](const json& answer) { return ScorecardAnswersFromJson(answer, schema); });
       if (!scored) return scored.error();
-      answers.push_back(std::move(*scored));
+      answers.push_back(std::move(scored->verdicts));
+      replies.push_back(std::move(scored->replies));
     }
     result.answers = MergeScorecards(answers);
+    result.replies = MergeReplies(replies);
     return result;
   }
 

@@ -223,6 +223,30 @@ std::string ScorecardPrompt(const std::vector<ChecklistItem>& checklist,
   return out;
 }
 
+std::string QuestionsPrompt(const std::vector<QuestionItem>& questions, std::string_view language) {
+  if (questions.empty()) return "";
+  const bool russian = IsRussian(language);
+  std::string out =
+      russian
+          ? "\nВопросы (поле answers): ответь на каждый. answer — yes или no для вопросов "
+            "[да/нет], короткий текст (не длиннее 200 символов) для вопросов [текст]; null, если "
+            "в звонке об этом ничего нет. quote — дословная цитата из расшифровки, из которой "
+            "виден "
+            "ответ, по тем же правилам, что и в чек-листе; для no без доказательства — null. Ответ "
+            "с цитатой, которой нет в расшифровке, не засчитывается.\n"
+          : "\nQuestions (the answers field): answer each. answer: yes or no for [yes/no] "
+            "questions, a short text (at most 200 characters) for [text] questions; null when the "
+            "call says nothing about it. quote: a verbatim quote from the transcript that shows "
+            "the answer, by the same rules as the checklist; null for a no with nothing to quote. "
+            "An answer whose quote is not in the transcript does not count.\n";
+  for (const QuestionItem& item : questions) {
+    std::string_view kind =
+        item.kind == "text" ? (russian ? "текст" : "text") : (russian ? "да/нет" : "yes/no");
+    out += fmt::format("- {} [{}]: {}\n", item.id, kind, item.question);
+  }
+  return out;
+}
+
 std::string MergePrompt(const SummaryInput& input, const std::vector<CallSummary>& parts,
                         std::string_view language) {
   std::string out = CallFacts(input, language);

@@ -52,6 +52,10 @@ std::string UserPrompt(const SummaryInput& input, const std::vector<TranscriptLi
 // Empty for an empty checklist.
 std::string ScorecardPrompt(const std::vector<ChecklistItem>& checklist, std::string_view language);
 
+// The custom questions part of a user message (after ScorecardPrompt): how to answer, then one
+// line per question ("- new_client [да/нет]: Клиент новый?"). Empty without questions.
+std::string QuestionsPrompt(const std::vector<QuestionItem>& questions, std::string_view language);
+
 // The user message of a merge step: the parts' summaries as JSON, in order.
 std::string MergePrompt(const SummaryInput& input, const std::vector<CallSummary>& parts,
                         std::string_view language);

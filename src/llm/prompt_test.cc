@@ -112,6 +112,18 @@ TEST(ScorecardPromptTest, AsksForVerbatimQuotesAndListsEveryCriterionWithItsSide
   EXPECT_EQ(ScorecardPrompt({}, "ru"), "");
 }
 
+TEST(QuestionsPromptTest, ListsEveryQuestionWithTheKindOfAnswerItTakes) {
+  const std::string ru = QuestionsPrompt(
+      {{"new_client", "Клиент новый?", "yes_no"}, {"competitor", "Какой конкурент?", "text"}},
+      "ru");
+  EXPECT_NE(ru.find("Вопросы (поле answers)"), std::string::npos);
+  EXPECT_NE(ru.find("- new_client [да/нет]: Клиент новый?\n"), std::string::npos);
+  EXPECT_NE(ru.find("- competitor [текст]: Какой конкурент?\n"), std::string::npos);
+  EXPECT_NE(QuestionsPrompt({{"a", "New?", "yes_no"}}, "en").find("- a [yes/no]: New?"),
+            std::string::npos);
+  EXPECT_EQ(QuestionsPrompt({}, "ru"), "");
+}
+
 TEST(SystemPromptTest, TheScoringRequestSetsTheCheckersRoleWithoutTheSummaryFields) {
   const std::string whole = SystemPrompt("ru", {.kind = PromptKind::kScore});
   EXPECT_NE(whole.find("контролёр качества"), std::string::npos);

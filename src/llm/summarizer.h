@@ -35,6 +35,8 @@ struct SummaryInput {
   std::string language = "ru";  // CALL_LANGUAGE: the prompt's and the summary's language.
   // The scorecard to answer in the same request (CallSummary::scorecard); none when empty.
   std::vector<ChecklistItem> checklist{};
+  // Custom questions to answer with it (CallSummary::answers); none when empty.
+  std::vector<QuestionItem> questions{};
 };
 
 struct SummaryResult {
@@ -47,6 +49,7 @@ struct SummaryResult {
 // CallSummary::scorecard.
 struct ScoreResult {
   std::vector<CriterionVerdict> answers{};
+  std::vector<QuestionReply> replies{};      // to SummaryInput::questions
   std::vector<core::ProviderUsage> usage{};  // One per chat request made.
 };
 
@@ -57,8 +60,8 @@ class Summarizer {
   // kRateLimited, kPermanent (refusal, exhausted quota, 400), kConfig (key, model, URL; and an
   // answer cut by the token limit after one retry with twice the limit). Never a partial summary.
   virtual core::Result<SummaryResult> Summarize(const SummaryInput& input) = 0;
-  // Answers only `input.checklist` (which must not be empty) in a request of its own, the
-  // transcript sent again: re-scoring a call already summarized (issue 16, item 6) without
+  // Answers only `input.checklist` and `input.questions` (not both empty) in a request of its own,
+  // the transcript sent again: re-scoring a call already summarized (issue 16, item 6) without
   // touching its summary. Long transcripts are scored in parts and the answers merged
   // (MergeScorecards). Errors as Summarize's.
   virtual core::Result<ScoreResult> Score(const SummaryInput& input) = 0;

@@ -66,6 +66,22 @@ json ScorecardProperty(std::span<const ChecklistItem> checklist) {
   return {{"type", "array"}, {"items", std::move(answer)}};
 }
 
+json AnswersProperty(std::span<const QuestionItem> questions) {
+  json ids = json::array();
+  for (const QuestionItem& item : questions) ids.push_back(item.id);
+  json answer = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", json::array({"question", "answer", "quote"})},
+      {"properties",
+       {{"question", {{"type", "string"}, {"enum", ids}}},
+        {"answer", NullableString("yes or no, or a short text, as the question asks; null if the "
+                                  "call does not say")},
+        {"quote", NullableString("the words exactly as they are in the transcript that give the "
+                                 "answer; null if there is nothing to quote")}}}};
+  return {{"type", "array"}, {"items", std::move(answer)}};
+}
+
 bool HasType(const json& instance, const std::string& type) {
   if (type == "string") return instance.is_string();
   if (type == "array") return instance.is_array();
@@ -140,6 +156,16 @@ std::vector<CriterionVerdict> ReadAnswers(const json& answers) {
   return out;
 }
 
+// Replies already checked against the schema's `answers` items.
+std::vector<QuestionReply> ReadReplies(const json& replies) {
+  std::vector<QuestionReply> out;
+  for (const auto& reply : replies) {
+    out.push_back(
+        {reply["question"], OptionalString(reply, "answer"), OptionalString(reply, "quote")});
+  }
+  return out;
+}
+
 json OptionalJson(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
 }
@@ -162,27 +188,63 @@ const nlohmann::json& SummarySchema() {
   return schema;
 }
 
-nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist) {
+nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist,
+                             std::span<const QuestionItem> questions) {
   json schema = SummarySchema();
-  if (checklist.empty()) return schema;
-  schema["properties"]["scorecard"] = ScorecardProperty(checklist);
-  schema["required"].push_back("scorecard");
+  if (!checklist.empty()) {
+    schema["properties"]["scorecard"] = ScorecardProperty(checklist);
+    schema["required"].push_back("scorecard");
+  }
+  if (!questions.empty()) {
+    schema["properties"]["answers"] = AnswersProperty(questions);
+    schema["required"].push_back("answers");
+  }
   return schema;
 }
 
-nlohmann::json ScorecardSchema(std::span<const ChecklistItem> checklist) {
-  return {{"type", "object"},
-          {"additionalProperties", false},
-          {"required", json::array({"scorecard"})},
-          {"properties", {{"scorecard", ScorecardProperty(checklist)}}}};
+nlohmann::json ScorecardSchema(std::span<const ChecklistItem> checklist,
+                               std::span<const QuestionItem> questions) {
+  json schema = {{"type", "object"},
+                 {"additionalProperties", false},
+                 {"required", json::array()},
+                 {"properties", json::object()}};
+  if (!checklist.empty()) {
+    schema["properties"]["scorecard"] = ScorecardProperty(checklist);
+    schema["required"].push_back("scorecard");
+  }
+  if (!questions.empty()) {
+    schema["properties"]["answers"] = AnswersProperty(questions);
+    schema["required"].push_back("answers");
+  }
+  return schema;
 }
 
-core::Result<std::vector<CriterionVerdict>> ScorecardAnswersFromJson(const nlohmann::json& in,
-                                                                     const nlohmann::json& schema) {
+core::Result<ScorecardAnswers> ScorecardAnswersFromJson(const nlohmann::json& in,
+                                                        const nlohmann::json& schema) {
   if (auto matches = MatchesSchema(in, schema, "the scorecard"); !matches.ok()) {
     return matches.error();
   }
-  return ReadAnswers(in["scorecard"]);
+  ScorecardAnswers out;
+  if (schema["properties"].contains("scorecard")) out.verdicts = ReadAnswers(in["scorecard"]);
+  if (schema["properties"].contains("answers")) out.replies = ReadReplies(in["answers"]);
+  return out;
+}
+
+std::vector<QuestionReply> MergeReplies(const std::vector<std::vector<QuestionReply>>& parts) {
+  std::vector<QuestionReply> out;
+  auto rank = [](const QuestionReply& r) { return r.answer ? (r.quote ? 2 : 1) : 0; };
+  for (const auto& part : parts) {
+    for (const QuestionReply& reply : part) {
+      auto it = std::find_if(out.begin(), out.end(),
+                             [&](const QuestionReply& r) { return r.question == reply.question; });
+      if (it == out.end()) {
+        out.push_back(reply);
+      } else if (rank(reply) > rank(*it)) {
+        *it = reply;
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<CriterionVerdict> MergeScorecards(
@@ -238,6 +300,7 @@ core::Result<CallSummary> CallSummary::FromJson(const nlohmann::json& in,
   out.client_name = OptionalString(in, "client_name");
   out.company = OptionalString(in, "company");
   if (schema["properties"].contains("scorecard")) out.scorecard = ReadAnswers(in["scorecard"]);
+  if (schema["properties"].contains("answers")) out.answers = ReadReplies(in["answers"]);
   return out;
 }
 

@@ -41,6 +41,21 @@ struct CriterionVerdict {
   std::optional<std::string> quote{};  // verbatim from the transcript; null when there is none
 };
 
+// A custom question as the model is asked it (analytics::Question without the dependency).
+struct QuestionItem {
+  std::string id{};
+  std::string question{};
+  std::string kind{};  // "yes_no" or "text"
+};
+
+// The model's reply to one QuestionItem, unchecked like CriterionVerdict.
+struct QuestionReply {
+  std::string question{};  // a QuestionItem id
+  std::optional<std::string>
+      answer{};  // "yes"/"no" or a short text; null when the call does not say
+  std::optional<std::string> quote{};
+};
+
 // The structured summary of one call: the seed's fields (summary, key_points, tasks,
 // client_request, next_steps, sentiment) plus call_kind, task owners and due dates, client name
 // and company.
@@ -57,6 +72,8 @@ struct CallSummary {
   // Only when a checklist was sent (SummaryInput::checklist). Not part of ToJson(): the answers
   // are stored only once checked, as the call's scorecard.
   std::vector<CriterionVerdict> scorecard{};
+  // Only when questions were sent (SummaryInput::questions); not part of ToJson() either.
+  std::vector<QuestionReply> answers{};
 
   // Validates `json` against SummarySchema() (types, enums, required keys; extra keys are
   // ignored, a missing nullable key reads as null) and reads it. kInvalidInput listing every
@@ -81,21 +98,33 @@ const nlohmann::json& SummarySchema();
 // SummarySchema() with a required `scorecard`: an array of {criterion (one of the checklist's
 // ids), verdict ("yes" | "no" | "na"), quote (string or null)}. SummarySchema() itself when the
 // checklist is empty.
-nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist);
+// With questions, also a required `answers`: an array of {question (one of their ids), answer
+// (string or null), quote (string or null)}.
+nlohmann::json SummarySchema(std::span<const ChecklistItem> checklist,
+                             std::span<const QuestionItem> questions = {});
 
 // The schema of a scoring-only request (Summarizer::Score): {"scorecard": [...]} with the items
 // of SummarySchema(checklist)'s `scorecard`. The checklist must not be empty.
-nlohmann::json ScorecardSchema(std::span<const ChecklistItem> checklist);
+// With questions, `answers` as in SummarySchema. Not both empty.
+nlohmann::json ScorecardSchema(std::span<const ChecklistItem> checklist,
+                               std::span<const QuestionItem> questions = {});
+struct ScorecardAnswers {
+  std::vector<CriterionVerdict> verdicts{};
+  std::vector<QuestionReply> replies{};
+};
 // The answers in `json`, validated against `schema` (ScorecardSchema). kInvalidInput listing
 // every problem otherwise, as CallSummary::FromJson does.
-core::Result<std::vector<CriterionVerdict>> ScorecardAnswersFromJson(const nlohmann::json& json,
-                                                                     const nlohmann::json& schema);
+core::Result<ScorecardAnswers> ScorecardAnswersFromJson(const nlohmann::json& json,
+                                                        const nlohmann::json& schema);
 
 // The answers of a call summarized in parts, as one: per criterion a verified-looking "yes"
 // (with a quote) from any part wins, then a "no", then "na"; each part answered from its own
 // transcript lines, so a quote from any part is a quote from the call.
 std::vector<CriterionVerdict> MergeScorecards(
     const std::vector<std::vector<CriterionVerdict>>& parts);
+// The same for questions: per question an answer with a quote from any part wins, then one
+// without, then null.
+std::vector<QuestionReply> MergeReplies(const std::vector<std::vector<QuestionReply>>& parts);
 
 // The problems of `instance` against `schema` (the subset SummarySchema uses: type and type
 // unions, enum, properties, required, items), each "path: what"; empty when valid.

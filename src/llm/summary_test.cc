@@ -156,12 +156,52 @@ TEST(ScorecardSchemaTest, TheScoringOnlySchemaHasTheScorecardAlone) {
       {{"scorecard", {{{"criterion", "greeting"}, {"verdict", "yes"}, {"quote", "Добрый день"}}}}},
       schema);
   ASSERT_TRUE(answers.ok()) << answers.error().message;
-  ASSERT_EQ(answers->size(), 1u);
-  EXPECT_EQ((*answers)[0].quote, "Добрый день");
+  ASSERT_EQ(answers->verdicts.size(), 1u);
+  EXPECT_EQ(answers->verdicts[0].quote, "Добрый день");
+  EXPECT_TRUE(answers->replies.empty());
 
   auto wrong = ScorecardAnswersFromJson(Valid(), schema);
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().message, "the scorecard does not match the schema: scorecard: missing");
+}
+
+const std::vector<QuestionItem> kQuestions = {{"new_client", "Клиент новый?", "yes_no"}};
+
+TEST(QuestionsSchemaTest, QuestionsAddARequiredAnswersArrayNamingThem) {
+  const json schema = SummarySchema(kChecklist, kQuestions);
+  EXPECT_EQ(schema["required"].back(), "answers");
+  const json& item = schema["properties"]["answers"]["items"];
+  EXPECT_EQ(item["required"], json::array({"question", "answer", "quote"}));
+  EXPECT_EQ(item["properties"]["question"]["enum"], json::array({"new_client"}));
+  EXPECT_EQ(item["properties"]["answer"]["type"], json::array({"string", "null"}));
+
+  json answer = Valid();
+  answer["scorecard"] = json::array();
+  answer["answers"] = {{{"question", "new_client"}, {"answer", "yes"}, {"quote", "впервые"}}};
+  auto summary = CallSummary::FromJson(answer, schema);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_EQ(summary->answers.size(), 1u);
+  EXPECT_EQ(summary->answers[0].answer, "yes");
+  EXPECT_FALSE(summary->ToJson().contains("answers"));
+
+  const json questions_only = ScorecardSchema({}, kQuestions);
+  EXPECT_EQ(questions_only["required"], json::array({"answers"}));
+  auto replies = ScorecardAnswersFromJson(
+      {{"answers", {{{"question", "new_client"}, {"answer", nullptr}, {"quote", nullptr}}}}},
+      questions_only);
+  ASSERT_TRUE(replies.ok()) << replies.error().message;
+  EXPECT_EQ(replies->replies[0].answer, std::nullopt);
+}
+
+TEST(MergeRepliesTest, AQuotedAnswerFromAnyPartWinsThenAnUnquotedOneThenNull) {
+  auto merged = MergeReplies({{{"new_client", std::nullopt, std::nullopt}},
+                              {{"new_client", "no", std::nullopt}},
+                              {{"new_client", "yes", "мы у вас впервые"}}});
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].answer, "yes");
+  EXPECT_EQ(
+      MergeReplies({{{"a", std::nullopt, std::nullopt}}, {{"a", "no", std::nullopt}}})[0].answer,
+      "no");
 }
 
 TEST(MergeScorecardsTest, AQuotedYesFromAnyPartWinsThenNoThenNotApplicable) {

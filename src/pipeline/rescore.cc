@@ -49,9 +49,7 @@ core::Result<store::ScorecardRecord> Rescorer::Rescore(const store::CallDetails&
     PiiCounts unused;
     input = MaskSummaryInput(std::move(input), call.call.client_number, unused);
   }
-  for (const analytics::Criterion& c : checklist.criteria) {
-    input.checklist.push_back({c.id, c.question, c.side});
-  }
+  AskChecklist(checklist, input);
   auto scored = summarizer_->Score(input);
   if (!scored) return scored.error().WithContext("scoring call " + std::to_string(call.call.id));
 
@@ -64,8 +62,8 @@ core::Result<store::ScorecardRecord> Rescorer::Rescore(const store::CallDetails&
       spdlog::warn("could not record the scoring's usage: {}", kept.error().message);
     }
   }
-  store::ScorecardRecord scorecard =
-      ScorecardFrom(checklist, scored->answers, SegmentsAsSent(call.segments, input), now_ms);
+  store::ScorecardRecord scorecard = ScorecardFrom(checklist, scored->answers, scored->replies,
+                                                   SegmentsAsSent(call.segments, input), now_ms);
   if (auto saved = store_.SaveScorecard(call.call.id, scorecard); !saved.ok()) {
     return saved.error();
   }

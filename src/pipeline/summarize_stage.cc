@@ -44,17 +44,30 @@ core::Result<std::optional<analytics::Checklist>> ChecklistToScore(store::CallSt
   return std::optional<analytics::Checklist>(std::move(*checklist));
 }
 
+void AskChecklist(const analytics::Checklist& checklist, llm::SummaryInput& input) {
+  for (const analytics::Criterion& c : checklist.criteria) {
+    input.checklist.push_back({c.id, c.question, c.side});
+  }
+  for (const analytics::Question& q : checklist.questions) {
+    input.questions.push_back({q.id, q.question, q.kind});
+  }
+}
+
 store::ScorecardRecord ScorecardFrom(const analytics::Checklist& checklist,
                                      const std::vector<llm::CriterionVerdict>& answers,
+                                     const std::vector<llm::QuestionReply>& replies,
                                      const std::vector<store::TranscriptSegment>& segments,
                                      std::int64_t now_ms) {
   std::vector<analytics::CriterionAnswer> given;
   for (const llm::CriterionVerdict& v : answers) given.push_back({v.criterion, v.verdict, v.quote});
+  std::vector<analytics::QuestionAnswer> replied;
+  for (const llm::QuestionReply& r : replies) replied.push_back({r.question, r.answer, r.quote});
   std::vector<analytics::Segment> lines;
   for (const store::TranscriptSegment& s : segments) {
     lines.push_back({s.start_ms, s.end_ms, s.speaker, s.text});
   }
-  const analytics::Scorecard scorecard = analytics::ScoreConversation(checklist, given, lines);
+  const analytics::Scorecard scorecard =
+      analytics::ScoreConversation(checklist, given, lines, replied);
   return {.checklist_id = checklist.id,
           .score = scorecard.score,
           .critical_failed = !scorecard.failed_critical.empty(),
@@ -100,11 +113,7 @@ core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details)
     auto to_score = ChecklistToScore(store_);
     if (!to_score.ok()) return to_score.error();
     checklist = std::move(*to_score);
-    if (checklist) {
-      for (const analytics::Criterion& c : checklist->criteria) {
-        input.checklist.push_back({c.id, c.question, c.side});
-      }
-    }
+    if (checklist) AskChecklist(*checklist, input);
     auto summarized = summarizer_->Summarize(input);
     if (!summarized.ok()) return summarized.error();
     result = std::move(*summarized);
@@ -126,7 +135,7 @@ core::Result<StageResult> SummarizeStage::Run(const store::CallDetails& details)
   std::optional<store::ScorecardRecord> scorecard;
   // A summary from rules (no conversation) has nothing to score.
   if (checklist && !result.from_rules) {
-    scorecard = ScorecardFrom(*checklist, result.summary.scorecard,
+    scorecard = ScorecardFrom(*checklist, result.summary.scorecard, result.summary.answers,
                               SegmentsAsSent(details.segments, input), now_ms);
   }
   return StageResult{.next = store::Stage::kDeliver,

@@ -25,9 +25,14 @@ core::Result<std::optional<analytics::Checklist>> ChecklistToScore(store::CallSt
 std::vector<store::TranscriptSegment> SegmentsAsSent(std::vector<store::TranscriptSegment> segments,
                                                      const llm::SummaryInput& sent);
 
-// The scorecard of a summarized call: `answers` checked against its transcript. Pure.
+// The checklist's criteria and questions as the model is asked them. Pure.
+void AskChecklist(const analytics::Checklist& checklist, llm::SummaryInput& input);
+
+// The scorecard of a summarized call: `answers` to the criteria and `replies` to the questions
+// checked against its transcript. Pure.
 store::ScorecardRecord ScorecardFrom(const analytics::Checklist& checklist,
                                      const std::vector<llm::CriterionVerdict>& answers,
+                                     const std::vector<llm::QuestionReply>& replies,
                                      const std::vector<store::TranscriptSegment>& segments,
                                      std::int64_t now_ms);
 

@@ -316,6 +316,10 @@ struct CallQuery {
   // Full-text search over transcripts and summaries: words (any form: "договор" finds
   // "договора") and "quoted phrases", all required (internal/search_text.h). Empty: no search.
   std::string q{};
+  // Calls whose scorecard answers the custom question `answer_question` (issue 16, item 3) with
+  // `answer_value` ("yes", "no", a text answer as stored; "*": answered at all). Empty: no filter.
+  std::string answer_question{};
+  std::string answer_value{};
   int limit = 50;
   std::string cursor{};
 };

@@ -1,5 +1,7 @@
 // Scorecards in the store (issue 16, item 2): checklists (at most one active) and each call's
 // checked scorecard, on both backends.
+#include <algorithm>
+
 #include "store/work_store_fixture.h"
 
 namespace callbrief::store {
@@ -128,6 +130,39 @@ TEST_P(ScorecardStoreTest, SaveScorecardReplacesOnlyTheScorecard) {
   ASSERT_TRUE(after.summary.has_value());
   EXPECT_EQ(after.summary->summary_json, before.summary->summary_json);
   EXPECT_EQ(after.stage_runs.size(), before.stage_runs.size());
+}
+
+TEST_P(ScorecardStoreTest, TheCallsListFiltersByTheAnswerToACustomQuestion) {
+  const std::int64_t yes = Record("A"), no = Record("B"), unknown = Record("C"),
+                     damaged = Record("D"), unscored = Record("E");
+  (void)unscored;
+  auto with_answers = [](std::string answers) {
+    return ScorecardRecord{"sales", 50, false, R"({"answers":)" + answers + "}", kNow};
+  };
+  ASSERT_TRUE(store_
+                  ->SaveScorecard(yes, with_answers(R"([{"id":"new_client","answer":"yes"},)"
+                                                    R"({"id":"competitor","answer":"СтройБаза"}])"))
+                  .ok());
+  ASSERT_TRUE(
+      store_->SaveScorecard(no, with_answers(R"([{"id":"new_client","answer":"no"}])")).ok());
+  ASSERT_TRUE(
+      store_->SaveScorecard(unknown, with_answers(R"([{"id":"new_client","answer":null}])")).ok());
+  ASSERT_TRUE(store_->SaveScorecard(damaged, {"sales", 1, false, "not json", kNow}).ok());
+  auto listed = [&](std::string question, std::string value) {
+    auto page = store_->ListCalls({.answer_question = question, .answer_value = value});
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    std::vector<std::int64_t> ids;
+    if (page.ok()) {
+      for (const CallRecord& call : page->calls) ids.push_back(call.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(listed("new_client", "yes"), std::vector<std::int64_t>{yes});
+  EXPECT_EQ(listed("new_client", "no"), std::vector<std::int64_t>{no});
+  EXPECT_EQ(listed("new_client", "*"), (std::vector<std::int64_t>{yes, no}));
+  EXPECT_EQ(listed("competitor", "СтройБаза"), std::vector<std::int64_t>{yes});
+  EXPECT_EQ(listed("competitor", "no"), std::vector<std::int64_t>{});
 }
 
 TEST_P(ScorecardStoreTest, SaveScorecardOfAnUnknownCallIsRefused) {

@@ -120,6 +120,38 @@ json EmulatedScorecard(const json& schema, const std::string& prompt,
   return out;
 }
 
+// The emulated model's replies to custom questions (an `answers` array in the schema,
+// llm::SummarySchema(checklist, questions)): "yes" to a yes/no question and the line itself to a
+// text question ("- id [текст]: …" in llm::QuestionsPrompt), quoting the first client line (the
+// first line of anyone without one); null when the transcript is empty. As for scorecards, the
+// API promises only the shape (response_format_json_schema.py, strict); the content is ours.
+json EmulatedAnswers(const json& schema, const std::string& prompt) {
+  json ids = json::array();
+  if (schema.contains("properties") && schema["properties"].contains("answers")) {
+    ids = schema["properties"]["answers"]
+              .value("items", json::object())
+              .value("properties", json::object())
+              .value("question", json::object())
+              .value("enum", json::array());
+  }
+  const std::map<std::string, std::string> first = FirstLines(prompt);
+  auto line = first.count("client") ? first.find("client") : first.find("any");
+  json out = json::array();
+  for (const json& id : ids) {
+    if (!id.is_string()) continue;
+    json reply = {{"question", id}, {"answer", nullptr}, {"quote", nullptr}};
+    if (line != first.end()) {
+      const bool text =
+          prompt.find("- " + id.get<std::string>() + " [текст]") != std::string::npos ||
+          prompt.find("- " + id.get<std::string>() + " [text]") != std::string::npos;
+      reply["answer"] = text ? line->second.substr(0, 200) : "yes";
+      reply["quote"] = line->second;
+    }
+    out.push_back(std::move(reply));
+  }
+  return out;
+}
+
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -276,6 +308,9 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
     if (instance.contains("scorecard") && !values.count("scorecard")) {
       instance["scorecard"] = EmulatedScorecard(spec["schema"], prompt, invented);
     }
+    if (instance.contains("answers") && !values.count("answers")) {
+      instance["answers"] = EmulatedAnswers(spec["schema"], prompt);
+    }
     content = instance.dump();
   } else if (type == "json_object") {
     if (Lower(prompt).find("json") == std::string::npos) {
@@ -288,6 +323,9 @@ OpenAiAnswer FakeOpenAi::Impl::Chat(const httplib::Request& request, LoggedOpenA
     json instance = schema.is_null() ? json::object() : BuildInstance(schema, values);
     if (instance.contains("scorecard") && !values.count("scorecard")) {
       instance["scorecard"] = EmulatedScorecard(schema, prompt, invented);
+    }
+    if (instance.contains("answers") && !values.count("answers")) {
+      instance["answers"] = EmulatedAnswers(schema, prompt);
     }
     content = instance.dump();
   } else if (type == "text") {

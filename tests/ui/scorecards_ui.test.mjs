@@ -2,7 +2,8 @@
 // database and the OpenAI emulator as a process: the call page's scorecard (evidence quotes seek
 // the recording, a refused quote is shown struck through, a failed critical criterion is
 // flagged), the Checklists page (the shipped checklist, editing, a new checklist, JSON import,
-// the server's errors), and Re-score against the checklist made active.
+// the server's errors, a custom question), Re-score against the checklist made active, and the
+// Calls list filtered by a custom question's answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -163,6 +164,21 @@ test('a checklist imported from a JSON file is saved; a file without an id is re
   await page.getByText('Не сохранено: в файле нет поля id').waitFor();
 });
 
+test('a custom question is added to the active checklist beside its criteria', async () => {
+  await page.goto(`${service.base}/checklists`);
+  const support = page.locator('section[data-checklist="support"]');
+  await support.getByRole('button', { name: 'Добавить вопрос' }).click();
+  const question = support.locator('table.questions tbody tr').last();
+  await question.getByRole('textbox', { name: 'Код' }).fill('new_client');
+  await question.getByRole('textbox', { name: 'Вопрос' }).fill('Клиент новый?');
+  await question.getByRole('combobox', { name: 'Ответ' }).selectOption('yes_no');
+  await support.getByRole('button', { name: 'Сохранить' }).click();
+  await page.locator('section[data-checklist="support"] table.questions tbody tr').first().waitFor();
+  const list = (await (await context.request.get(`${service.base}/api/checklists`)).json()).checklists;
+  assert.deepEqual(list.find((c) => c.id === 'support').questions,
+    [{ id: 'new_client', question: 'Клиент новый?', kind: 'yes_no' }]);
+});
+
 test('Re-score scores the call against the active checklist and leaves the rest of the call as it was', async () => {
   const before = await call('demo-order');
   await openCall('demo-order');
@@ -174,14 +190,32 @@ test('Re-score scores the call against the active checklist and leaves the rest 
   const quote = criterion('answer').getByRole('button');
   assert.match(await quote.innerText(), /Здравствуйте\. Я хочу заказать десять офисных кресел\./);
 
+  // The custom question is answered with the same evidence rule.
+  const answer = page.locator('li.answer[data-question="new_client"]');
+  assert.match(await answer.innerText(), /Клиент новый\?\s+Да/);
+  assert.equal(await answer.getByRole('button').count(), 1);
+
   const after = await call('demo-order');
   assert.equal(after.scorecard.checklist_id, 'support');
+  assert.equal(after.scorecard.answers[0].answer, 'yes');
   assert.deepEqual(after.transcript, before.transcript);
   assert.deepEqual(after.summary, before.summary);
   assert.deepEqual(after.deliveries, before.deliveries);
   assert.equal(after.stage, before.stage);
   assert.equal(after.usage.length, before.usage.length + 1);
   assert.equal(after.usage.at(-1).operation, 'score');
+});
+
+test('the Calls list is filtered by the answer to a custom question', async () => {
+  await page.getByRole('link', { name: 'Звонки' }).click();
+  await page.locator('table.calls tbody tr').first().waitFor();
+  await page.getByLabel('Ответ на вопрос').selectOption({ label: 'Клиент новый? — Да' });
+  await page.getByRole('button', { name: 'Применить' }).click();
+  await page.waitForURL(/answer=new_client%3Ayes/);
+  await page.locator('table.calls tbody tr', { hasText: '+79161234567' }).waitFor();
+  assert.equal(await page.locator('table.calls tbody tr[data-call-id]').count(), 1);
+  const api = await (await context.request.get(`${service.base}/api/calls?answer=new_client:no`)).json();
+  assert.equal(api.calls.length, 0);
 });
 
 test('Re-score is not offered for a call with nothing to score, and the API says why', async () => {

@@ -55,6 +55,9 @@ struct Dialect {
   // `summary_json_from` is added after "FROM summaries s".
   std::string (*summary_field)(std::string_view field);
   std::string_view summary_json_from;
+  // The condition "the call's scorecard answers custom question `question` with `value`" ("*":
+  // with any answer) on calls.id; parameters added to `params`.
+  std::string (*answer_is)(Params& params, std::string_view question, std::string_view value);
 
   // ---- Full-text search (migration 7) ----
   // SELECT of the ids of the calls whose document has every term of `query` (parameters added to

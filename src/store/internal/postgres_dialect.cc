@@ -305,6 +305,19 @@ std::string NumberContains(Params& params, std::string_view number) {
                      n);
 }
 
+// callbrief_try_jsonb gives NULL for a damaged body: no element, so the call is not listed.
+std::string AnswerIs(Params& params, std::string_view question, std::string_view value) {
+  std::string q = params.Next(question);
+  std::string answered = "a ->> 'answer' IS NOT NULL";
+  if (value != "*") answered = "a ->> 'answer' = " + params.Next(value);
+  return fmt::format(
+      "id IN (SELECT s.call_id FROM call_scorecards s, jsonb_array_elements(CASE WHEN "
+      "jsonb_typeof(callbrief_try_jsonb(s.body) -> 'answers') = 'array' THEN "
+      "callbrief_try_jsonb(s.body) -> 'answers' ELSE '[]'::jsonb END) a "
+      "WHERE a ->> 'id' = {} AND {})",
+      q, answered);
+}
+
 // callbrief_try_jsonb (the schema's own function) gives NULL for a damaged body, and ->> NULL then.
 std::string SummaryField(std::string_view field) { return fmt::format("j.body ->> '{}'", field); }
 
@@ -342,6 +355,7 @@ const Dialect& PostgresDialect() {
       .id_in = "id",
       .summary_field = SummaryField,
       .summary_json_from = " CROSS JOIN LATERAL (SELECT callbrief_try_jsonb(s.body) AS body) j",
+      .answer_is = AnswerIs,
       .search_ids = SearchIds,
       .search_index =
           "INSERT INTO call_search (call_id, document) SELECT call_id, document FROM "

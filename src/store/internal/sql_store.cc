@@ -230,6 +230,9 @@ Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
     sql += fmt::format(" AND {} IN (SELECT call_id FROM summaries WHERE sentiment = {})",
                        dialect_.id_in, p.Next(query.sentiment));
   }
+  if (!query.answer_question.empty()) {
+    sql += " AND " + dialect_.answer_is(p, query.answer_question, query.answer_value);
+  }
   if (!query.cursor.empty()) {
     std::string started = p.Next(cursor_started);
     sql += fmt::format(" AND (started_at < {0} OR (started_at = {0} AND id < {1}))", started,

@@ -277,6 +277,19 @@ std::string NumberContains(Params& params, std::string_view number) {
       n);
 }
 
+// Scorecards are JSON written by the pipeline (analytics::ScorecardToJson); a damaged body is
+// read as none, so it cannot break the list.
+std::string AnswerIs(Params& params, std::string_view question, std::string_view value) {
+  std::string q = params.Next(question);
+  std::string answered = "json_extract(a.value, '$.answer') IS NOT NULL";
+  if (value != "*") answered = "json_extract(a.value, '$.answer') = " + params.Next(value);
+  return fmt::format(
+      "+id IN (SELECT s.call_id FROM call_scorecards s, json_each(CASE WHEN json_valid(s.body) "
+      "THEN s.body ELSE '{{}}' END, '$.answers') a WHERE json_extract(a.value, '$.id') = {} AND "
+      "{})",
+      q, answered);
+}
+
 // Summaries are JSON written by the llm component; a damaged body must not break the list.
 std::string SummaryField(std::string_view field) {
   return fmt::format("CASE WHEN json_valid(s.body) THEN json_extract(s.body, '$.{}') END", field);
@@ -304,6 +317,7 @@ const Dialect& SqliteDialect() {
       .id_in = "+id",
       .summary_field = SummaryField,
       .summary_json_from = "",
+      .answer_is = AnswerIs,
       .search_ids = SearchIds,
       .search_index =
           "INSERT OR REPLACE INTO call_search (rowid, document) SELECT call_id, transcript || "
