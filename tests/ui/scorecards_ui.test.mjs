@@ -173,7 +173,8 @@ test('a custom question is added to the active checklist beside its criteria', a
   await question.getByRole('textbox', { name: 'Вопрос' }).fill('Клиент новый?');
   await question.getByRole('combobox', { name: 'Ответ' }).selectOption('yes_no');
   await support.getByRole('button', { name: 'Сохранить' }).click();
-  await page.locator('section[data-checklist="support"] table.questions tbody tr').first().waitFor();
+  // The page was opened afresh, so this message is the answer to this save.
+  await page.getByText('Чек-лист сохранён.').first().waitFor();
   const list = (await (await context.request.get(`${service.base}/api/checklists`)).json()).checklists;
   assert.deepEqual(list.find((c) => c.id === 'support').questions,
     [{ id: 'new_client', question: 'Клиент новый?', kind: 'yes_no' }]);
