@@ -168,29 +168,6 @@ TEST_F(OpenAiSummarizerTest, ScoreRepairsAnAnswerWithoutTheScorecardAndRefusesAn
   EXPECT_EQ(result->answers[0].verdict, "na");
 }
 
-TEST_F(OpenAiSummarizerTest, ALongTranscriptIsScoredInPartsAndTheAnswersMerged) {
-  SummaryInput input = OneHourCall();
-  input.checklist = {{"next_step", "Следующий шаг?", "any"}};
-  auto parts = SplitTranscript(input.transcript, "ru", 16000);
-  ASSERT_GE(parts.size(), 2u);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const bool last = i + 1 == parts.size();
-    http_.Reply(200, Completion(json{{"scorecard",
-                                      {{{"criterion", "next_step"},
-                                        {"verdict", last ? "yes" : "no"},
-                                        {"quote", last ? json("созвонимся завтра") : json()}}}}}
-                                    .dump()));
-  }
-  auto result = Make()->Score(input);
-  ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(http_.requests().size(), parts.size())
-      << "no merge request: nothing to merge but answers";
-  ASSERT_EQ(result->answers.size(), 1u);
-  EXPECT_EQ(result->answers[0].quote, "созвонимся завтра");
-  const std::string first_system = SentBody(0)["messages"][0]["content"];
-  EXPECT_NE(first_system.find("часть 1 из"), std::string::npos) << first_system;
-}
-
 TEST_F(OpenAiSummarizerTest, RecordsUsageAndCostPerRequest) {
   http_.Reply(200, Completion(ValidSummary().dump(), "stop", nullptr, 5120, 410));
   auto result = Make()->Summarize(Conversation());
@@ -425,6 +402,29 @@ TEST_F(OpenAiSummarizerTest, EachPartAnswersTheChecklistAndTheMergeDoesNot) {
   EXPECT_TRUE(
       SentBody(0)["response_format"]["json_schema"]["schema"]["properties"].contains("scorecard"));
   EXPECT_EQ(SentBody(parts.size())["response_format"]["json_schema"]["schema"], SummarySchema());
+}
+
+TEST_F(OpenAiSummarizerTest, ALongTranscriptIsScoredInPartsAndTheAnswersMerged) {
+  SummaryInput input = OneHourCall();
+  input.checklist = {{"next_step", "Следующий шаг?", "any"}};
+  auto parts = SplitTranscript(input.transcript, "ru", 16000);
+  ASSERT_GE(parts.size(), 2u);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    http_.Reply(200, Completion(json{{"scorecard",
+                                      {{{"criterion", "next_step"},
+                                        {"verdict", last ? "yes" : "no"},
+                                        {"quote", last ? json("созвонимся завтра") : json()}}}}}
+                                    .dump()));
+  }
+  auto result = Make()->Score(input);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(http_.requests().size(), parts.size())
+      << "no merge request: nothing to merge but answers";
+  ASSERT_EQ(result->answers.size(), 1u);
+  EXPECT_EQ(result->answers[0].quote, "созвонимся завтра");
+  const std::string first_system = SentBody(0)["messages"][0]["content"];
+  EXPECT_NE(first_system.find("часть 1 из"), std::string::npos) << first_system;
 }
 
 TEST_F(OpenAiSummarizerTest, ManyPartsAreMergedInRounds) {

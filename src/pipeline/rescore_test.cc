@@ -8,7 +8,11 @@ namespace {
 store::CallDetails Summarized(std::string model) {
   store::CallDetails call;
   call.segments = {{0, 0, 1000, "manager", "Здравствуйте"}};
-  call.summary = store::Summary{.model = std::move(model), .summary_json = "{}"};
+  call.summary = store::Summary{.model = std::move(model),
+                                .summary_json = "{}",
+                                .call_kind = "conversation",
+                                .sentiment = "neutral",
+                                .created_at_ms = 0};
   return call;
 }
 

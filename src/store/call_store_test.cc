@@ -276,6 +276,7 @@ TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
     db.exec(
         "DROP TRIGGER call_search_forget; DROP TABLE call_search; DROP VIEW call_search_text; "
         "ALTER TABLE calls DROP COLUMN pii_report; DROP INDEX calls_claim; "
+        "DROP TABLE call_scorecards; DROP TABLE checklists; "
         "DELETE FROM schema_migrations WHERE version >= 7");
     db.exec(
         "INSERT INTO calls (id, bitrix_call_id, source, started_at, stage, received_at, "

@@ -155,7 +155,9 @@ class RescoreRoundTripTest : public ScorecardRoundTripTest {
   // The call summarized (and scored against the shipped checklist) and delivered to Telegram,
   // as the pipeline leaves it: stage done.
   store::CallDetails DeliveredCall() {
-    store::IncomingCall incoming{.bitrix_call_id = "round-trip", .received_at_ms = kNow};
+    store::IncomingCall incoming;
+    incoming.bitrix_call_id = "round-trip";
+    incoming.received_at_ms = kNow;
     EXPECT_TRUE(store_->RecordIncomingCalls(std::span(&incoming, 1)).ok());
     auto claimed = store_->ClaimDueCall("worker", kNow, 60'000, {});
     EXPECT_TRUE(claimed.ok() && claimed->has_value());

@@ -75,7 +75,7 @@ core::Result<std::optional<ScorecardRecord>> LoadScorecard(Connection& c, std::i
   STORE_ASSIGN_OR_RETURN(Rows rows,
                          c.Exec("SELECT checklist_id, score, critical_failed, body, created_at "
                                 "FROM call_scorecards WHERE call_id = $1",
-                                call_id));
+                                Params(call_id)));
   if (rows.empty()) return std::optional<ScorecardRecord>();
   return std::optional<ScorecardRecord>(ScorecardRecord{rows.Text(0, 0), rows.OptionalInt(0, 1),
                                                         rows.Int(0, 2) != 0, rows.Text(0, 3),
@@ -113,7 +113,7 @@ core::Status LoadChildren(Connection& c, std::string_view byte_order, CallDetail
   STORE_ASSIGN_OR_RETURN(Rows summary, c.Exec("SELECT model, body, call_kind, sentiment, "
                                               "created_at FROM summaries WHERE call_id = $1",
                                               id));
-  STORE_ASSIGN_OR_RETURN(d->scorecard, LoadScorecard(c, id));
+  STORE_ASSIGN_OR_RETURN(d->scorecard, LoadScorecard(c, d->call.id));
   if (!summary.empty()) {
     d->summary = Summary{summary.Text(0, 0), summary.Text(0, 1), summary.Text(0, 2),
                          summary.Text(0, 3), summary.Int64(0, 4)};
