@@ -151,7 +151,9 @@ function header(call, rerender) {
     status, problem);
 }
 
-export async function renderCall(main, id, message = '') {
+// `host`: the page's element a re-render replaces the content of (a re-render builds into a
+// detached element first, and the actions on what it built must replace the page, not it).
+export async function renderCall(main, id, message = '', host = main) {
   let call;
   try {
     call = await api(`/api/calls/${encodeURIComponent(id)}`);
@@ -162,8 +164,8 @@ export async function renderCall(main, id, message = '') {
   }
   const rerender = async (text) => {
     const fresh = h('div');
-    await renderCall(fresh, id, text);
-    main.replaceChildren(...fresh.childNodes);
+    await renderCall(fresh, id, text, host);
+    host.replaceChildren(...fresh.childNodes);
   };
   const audio = call.has_recording
     ? h('audio', { controls: true, preload: 'metadata', src: `/api/calls/${call.id}/audio`, 'aria-label': t('call.recording') })

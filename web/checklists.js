@@ -113,7 +113,8 @@ function newChecklistForm(list, onSaved) {
     status);
 }
 
-export async function renderChecklists(main, message = '') {
+// `host`: as for renderCall (call.js), the page's element every re-render replaces.
+export async function renderChecklists(main, message = '', host = main) {
   let data;
   try {
     data = await api('/api/checklists');
@@ -123,8 +124,8 @@ export async function renderChecklists(main, message = '') {
   }
   const rerender = async (text) => {
     const fresh = h('div');
-    await renderChecklists(fresh, text);
-    main.replaceChildren(...fresh.childNodes);
+    await renderChecklists(fresh, text, host);
+    host.replaceChildren(...fresh.childNodes);
   };
   const importStatus = h('p', { role: 'status' }, message);
   const file = h('input', {
