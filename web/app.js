@@ -1,4 +1,4 @@
-// The single-page shell: routes /, /calls/{id}, /dashboard, /checklists and /status to their page modules.
+// The single-page shell: routes /, /calls/{id}, /dashboard, /checklists, /trackers and /status to their page modules.
 import { h, api } from './dom.js';
 import { t, lang, setLang, translateStatic } from './i18n.js';
 import { renderCalls } from './calls.js';
@@ -6,6 +6,7 @@ import { renderCall } from './call.js';
 import { renderDashboard } from './dashboard.js';
 import { renderStatus } from './status.js';
 import { renderChecklists } from './checklists.js';
+import { renderTrackers } from './trackers.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -17,6 +18,7 @@ function route() {
   if (call) return { nav: 'calls', title: t('calls.title'), render: (el) => renderCall(el, decodeURIComponent(call[1])) };
   if (path === '/dashboard') return { nav: 'dashboard', title: t('dash.title'), render: renderDashboard };
   if (path === '/checklists') return { nav: 'checklists', title: t('cl.title'), render: renderChecklists };
+  if (path === '/trackers') return { nav: 'trackers', title: t('trackers.title'), render: renderTrackers };
   if (path === '/status') return { nav: 'status', title: t('status.title'), render: renderStatus };
   return { nav: '', title: '', render: (el) => el.append(h('p', {}, t('notFound'))) };
 }

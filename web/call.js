@@ -93,6 +93,15 @@ function transcriptBlock(call, audio) {
   return section(t('call.transcript'), audio ? h('p', { class: 'muted' }, t('call.seekHint')) : null, ol);
 }
 
+// Where the call's trackers were heard: each hit opens the call at its line.
+function trackersBlock(call) {
+  if (!call.tracker_hits?.length) return null;
+  return section(t('call.trackers'), h('ul', { class: 'tracker-hits' }, call.tracker_hits.map((hit) =>
+    h('li', {}, h('a', { href: `/calls/${call.id}#t=${hit.start_ms / 1000}`, 'data-link': true },
+      h('strong', {}, hit.tracker), ': «', hit.said, '» ',
+      h('span', { class: 'muted' }, `${hit.speaker ? `${t(`speaker.${hit.speaker}`)}, ` : ''}${formatOffset(hit.start_ms)}`))))));
+}
+
 function timelineBlock(call) {
   if (!call.stage_runs.length) return section(t('call.timeline'), h('p', { class: 'muted' }, t('call.noRuns')));
   return section(t('call.timeline'), h('div', { class: 'table-wrap' }, h('table', { class: 'timeline' },
@@ -179,7 +188,7 @@ export async function renderCall(main, id, message = '', host = main) {
         section(t('call.recording'), audio || h('p', { class: 'muted' }, t('call.noRecording'))),
         scorecardBlock(call, audio, rerender, section),
         transcriptBlock(call, audio)),
-      h('div', { class: 'call-side' }, infoBlock(call), timelineBlock(call), ...deliveriesAndCost(call))));
+      h('div', { class: 'call-side' }, infoBlock(call), trackersBlock(call), timelineBlock(call), ...deliveriesAndCost(call))));
   openAtHash(main, audio);
   return () => { if (audio) audio.pause(); };
 }

@@ -3,7 +3,7 @@ import { h, api } from './dom.js';
 import { t, formatDateTime, formatDuration } from './i18n.js';
 
 const IN_PROGRESS = 'received,resolve,download,prepare,transcribe,summarize,deliver';
-const FILTERS = ['q', 'number', 'from', 'to', 'direction', 'manager', 'sentiment', 'stage', 'answer'];
+const FILTERS = ['q', 'number', 'from', 'to', 'direction', 'manager', 'sentiment', 'tracker', 'stage', 'answer'];
 const previousCursors = [];
 
 // "+03:00" for the browser's zone on that date.
@@ -22,7 +22,7 @@ function nextDay(date) {
 
 function apiQuery(params) {
   const q = new URLSearchParams({ limit: '50' });
-  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'stage', 'answer', 'cursor']) {
+  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'tracker', 'stage', 'answer', 'cursor']) {
     if (params.get(name)) q.set(name, params.get(name));
   }
   if (params.get('from')) q.set('from', `${params.get('from')}T00:00:00${localOffset(params.get('from'))}`);
@@ -50,7 +50,7 @@ function answerOptions(questions) {
     : [[`${q.id}:yes`, `${q.question} — ${t('sc.yes')}`], [`${q.id}:no`, `${q.question} — ${t('sc.no')}`]]));
 }
 
-function filterForm(params, managers, questions, onSubmit) {
+function filterForm(params, managers, questions, trackers, onSubmit) {
   const field = (name, label, type, extra = {}) => h('div', { class: 'field' },
     h('label', { for: `filter-${name}` }, label),
     h('input', { id: `filter-${name}`, name, type, value: params.get(name) || '', ...extra }));
@@ -70,6 +70,8 @@ function filterForm(params, managers, questions, onSubmit) {
       managers.map((m) => [String(m.id), m.name || `#${m.id}`]), params.get('manager')),
     select('sentiment', t('calls.sentiment'),
       ['positive', 'neutral', 'negative'].map((s) => [s, t(`sent.${s}`)]), params.get('sentiment')),
+    trackers.length ? select('tracker', t('calls.tracker'),
+      trackers.map((tr) => [String(tr.id), tr.name]), params.get('tracker')) : null,
     select('stage', t('calls.stage'), [
       ['done', t('stage.done')], [IN_PROGRESS, t('calls.inProgress')],
       ['skipped', t('stage.skipped')], ['failed', t('stage.failed')]], params.get('stage')),
@@ -159,11 +161,12 @@ export async function renderCalls(main) {
     renderCalls(main);
   };
   main.append(h('h1', {}, t('calls.title')));
-  const [managers, questions] = await Promise.all([
+  const [managers, questions, trackers] = await Promise.all([
     api('/api/managers').then((r) => r.managers).catch(() => []),
     api('/api/checklists').then((r) => r.checklists.find((c) => c.active)?.questions || []).catch(() => []),
+    api('/api/trackers').then((r) => r.trackers).catch(() => []),
   ]);
-  main.append(filterForm(params, managers, questions, go));
+  main.append(filterForm(params, managers, questions, trackers, go));
   const results = h('section', { 'aria-live': 'polite', 'aria-busy': 'true', class: 'results' });
   main.append(results);
 

@@ -58,6 +58,31 @@ function totals(stats) {
     card(t('dash.cost'), formatUsd(tt.cost_usd), 'cost'));
 }
 
+// Hits per tracker in the period, each linking to its calls.
+async function trackerCounts(query) {
+  const id = 'dash-trackers-title';
+  const card = h('section', { class: 'card', 'aria-labelledby': id, 'data-trackers': true },
+    h('h2', { id }, t('dash.trackers')));
+  let counts;
+  try {
+    counts = (await api(`/api/trackers/stats?${query}`)).trackers;
+  } catch (e) {
+    card.append(h('p', { class: 'error-text', role: 'alert' }, t('error.load', { error: e.message })));
+    return card;
+  }
+  if (counts.length === 0) {
+    card.append(h('p', { class: 'muted' }, t('dash.noTrackers')));
+    return card;
+  }
+  card.append(h('table', {},
+    h('thead', {}, h('tr', {}, [t('trackers.col.name'), t('dash.trackerCalls'), t('dash.trackerHits')]
+      .map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, counts.map((c) => h('tr', { 'data-tracker-id': c.id },
+      h('th', { scope: 'row' }, h('a', { href: `/?tracker=${c.id}`, 'data-link': true }, c.name)),
+      h('td', {}, formatNumber(c.calls)), h('td', {}, formatNumber(c.hits)))))));
+  return card;
+}
+
 export async function renderDashboard(main) {
   const params = new URLSearchParams(location.search);
   const days = PERIODS.includes(Number(params.get('days'))) ? Number(params.get('days')) : 30;
@@ -101,6 +126,7 @@ export async function renderDashboard(main) {
     chart(t('dash.chartCost'), d, [{ key: 'cost', label: t('dash.cost'), values: pick((x) => Math.round(x.cost_usd * 10000) / 10000) }], { bars: true }),
   ];
   main.append(totals(stats), h('div', { class: 'charts' }, charts.map((c) => c.figure)));
+  main.append(await trackerCounts(`from=${iso(from)}&to=${iso(today)}&tz=${tz}`));
   const plots = charts.map((c) => c.draw()).filter(Boolean);
   const resize = () => {
     for (const plot of plots) plot.setSize({ width: Math.max(plot.root.parentElement.clientWidth, 280), height: 220 });

@@ -11,6 +11,7 @@
 #include "core/json_bounded.h"
 #include "core/redact.h"
 #include "http/checklists_api.h"
+#include "http/trackers_api.h"
 
 namespace callbrief::http {
 namespace {
@@ -91,6 +92,13 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
         return Error::InvalidInput("manager: expected a Bitrix24 user id");
       }
       q.portal_user_id = id;
+    } else if (name == "tracker") {
+      std::int64_t id = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+      if (ec != std::errc() || ptr != value.data() + value.size() || id <= 0) {
+        return Error::InvalidInput("tracker: expected a tracker id (GET /api/trackers lists them)");
+      }
+      q.tracker_id = id;
     } else if (name == "sentiment") {
       if (value != "positive" && value != "neutral" && value != "negative") {
         return Error::InvalidInput("sentiment: expected positive, neutral or negative");
@@ -244,6 +252,7 @@ json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url)
                               {"content", EmbeddedJson(d.summary->summary_json)}}
                        : json(nullptr);
   out["deliveries"] = std::move(deliveries);
+  out["tracker_hits"] = TrackerHitsToJson(d.tracker_hits);
   return out;
 }
 

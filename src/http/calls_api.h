@@ -19,6 +19,7 @@ using QueryParams = std::multimap<std::string, std::string>;
 //   stage=failed,skipped  direction=incoming  from=2026-11-01  to=2026-11-02T12:00:00+03:00
 //   number=7900  manager=<portal user id>  sentiment=positive|neutral|negative
 //   answer=<question id>:<answer>  (a custom question's answer; "*" for any; issue 16, item 3)
+//   tracker=<tracker id>: calls with a hit of that tracker
 //   limit=50 (1…200)  cursor=<next_cursor of the previous page>
 // Unknown stage/direction names and unreadable dates are kInvalidInput naming the parameter.
 core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params);

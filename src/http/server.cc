@@ -232,6 +232,7 @@ void Server::Impl::Routes() {
   CallsApiRoutes();
   RescoreRoute();
   UiApiRoutes();
+  TrackerRoutes();
   UiPageRoutes();
 }
 

@@ -45,8 +45,9 @@ class Server::Impl {
   void Routes();
   void CallsApiRoutes();
   void RescoreRoute();
-  void UiApiRoutes();   // server_ui.cc
-  void UiPageRoutes();  // server_ui.cc
+  void UiApiRoutes();    // server_ui.cc
+  void UiPageRoutes();   // server_ui.cc
+  void TrackerRoutes();  // server_trackers.cc
   // Every request that passed the edge's limits: routing, errors, common headers.
   void Serve(Request& req, Response& res);
   // A request the edge refused: counted, logged, answered.

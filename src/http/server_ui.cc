@@ -18,7 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kPageRoutes = R"(/|/dashboard|/checklists|/status|/calls/[^/]+)";
+constexpr std::string_view kPageRoutes =
+    R"(/|/dashboard|/checklists|/trackers|/status|/calls/[^/]+)";
 
 void SendAsset(const Request& req, Response& res, const UiAsset& asset) {
   res.set_header("ETag", std::string(asset.etag));

@@ -72,4 +72,23 @@ std::string_view CallSourceName(CallSource source) {
   return "webhook";
 }
 
+std::string_view TrackerSideName(TrackerSide side) {
+  switch (side) {
+    case TrackerSide::kManager:
+      return "manager";
+    case TrackerSide::kClient:
+      return "client";
+    case TrackerSide::kBoth:
+      return "both";
+  }
+  return "both";
+}
+
+std::optional<TrackerSide> TrackerSideFromName(std::string_view name) {
+  if (name == "both") return TrackerSide::kBoth;
+  if (name == "manager") return TrackerSide::kManager;
+  if (name == "client") return TrackerSide::kClient;
+  return std::nullopt;
+}
+
 }  // namespace callbrief::store

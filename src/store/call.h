@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -218,6 +219,19 @@ struct UsageRow {
   std::int64_t at_ms = 0;
 };
 
+// One place a call's transcript said one of a tracker's phrases (trackers, below): found when
+// the transcript is stored, kept with the call.
+struct TrackerHit {
+  std::int64_t tracker_id = 0;
+  std::string tracker_name{};
+  std::string phrase{};         // The tracker's phrase that matched ("договор").
+  std::string said{};           // The words as said in the transcript ("договора").
+  std::string speaker{};        // The segment's: "manager", "client" or "" (not known).
+  std::int64_t start_ms = 0;    // The segment's start on the recording.
+  bool tracker_alerts = false;  // The tracker (as it is now) sends alerts on a hit.
+  bool operator==(const TrackerHit&) const = default;
+};
+
 // A call with everything stored about it, for the call page and `GET /api/calls/{id}`.
 struct CallDetails {
   CallRecord call;
@@ -228,6 +242,8 @@ struct CallDetails {
   std::vector<Delivery> deliveries{};
   std::vector<StageRun> stage_runs{};
   std::vector<UsageRow> usage{};
+  // Where the call's transcript said a tracker's words (TrackerHit), in transcript order.
+  std::vector<TrackerHit> tracker_hits{};
 };
 
 // What the resolve stage learnt from voximplant.statistic.get (and user.get), written over the
@@ -320,6 +336,7 @@ struct CallQuery {
   // `answer_value` ("yes", "no", a text answer as stored; "*": answered at all). Empty: no filter.
   std::string answer_question{};
   std::string answer_value{};
+  std::optional<std::int64_t> tracker_id{};  // Calls with at least one hit of this tracker.
   int limit = 50;
   std::string cursor{};
 };
@@ -392,6 +409,45 @@ struct ManagerRef {
   std::int64_t portal_user_id = 0;
   std::string name{};  // Empty when user.get has not named them.
   std::int64_t calls = 0;
+};
+
+// ---- Trackers (issue 17, item 2; implemented in internal/sql_store_trackers.cc) ----
+
+// Whose lines a tracker listens to.
+enum class TrackerSide { kBoth, kManager, kClient };
+std::string_view TrackerSideName(TrackerSide side);  // "both", "manager", "client".
+std::optional<TrackerSide> TrackerSideFromName(std::string_view name);
+
+// A named list of words and phrases ("Конкуренты": "Мебель-Маркет", "другой поставщик") looked
+// for in every transcript the store saves, in any word form ("договор" matches "договора"), on
+// the side's lines. Hits are found when a transcript is stored: a new or changed tracker applies
+// to calls transcribed from then on.
+struct Tracker {
+  std::int64_t id = 0;  // 0: not stored yet.
+  std::string name{};
+  TrackerSide side = TrackerSide::kBoth;
+  std::vector<std::string> phrases{};
+  // Send an alert to TELEGRAM_ALERT_CHAT_ID when a call hits this tracker (pipeline alerts).
+  bool alert = false;
+  std::int64_t updated_at_ms = 0;
+  bool operator==(const Tracker&) const = default;
+};
+
+// Limits of a tracker, checked when it is saved (kInvalidInput naming what is wrong).
+inline constexpr std::size_t kMaxTrackers = 100;
+inline constexpr std::size_t kMaxTrackerNameChars = 80;
+inline constexpr std::size_t kMaxTrackerPhrases = 100;
+inline constexpr std::size_t kMaxTrackerPhraseBytes = 200;
+inline constexpr std::size_t kMaxTrackerPhraseWords = 8;
+// At most this many hits are kept per call (a pathological transcript cannot fill the table).
+inline constexpr std::size_t kMaxTrackerHitsPerCall = 500;
+
+// The dashboard's count of one tracker over the calls of a window (StatsQuery).
+struct TrackerCount {
+  std::int64_t tracker_id = 0;
+  std::string name{};
+  std::int64_t calls = 0;  // Calls with at least one hit.
+  std::int64_t hits = 0;
 };
 
 }  // namespace callbrief::store

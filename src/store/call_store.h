@@ -123,6 +123,21 @@ class CallStore : public CallIntake {
   // Every operator with at least one call, ordered by name then id.
   virtual core::Result<std::vector<ManagerRef>> ListManagers() = 0;
 
+  // ---- Trackers (call.h: Tracker) ----
+
+  // Every tracker, ordered by name (byte order).
+  virtual core::Result<std::vector<Tracker>> ListTrackers() = 0;
+  // Stores `tracker` as new (id 0) or in place of the one with its id, after checking it
+  // (kInvalidInput naming what is wrong: an empty or duplicate name, no phrase, a phrase without a
+  // word, a limit of call.h passed). Answers the tracker as stored (its id, phrases cleaned up),
+  // nullopt when `tracker.id` names no tracker. Hits already stored are kept.
+  virtual core::Result<std::optional<Tracker>> SaveTracker(const Tracker& tracker,
+                                                           std::int64_t now_ms) = 0;
+  // Removes a tracker and every hit of it; false when there was no such tracker.
+  virtual core::Result<bool> DeleteTracker(std::int64_t id) = 0;
+  // Every tracker with its hits in the calls started inside the query's window, ordered by name.
+  virtual core::Result<std::vector<TrackerCount>> CountTrackerHits(const StatsQuery& query) = 0;
+
   // ---- Budgets shared by every instance ----
 
   // Runs `update` on the slots kept under `key` (never seen: all zero) and stores what it leaves,

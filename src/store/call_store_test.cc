@@ -240,6 +240,32 @@ TEST(SqliteMigrationTest, MigrateIsIdempotentAndReportsTheLatestVersion) {
   EXPECT_TRUE(OpenSqliteStore({.path = dir.File("m.db"), .migrate = false}).ok());
 }
 
+// Migrations are numbered when they are written, and branches land in any order: a database that
+// has a later migration but lacks an earlier one gets the earlier one, and only that.
+TEST(SqliteMigrationTest, AMissingEarlierMigrationIsAppliedAfterALaterOne) {
+  TempDir dir;
+  const std::string url = "sqlite://" + dir.File("gap.db");
+  ASSERT_TRUE(MigrateStore(url).ok());
+  const auto& migrations = internal::SqliteDialect().migrations;
+  {
+    // As if the trackers' migration had landed before the one before it.
+    SQLite::Database db(dir.File("gap.db"), SQLite::OPEN_READWRITE);
+    db.exec("DROP INDEX calls_claim; DELETE FROM schema_migrations WHERE version = 9");
+  }
+  auto behind = OpenSqliteStore({.path = dir.File("gap.db"), .migrate = false});
+  ASSERT_FALSE(behind.ok());
+  EXPECT_NE(behind.error().message.find("callbrief migrate"), std::string::npos)
+      << behind.error().message;
+  auto migrated = MigrateStore(url);
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  EXPECT_EQ(*migrated, migrations.back().version);
+  SQLite::Database db(dir.File("gap.db"));
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt(),
+            static_cast<int>(migrations.size()));
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'calls_claim'").getInt(),
+            1);
+}
+
 TEST(SqliteMigrationTest, ANewerSchemaThanThisBinaryKnowsIsRefused) {
   TempDir dir;
   ASSERT_TRUE(MigrateStore("sqlite://" + dir.File("n.db")).ok());
@@ -277,6 +303,7 @@ TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
         "DROP TRIGGER call_search_forget; DROP TABLE call_search; DROP VIEW call_search_text; "
         "ALTER TABLE calls DROP COLUMN pii_report; DROP INDEX calls_claim; "
         "DROP TABLE call_scorecards; DROP TABLE checklists; "
+        "DROP TABLE tracker_hits; DROP TABLE trackers; "
         "DELETE FROM schema_migrations WHERE version >= 7");
     db.exec(
         "INSERT INTO calls (id, bitrix_call_id, source, started_at, stage, received_at, "

@@ -63,7 +63,8 @@ TEST_F(PostgresStoreTest, MigrateIsIdempotentAndReportsTheLatestVersion) {
   auto second = MigrateStore(db_->url());
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(*second, *first);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").Int(0, 0), *first);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_migrations").Int(0, 0),
+            static_cast<int>(internal::PostgresDialect().migrations.size()));
   auto opened = OpenStore(db_->url(), /*migrate=*/false);
   EXPECT_TRUE(opened.ok()) << opened.error().message;
 }

@@ -128,6 +128,20 @@ class FaultyCallStore final : public store::CallStore {
   core::Result<std::vector<store::ManagerRef>> ListManagers() override {
     return real_.ListManagers();
   }
+  core::Result<std::vector<store::Tracker>> ListTrackers() override { return real_.ListTrackers(); }
+  core::Result<std::optional<store::Tracker>> SaveTracker(const store::Tracker& tracker,
+                                                          std::int64_t now_ms) override {
+    if (auto fault = Write("SaveTracker")) return *fault;
+    return real_.SaveTracker(tracker, now_ms);
+  }
+  core::Result<bool> DeleteTracker(std::int64_t id) override {
+    if (auto fault = Write("DeleteTracker")) return *fault;
+    return real_.DeleteTracker(id);
+  }
+  core::Result<std::vector<store::TrackerCount>> CountTrackerHits(
+      const store::StatsQuery& query) override {
+    return real_.CountTrackerHits(query);
+  }
   core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
                                           const store::PacingUpdate& update) override {
     if (auto fault = Write("UpdatePacing")) return *fault;

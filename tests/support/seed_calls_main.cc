@@ -3,8 +3,12 @@
 //
 //   seed-calls --database sqlite://data/callbrief.db --data-dir data            demo calls + 40
 //   seed-calls --database sqlite:///tmp/bench.db --no-demo --random 1000 --days 365 --copies 99
+//   seed-calls … --tracker "Отказ=отменить заказ;не надо"    a tracker saved before the calls
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -41,6 +45,10 @@ int main(int argc, char** argv) {
                  "then copy every call this many times with SQL (new ids, numbers, earlier "
                  "times), to fill a benchmark database fast")
       ->check(CLI::NonNegativeNumber);
+  std::vector<std::string> trackers;
+  app.add_option("--tracker", trackers,
+                 "NAME=PHRASE;PHRASE… : a tracker (both sides) saved before the calls, so they "
+                 "have its hits");
   CLI11_PARSE(app, argc, argv);
 
   auto store = store::OpenStore(database, /*migrate=*/true);
@@ -49,6 +57,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::int64_t now = core::ToUnixMillis(core::SystemClock::Instance().Now());
+  for (const std::string& spec : trackers) {
+    store::Tracker tracker;
+    const size_t equals = spec.find('=');
+    tracker.name = spec.substr(0, equals);
+    for (std::string_view rest =
+             equals == std::string::npos ? "" : std::string_view(spec).substr(equals + 1);
+         !rest.empty();) {
+      const size_t semicolon = std::min(rest.find(';'), rest.size());
+      tracker.phrases.emplace_back(rest.substr(0, semicolon));
+      rest.remove_prefix(std::min(semicolon + 1, rest.size()));
+    }
+    if (auto saved = (*store)->SaveTracker(tracker, now); !saved) {
+      std::fprintf(stderr, "seed-calls: --tracker %s: %s\n", spec.c_str(),
+                   saved.error().message.c_str());
+      return 1;
+    }
+  }
   testing::CallSeeder seeder(**store, now);
   const auto started = std::chrono::steady_clock::now();
   int written = 0;

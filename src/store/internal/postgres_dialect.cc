@@ -275,7 +275,34 @@ CREATE TABLE call_scorecards (
 );
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// Trackers (issue 17, item 2): named lists of words and phrases looked for in every transcript
+// the store saves (phrases one per line; side "both", "manager" or "client"; alert 1 sends an
+// alert on a hit), and the hits found, written with the transcript in its transaction
+// (SqlStore's WriteTrackerHits). A hit keeps the phrase and the words as said, so it reads the
+// same after the tracker is edited; deleting a tracker deletes its hits.
+constexpr std::string_view kTrackers = R"sql(
+CREATE TABLE trackers (
+  id         BIGSERIAL PRIMARY KEY,
+  name       TEXT    NOT NULL UNIQUE,
+  side       TEXT    NOT NULL DEFAULT 'both',
+  phrases    TEXT    NOT NULL,
+  alert      INTEGER NOT NULL DEFAULT 0,
+  updated_at BIGINT  NOT NULL
+);
+CREATE TABLE tracker_hits (
+  call_id    BIGINT  NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  hit_index  INTEGER NOT NULL,
+  tracker_id BIGINT  NOT NULL REFERENCES trackers (id) ON DELETE CASCADE,
+  phrase     TEXT    NOT NULL,
+  said       TEXT    NOT NULL,
+  speaker    TEXT    NOT NULL DEFAULT '',
+  start_ms   BIGINT  NOT NULL,
+  PRIMARY KEY (call_id, hit_index)
+);
+CREATE INDEX tracker_hits_by_tracker ON tracker_hits (tracker_id, call_id);
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
@@ -286,6 +313,8 @@ constexpr std::array<Migration, 10> kMigrations = {{
     {8, "personal-data masking report", kPiiReport},
     {9, "claims walk an index in claim order", kClaimIndex},
     {10, "scorecards: checklists and call scorecards", kScorecards},
+    // 11 is being written on another branch; the runner applies whichever is missing.
+    {12, "trackers and their hits", kTrackers},
 }};
 
 std::string EscapeLike(std::string_view text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -233,6 +234,10 @@ Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
   if (!query.answer_question.empty()) {
     sql += " AND " + dialect_.answer_is(p, query.answer_question, query.answer_value);
   }
+  if (query.tracker_id) {
+    sql += fmt::format(" AND {} IN (SELECT call_id FROM tracker_hits WHERE tracker_id = {})",
+                       dialect_.id_in, p.Next(*query.tracker_id));
+  }
   if (!query.cursor.empty()) {
     std::string started = p.Next(cursor_started);
     sql += fmt::format(" AND (started_at < {0} OR (started_at = {0} AND id < {1}))", started,
@@ -289,6 +294,7 @@ Result<std::optional<CallDetails>> SqlStore::FindCall(std::string_view key) {
                     CallDetails details;
                     details.call = std::move(*call);
                     STORE_RETURN_IF_ERROR(LoadChildren(c, dialect_.byte_order, &details));
+                    STORE_RETURN_IF_ERROR(LoadTrackerHits(c, &details));
                     return std::optional<CallDetails>(std::move(details));
                   });
 }
@@ -373,9 +379,13 @@ Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
   return db.Run(Access::kTransaction, doing, [&](Connection& c) -> Result<int> {
     if (!dialect.migration_lock.empty()) STORE_RETURN_IF_ERROR(c.Exec(dialect.migration_lock));
     STORE_RETURN_IF_ERROR(c.Script(dialect.migrations_table));
-    STORE_ASSIGN_OR_RETURN(Rows version,
-                           c.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    int current = version.Int(0, 0);
+    // The versions applied, not only the highest: migrations are numbered when they are written
+    // and may land in another order, so a database can have 12 and lack 10. Each missing one is
+    // applied, in version order.
+    STORE_ASSIGN_OR_RETURN(Rows versions, c.Exec("SELECT version FROM schema_migrations"));
+    std::set<int> applied;
+    for (int i = 0; i < versions.size(); ++i) applied.insert(versions.Int(i, 0));
+    int current = applied.empty() ? 0 : *applied.rbegin();
     int latest = dialect.migrations.empty() ? 0 : dialect.migrations.back().version;
     if (current > latest) {
       return Error::Config(fmt::format(
@@ -383,18 +393,24 @@ Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
           "callbrief",
           current, latest));
     }
-    if (current < latest && !apply) {
-      return Error::Config(fmt::format(
-          "the database schema is version {}, this callbrief needs {}: run `callbrief migrate`",
-          current, latest));
-    }
+    std::vector<const Migration*> missing;
     for (const Migration& m : dialect.migrations) {
-      if (m.version <= current) continue;
-      STORE_RETURN_IF_ERROR(c.Script(m.sql));
+      if (!applied.contains(m.version)) missing.push_back(&m);
+    }
+    if (!missing.empty() && !apply) {
+      return Error::Config(fmt::format(
+          "the database schema is version {}, this callbrief needs {}{}: run `callbrief migrate`",
+          current, latest,
+          current >= missing.front()->version
+              ? fmt::format(" (migration {} is missing)", missing.front()->version)
+              : ""));
+    }
+    for (const Migration* m : missing) {
+      STORE_RETURN_IF_ERROR(c.Script(m->sql));
       STORE_RETURN_IF_ERROR(c.Exec(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-          Params(m.version, m.name, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
-      current = m.version;
+          Params(m->version, m->name, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
+      current = std::max(current, m->version);
     }
     return current;
   });

@@ -57,6 +57,12 @@ class SqlStore final : public CallStore {
   core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) override;
   core::Result<std::vector<ManagerRef>> ListManagers() override;
 
+  core::Result<std::vector<Tracker>> ListTrackers() override;
+  core::Result<std::optional<Tracker>> SaveTracker(const Tracker& tracker,
+                                                   std::int64_t now_ms) override;
+  core::Result<bool> DeleteTracker(std::int64_t id) override;
+  core::Result<std::vector<TrackerCount>> CountTrackerHits(const StatsQuery& query) override;
+
   core::Result<std::int64_t> UpdatePacing(std::string_view key, std::int64_t now_ms,
                                           const PacingUpdate& update) override;
   core::Result<std::vector<StoredChecklist>> ListChecklists() override;
@@ -83,6 +89,13 @@ using SearchHits = std::map<std::int64_t, std::vector<SearchHit>>;
 // Where `query` occurs in each of `calls` (CallPage::hits), read on `c` (sql_store_search.cc).
 core::Result<SearchHits> LoadSearchHits(Connection& c, std::span<const CallRecord> calls,
                                         const SearchQuery& query);
+
+// Finds the hits of every stored tracker in `segments` and stores them in place of the call's
+// earlier ones, on `c` inside the transaction that stores the segments (sql_store_trackers.cc).
+core::Status WriteTrackerHits(Connection& c, std::int64_t call_id,
+                              std::span<const TranscriptSegment> segments);
+// The stored hits of a call with their trackers' names, in transcript order.
+core::Status LoadTrackerHits(Connection& c, CallDetails* details);
 
 // Brings the schema up to date (`apply`) or checks that it is (kConfig "run `callbrief migrate`"
 // otherwise) and answers the version, in one transaction under the dialect's migration lock, so

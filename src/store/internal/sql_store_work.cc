@@ -122,6 +122,8 @@ Status WriteResults(Connection& c, const Dialect& dialect, const StageOutcome& o
         6, *o.segments, [&](Params& p, const TranscriptSegment& s) {
           p.Add(id).Add(s.index).Add(s.start_ms).Add(s.end_ms).Add(s.speaker).Add(s.text);
         }));
+    // The trackers' hits are the transcript's, so they change in the same transaction.
+    STORE_RETURN_IF_ERROR(WriteTrackerHits(c, id, *o.segments));
   }
   if (o.summary) {
     STORE_RETURN_IF_ERROR(
