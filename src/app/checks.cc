@@ -198,6 +198,27 @@ void CheckTelegram(const core::Config& config, notify::TelegramClient* telegram,
   }
 }
 
+// The alerts' chat (TELEGRAM_ALERT_CHAT_ID, TELEGRAM_ALERT_THREAD_ID), when alerts are on.
+void CheckTelegramAlerts(const core::Config& config, notify::TelegramClient* telegram,
+                         Checks& checks) {
+  constexpr std::string_view kName = "Telegram alerts";
+  if (!config.HasTelegramAlerts()) return;
+  if (telegram == nullptr) return checks.Fail(kName, "TELEGRAM_BOT_TOKEN must be set");
+  auto access = telegram->CheckChat(
+      {.chat_id = config.telegram_alert_chat_id, .thread_id = config.telegram_alert_thread_id});
+  if (!access) {
+    return checks.Fail(kName, "TELEGRAM_ALERT_CHAT_ID: " + access.error().message);
+  }
+  std::string chat = fmt::format("{} \"{}\"", access->type, access->title);
+  if (!access->can_post) {
+    return checks.Fail(kName, "TELEGRAM_ALERT_CHAT_ID, " + chat + ": " + access->problem);
+  }
+  checks.Ok(kName, "the bot may post alerts to the " + chat);
+  if (!access->warning.empty()) {
+    checks.Warn(kName, "TELEGRAM_ALERT_THREAD_ID, " + chat + ": " + access->warning);
+  }
+}
+
 // One OpenAI-compatible server as the operator configured it.
 struct ProviderSettings {
   std::string_view name;
@@ -293,7 +314,8 @@ std::vector<CheckResult> RunChecks(const core::Config& config, const CheckTarget
   CheckDataDir(config, checks);
   CheckAudioHelper(checks);
   CheckBitrix(config, targets.bitrix, targets.local_app, checks);
-  CheckTelegram(config, targets.telegram, checks);
+  CheckTelegram(config, config.HasTelegram() ? targets.telegram : nullptr, checks);
+  CheckTelegramAlerts(config, targets.telegram, checks);
   CheckProviders(config, targets.provider_http, clock, checks);
   return checks.Take();
 }
@@ -340,7 +362,8 @@ int RunDoctor(const core::Config& config) {
   }
   std::unique_ptr<net::HttpClient> provider_http = MakeProviderHttpClient();
   std::unique_ptr<notify::TelegramClient> telegram =
-      config.HasTelegram() ? MakeTelegram(config, *provider_http) : nullptr;
+      config.HasTelegram() || config.HasTelegramAlerts() ? MakeTelegram(config, *provider_http)
+                                                         : nullptr;
 
   std::vector<CheckResult> checks =
       RunChecks(config,

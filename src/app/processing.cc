@@ -10,6 +10,7 @@
 #include "net/http_client.h"
 #include "net/observed_http_client.h"
 #include "notify/telegram_pacer.h"
+#include "pipeline/alerts_channel.h"
 #include "pipeline/card_transcript_channel.h"
 #include "pipeline/deliver_stage.h"
 #include "pipeline/download_stage.h"
@@ -98,11 +99,12 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   if (config.HasSummary()) {
     p.summarizer = MakeSummarizer(config, *p.provider_http, std::move(*summary_prices));
   }
-  if (config.HasTelegram()) {
-    // One pacer for every worker: Telegram's per-chat and per-group limits (telegram_pacer.h),
-    // in real time whatever clock the pipeline runs on. On PostgreSQL, where several instances
-    // may share the bot, the slots are kept in the database for all of them; SQLite serves one
-    // host, where this process's memory is the whole budget and costs no write per message.
+  if (config.HasTelegram() || config.HasTelegramAlerts()) {
+    // One pacer for every worker (summaries and alerts alike): Telegram's per-chat and per-group
+    // limits (telegram_pacer.h), in real time whatever clock the pipeline runs on. On PostgreSQL,
+    // where several instances may share the bot, the slots are kept in the database for all of
+    // them; SQLite serves one host, where this process's memory is the whole budget and costs no
+    // write per message.
     std::shared_ptr<notify::PacingLedger> ledger;
     if (store::IsPostgresUrl(config.database_url)) {
       ledger = std::make_shared<SharedPacingLedger>(store, core::SystemClock::Instance());
@@ -158,7 +160,7 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   channels.push_back(
       std::make_unique<pipeline::TimelineChannel>(rest, clock, config.bitrix24_timeout));
   channels.push_back(std::make_unique<pipeline::TelegramChannel>(
-      p.telegram.get(), store,
+      config.HasTelegram() ? p.telegram.get() : nullptr, store,
       notify::ChatTarget{.chat_id = config.telegram_target_chat_id,
                          .thread_id = config.telegram_thread_id},
       notify::DeliveryOptions{.transcript = TelegramTranscriptMode(config)}));
@@ -168,6 +170,13 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
   if (config.bitrix24_create_tasks) {
     channels.push_back(
         std::make_unique<pipeline::TasksChannel>(rest, clock, config.bitrix24_timeout));
+  }
+  if (config.HasTelegramAlerts()) {
+    channels.push_back(std::make_unique<pipeline::AlertsChannel>(
+        p.telegram.get(),
+        notify::ChatTarget{.chat_id = config.telegram_alert_chat_id,
+                           .thread_id = config.telegram_alert_thread_id},
+        pipeline::AlertRulesFrom(config.alert_rules)));
   }
   add(Stage::kDeliver,
       std::make_unique<pipeline::DeliverStage>(

@@ -179,19 +179,23 @@ Status ReadBaseUrl(const Environment& env, std::string_view name, std::string* o
   return Ok();
 }
 
-Status ReadChatId(const Environment& env, Config* config) {
-  auto raw = env.Get("TELEGRAM_TARGET_CHAT_ID");
+// A Telegram chat: a numeric id or @channelname.
+Status ReadChatIdNamed(const Environment& env, std::string_view name, std::string* out) {
+  auto raw = env.Get(name);
   if (!raw) return Ok();
   std::int64_t numeric = 0;
   bool is_channel_name = raw->size() > 1 && raw->front() == '@';
   if (!is_channel_name && !ParseInt64(*raw, &numeric)) {
-    return Invalid("TELEGRAM_TARGET_CHAT_ID",
-                   fmt::format("must be a numeric chat id (e.g. -1001234567890) or @channelname, "
-                               "got \"{}\"",
-                               raw->substr(0, 32)));
+    return Invalid(name, fmt::format("must be a numeric chat id (e.g. -1001234567890) or "
+                                     "@channelname, got \"{}\"",
+                                     raw->substr(0, 32)));
   }
-  config->telegram_target_chat_id = *raw;
+  *out = *raw;
   return Ok();
+}
+
+Status ReadChatId(const Environment& env, Config* config) {
+  return ReadChatIdNamed(env, "TELEGRAM_TARGET_CHAT_ID", &config->telegram_target_chat_id);
 }
 
 Status ReadDatabaseUrl(const Environment& env, Config* config) {
@@ -221,6 +225,44 @@ std::vector<std::string> SplitList(std::string_view text) {
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
   }
   return items;
+}
+
+// The alerts' chat, topic and rules (issue 17, item 3). Read after TELEGRAM_BOT_TOKEN.
+Status ReadAlerts(const Environment& env, Config* c) {
+  if (auto s = ReadChatIdNamed(env, "TELEGRAM_ALERT_CHAT_ID", &c->telegram_alert_chat_id); !s) {
+    return s;
+  }
+  std::int64_t thread_id = 0;
+  if (auto s = ReadInt(env, "TELEGRAM_ALERT_THREAD_ID", 1, std::numeric_limits<std::int64_t>::max(),
+                       &thread_id);
+      !s) {
+    return s;
+  }
+  if (thread_id != 0) c->telegram_alert_thread_id = thread_id;
+  if (c->telegram_alert_thread_id && c->telegram_alert_chat_id.empty()) {
+    return Invalid("TELEGRAM_ALERT_THREAD_ID",
+                   "is a topic of the alerts' chat: set TELEGRAM_ALERT_CHAT_ID too");
+  }
+  if (!c->telegram_alert_chat_id.empty() && c->telegram_bot_token.empty()) {
+    return Invalid("TELEGRAM_ALERT_CHAT_ID",
+                   "alerts are sent by the bot: set TELEGRAM_BOT_TOKEN too");
+  }
+  if (auto raw = env.Get("ALERT_RULES")) {
+    c->alert_rules = SplitList(*raw);
+    for (const std::string& rule : c->alert_rules) {
+      std::int64_t threshold = 0;
+      const bool score = rule.starts_with("score_below:") && rule.size() > 12 && rule[12] != '+' &&
+                         ParseInt64(std::string_view(rule).substr(12), &threshold) &&
+                         threshold >= 1 && threshold <= 100;
+      if (rule != "tracker" && rule != "negative" && rule != "critical" && !score) {
+        return Invalid("ALERT_RULES",
+                       fmt::format("knows tracker, negative, critical and score_below:N (N from 1 "
+                                   "to 100), comma-separated; got \"{}\"",
+                                   rule.substr(0, 32)));
+      }
+    }
+  }
+  return Ok();
 }
 
 Status ReadEnums(const Environment& env, Config* config) {
@@ -426,6 +468,7 @@ Result<Config> LoadConfig(const Environment& env) {
 
   ReadString(env, "BITRIX24_APPLICATION_TOKEN", &c.bitrix24_application_token);
   ReadString(env, "TELEGRAM_BOT_TOKEN", &c.telegram_bot_token);
+  if (auto alerts = ReadAlerts(env, &c); !alerts) return alerts.error();
   ReadString(env, "OPENAI_API_KEY", &c.openai_api_key);
   ReadString(env, "TRANSCRIBE_API_KEY", &c.transcribe_api_key);
   ReadString(env, "TRANSCRIBE_MODEL", &c.transcribe_model);

@@ -46,6 +46,13 @@ struct Config {
   std::optional<std::int64_t> telegram_thread_id;
   std::string telegram_api_base_url = "https://api.telegram.org";
   std::string telegram_transcript = "auto";  // off, inline, document or auto.
+  // Alerts (issue 17, item 3): a short message per rule that fires on a call, in a chat (and
+  // forum topic) of their own; empty chat: no alerts.
+  std::string telegram_alert_chat_id;
+  std::optional<std::int64_t> telegram_alert_thread_id;
+  // ALERT_RULES: which rules send alerts — "tracker" (a hit of a tracker marked for alerts),
+  // "negative" (the summary's tone is negative).
+  std::vector<std::string> alert_rules = {"tracker", "negative"};
 
   // Speech-to-text and summary providers (OpenAI-compatible).
   std::string openai_api_key;
@@ -122,6 +129,9 @@ struct Config {
   bool HasBitrix() const { return !bitrix24_webhook_url.empty() || BitrixLocalApp(); }
   // "https://acme.bitrix24.ru": the portal of either mode; "" when unknown.
   std::string BitrixPortalUrl() const;
+  bool HasTelegramAlerts() const {
+    return !telegram_bot_token.empty() && !telegram_alert_chat_id.empty();
+  }
   bool HasTelegram() const {
     return !telegram_bot_token.empty() && !telegram_target_chat_id.empty();
   }

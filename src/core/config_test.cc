@@ -334,3 +334,56 @@ TEST(ConfigTest, WebhookCodeIsThePartAfterTheUserId) {
 
 }  // namespace
 }  // namespace callbrief::core
+
+namespace callbrief::core {
+namespace {
+
+TEST(ConfigAlertsTest, AlertsAreOffUntilTheirChatIsSetAndTrackersAndNegativeToneFireByDefault) {
+  auto none = Load({{"TELEGRAM_BOT_TOKEN", "123:abc"}});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->HasTelegramAlerts());
+  EXPECT_EQ(none->alert_rules, (std::vector<std::string>{"tracker", "negative"}));
+
+  auto on = Load({{"TELEGRAM_BOT_TOKEN", "123:abc"},
+                  {"TELEGRAM_ALERT_CHAT_ID", "-1001234567890"},
+                  {"TELEGRAM_ALERT_THREAD_ID", "42"},
+                  {"ALERT_RULES", " tracker , score_below:60,critical"}});
+  ASSERT_TRUE(on.ok()) << on.error().message;
+  EXPECT_TRUE(on->HasTelegramAlerts());
+  EXPECT_EQ(on->telegram_alert_chat_id, "-1001234567890");
+  EXPECT_EQ(on->telegram_alert_thread_id, 42);
+  EXPECT_EQ(on->alert_rules, (std::vector<std::string>{"tracker", "score_below:60", "critical"}));
+  // The summaries' chat is not needed for alerts.
+  EXPECT_FALSE(on->HasTelegram());
+}
+
+TEST(ConfigAlertsTest, AMistakeInTheAlertSettingsNamesTheVariableAndTheFix) {
+  struct Case {
+    std::map<std::string, std::string> env;
+    std::string message_start;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"TELEGRAM_BOT_TOKEN", "1:a"}, {"TELEGRAM_ALERT_CHAT_ID", "alerts"}},
+            "TELEGRAM_ALERT_CHAT_ID: must be a numeric chat id"},
+           {{{"TELEGRAM_ALERT_CHAT_ID", "-100123"}},
+            "TELEGRAM_ALERT_CHAT_ID: alerts are sent by the bot: set TELEGRAM_BOT_TOKEN"},
+           {{{"TELEGRAM_BOT_TOKEN", "1:a"}, {"TELEGRAM_ALERT_THREAD_ID", "5"}},
+            "TELEGRAM_ALERT_THREAD_ID: is a topic of the alerts' chat"},
+           {{{"TELEGRAM_BOT_TOKEN", "1:a"},
+             {"TELEGRAM_ALERT_CHAT_ID", "-100123"},
+             {"TELEGRAM_ALERT_THREAD_ID", "0"}},
+            "TELEGRAM_ALERT_THREAD_ID: must be a whole number from 1"},
+           {{{"ALERT_RULES", "tracker,angry"}}, "ALERT_RULES: knows tracker, negative, critical"},
+           {{{"ALERT_RULES", "score_below:0"}}, "ALERT_RULES: knows tracker"},
+           {{{"ALERT_RULES", "score_below:101"}}, "ALERT_RULES: knows tracker"},
+           {{{"ALERT_RULES", "score_below:x"}}, "ALERT_RULES: knows tracker"},
+       }) {
+    auto loaded = Load(c.env);
+    ASSERT_FALSE(loaded.ok()) << c.message_start;
+    EXPECT_EQ(loaded.error().kind, ErrorKind::kConfig);
+    EXPECT_TRUE(loaded.error().message.starts_with(c.message_start)) << loaded.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace callbrief::core

@@ -302,13 +302,14 @@ TEST_F(DeliverStageTest, EachStoredDeliveryOutcomeIsObservedOncePerRun) {
 }
 
 TEST(DeliveryNames, EveryChannelAndStatusRoundTripsThroughItsStoredName) {
-  for (Channel c :
-       {Channel::kTelegram, Channel::kTimeline, Channel::kCardTranscript, Channel::kTasks}) {
+  for (Channel c : {Channel::kTelegram, Channel::kTimeline, Channel::kCardTranscript,
+                    Channel::kTasks, Channel::kAlerts}) {
     EXPECT_EQ(ChannelFromName(ChannelName(c)), c);
   }
   EXPECT_EQ(ChannelName(Channel::kTimeline), "bitrix_timeline");
   EXPECT_EQ(ChannelName(Channel::kCardTranscript), "bitrix_transcript");
   EXPECT_EQ(ChannelName(Channel::kTasks), "bitrix_tasks");
+  EXPECT_EQ(ChannelName(Channel::kAlerts), "telegram_alerts");
   for (DeliveryStatus s : {DeliveryStatus::kPending, DeliveryStatus::kDone,
                            DeliveryStatus::kSkipped, DeliveryStatus::kFailed}) {
     EXPECT_EQ(DeliveryStatusFromName(DeliveryStatusName(s)), s);

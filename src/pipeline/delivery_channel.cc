@@ -8,11 +8,12 @@
 namespace callbrief::pipeline {
 namespace {
 
-constexpr std::array<std::pair<Channel, std::string_view>, 4> kChannelNames = {{
+constexpr std::array<std::pair<Channel, std::string_view>, 5> kChannelNames = {{
     {Channel::kTelegram, "telegram"},
     {Channel::kTimeline, "bitrix_timeline"},
     {Channel::kCardTranscript, "bitrix_transcript"},
     {Channel::kTasks, "bitrix_tasks"},
+    {Channel::kAlerts, "telegram_alerts"},
 }};
 
 constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 4> kStatusNames = {{

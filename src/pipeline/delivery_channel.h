@@ -19,6 +19,7 @@ enum class Channel {
   kTimeline,        // "bitrix_timeline": a comment on the call's CRM entity.
   kCardTranscript,  // "bitrix_transcript": the transcript on the call's card in Bitrix24.
   kTasks,           // "bitrix_tasks": a Bitrix24 task per action item of the summary.
+  kAlerts,          // "telegram_alerts": alerts to TELEGRAM_ALERT_CHAT_ID (alerts_channel.h).
 };
 std::string_view ChannelName(Channel channel);
 std::optional<Channel> ChannelFromName(std::string_view name);

@@ -2,6 +2,7 @@
 // emulated service over real HTTP (FakeTelegram, FakeBitrix24) and a real store: what arrives,
 // what is recorded, and that a retry never sends twice.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "bitrix/rest_client.h"
@@ -11,6 +12,7 @@
 #include "llm/summary.h"
 #include "net/http_client.h"
 #include "notify/telegram_client.h"
+#include "pipeline/alerts_channel.h"
 #include "pipeline/card_transcript_channel.h"
 #include "pipeline/deliver_stage.h"
 #include "pipeline/tasks_channel.h"
@@ -458,6 +460,169 @@ TEST_F(TasksChannelTest, ATaskThePortalRefusesIsRecordedAsFailedAndTheCallIsDone
   EXPECT_EQ(stored.status, "failed");
   EXPECT_NE(stored.last_error.find("Assignee"), std::string::npos) << stored.last_error;
   EXPECT_TRUE(portal_.Tasks().empty());
+}
+
+// ---- Alerts ----
+
+class AlertsChannelTest : public ChannelTest {
+ protected:
+  static constexpr std::int64_t kAlertChat = -1009998887776;
+  static constexpr std::int64_t kTopic = 77;
+
+  void SetUp() override {
+    telegram_.AddChat(
+        {.id = kAlertChat, .title = "Оповещения", .is_forum = true, .topics = {kTopic}});
+    ASSERT_TRUE(telegram_.Start().ok());
+    client_ = notify::MakeTelegramClient(
+        *http_, {.api_base_url = telegram_.BaseUrl(), .bot_token = telegram_.Token()});
+  }
+  // The stage with the alerts channel (both rules on), writing through `store`, with call links.
+  DeliverStage Stage(store::CallStore* store = nullptr,
+                     AlertRules rules = {.tracker_hits = true, .negative_tone = true}) {
+    std::vector<std::unique_ptr<DeliveryChannel>> channels;
+    channels.push_back(std::make_unique<AlertsChannel>(
+        client_.get(),
+        notify::ChatTarget{.chat_id = std::to_string(kAlertChat), .thread_id = kTopic}, rules));
+    return DeliverStage(store ? *store : calls_.store(), clock_,
+                        {.public_url = "https://calls.example.com"}, std::move(channels));
+  }
+  // A call whose client said "другой поставщик" (tracker 5, alerting) and "дорого" (tracker 6,
+  // not alerting), with a summary of tone `sentiment`.
+  store::CallDetails WithHits(const std::string& sentiment) {
+    store::CallDetails details = Claimed("CALL.1");
+    details.segments[1].text = "Другой поставщик дешевле, у вас дорого.";
+    details.tracker_hits = {{.tracker_id = 5,
+                             .tracker_name = "Конкуренты",
+                             .phrase = "другой поставщик",
+                             .said = "Другой поставщик",
+                             .speaker = "client",
+                             .start_ms = 2500,
+                             .tracker_alerts = true},
+                            {.tracker_id = 6,
+                             .tracker_name = "Цена",
+                             .phrase = "дорого",
+                             .said = "дорого",
+                             .speaker = "client",
+                             .start_ms = 2500,
+                             .tracker_alerts = false}};
+    llm::CallSummary summary;
+    summary.summary = "Клиент недоволен ценой и уходит к конкуренту.";
+    summary.sentiment = sentiment;
+    details.summary = store::Summary{.model = "test",
+                                     .summary_json = summary.ToJson().dump(),
+                                     .call_kind = "conversation",
+                                     .sentiment = sentiment};
+    return details;
+  }
+
+  // The next run: the store here keeps no trackers, so the hits are carried over by hand.
+  store::CallDetails AgainWithHits(const store::CallDetails& before) {
+    store::CallDetails details = Again(before);
+    details.tracker_hits = before.tracker_hits;
+    return details;
+  }
+
+  fakes::FakeTelegram telegram_;
+  std::unique_ptr<notify::TelegramClient> client_;
+};
+
+TEST_F(AlertsChannelTest, EachRuleThatFiresSendsOneAlertToTheAlertTopicWithTheQuoteAndTheLink) {
+  store::CallDetails call = WithHits("negative");
+  auto result = Stage().Run(call);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto messages = telegram_.Messages(kAlertChat);
+  ASSERT_EQ(messages.size(), 2u) << "the tracker marked for alerts and the tone; not the other";
+  for (const auto& message : messages) EXPECT_EQ(message.thread_id, kTopic);
+  EXPECT_NE(messages[0].text.find("Трекер «Конкуренты»"), std::string::npos) << messages[0].text;
+  EXPECT_NE(messages[0].text.find("Другой поставщик дешевле, у вас дорого."), std::string::npos);
+  EXPECT_NE(messages[0].raw_text.find(
+                fmt::format("https://calls.example.com/calls/{}#t=2.5", call.call.id)),
+            std::string::npos)
+      << messages[0].raw_text;
+  EXPECT_NE(messages[1].text.find("Негативный тон"), std::string::npos) << messages[1].text;
+  EXPECT_NE(messages[1].text.find("уходит к конкуренту"), std::string::npos);
+  const store::Delivery stored = Stored(call, Channel::kAlerts);
+  EXPECT_EQ(stored.status, "done");
+  EXPECT_NE(stored.external_id.find("\"tracker:5\""), std::string::npos) << stored.external_id;
+}
+
+TEST_F(AlertsChannelTest, ACallNoRuleFiresOnIsSkippedWithTheReasonAndNothingIsSent) {
+  store::CallDetails call = WithHits("neutral");
+  call.tracker_hits.erase(call.tracker_hits.begin());
+  ASSERT_TRUE(Stage().Run(call).ok());
+  EXPECT_TRUE(telegram_.Messages().empty());
+  const store::Delivery stored = Stored(call, Channel::kAlerts);
+  EXPECT_EQ(stored.status, "skipped");
+  EXPECT_NE(stored.last_error.find("no alert rule"), std::string::npos);
+}
+
+TEST_F(AlertsChannelTest, RulesSwitchedOffSendNothing) {
+  store::CallDetails call = WithHits("negative");
+  ASSERT_TRUE(Stage(nullptr, {.tracker_hits = false, .negative_tone = false}).Run(call).ok());
+  EXPECT_TRUE(telegram_.Messages().empty());
+}
+
+TEST_F(AlertsChannelTest, ARefusedAlertIsTriedAgainAndEachRuleIsSentOnce) {
+  store::CallDetails call = WithHits("negative");
+  auto stage = Stage();
+  telegram_.InjectFault("sendMessage", fakes::TelegramFault::InternalError());
+  auto refused = stage.Run(call);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kTransient);
+  EXPECT_NE(refused.error().message.find("TELEGRAM_ALERT_CHAT_ID"), std::string::npos);
+  EXPECT_TRUE(telegram_.Messages(kAlertChat).empty());
+  EXPECT_EQ(Stored(call, Channel::kAlerts).status, "pending");
+
+  ASSERT_TRUE(stage.Run(AgainWithHits(call)).ok());
+  ASSERT_TRUE(stage.Run(AgainWithHits(call)).ok());
+  EXPECT_EQ(telegram_.Messages(kAlertChat).size(), 2u) << "each rule once, however many runs";
+}
+
+TEST_F(AlertsChannelTest, WhenTheDoneRecordIsLostTheRetrySendsNothingTwice) {
+  testing::FaultyCallStore faulty(calls_.store());
+  store::CallDetails call = WithHits("negative");
+  // Writes: before alert 1, after it, before alert 2, after it, then "done" — lost.
+  faulty.FailWrite(5, ErrorKind::kTransient);
+  auto stage = Stage(&faulty);
+  ASSERT_FALSE(stage.Run(call).ok());
+  EXPECT_EQ(telegram_.Messages(kAlertChat).size(), 2u);
+  auto again = AgainWithHits(call);
+  ASSERT_TRUE(stage.Run(again).ok());
+  EXPECT_EQ(telegram_.Messages(kAlertChat).size(), 2u);
+  EXPECT_EQ(Stored(call, Channel::kAlerts).status, "done");
+}
+
+TEST_F(AlertsChannelTest, AnAlertWhoseRequestWasCutShortByACrashIsNotSentAgain) {
+  store::CallDetails call = WithHits("negative");
+  // What a process killed during the tracker alert's request leaves: the record saved before it.
+  ASSERT_TRUE(calls_.store()
+                  .SaveDelivery(store::LeaseOf(call.call),
+                                {.channel = "telegram_alerts",
+                                 .status = "pending",
+                                 .attempts = 1,
+                                 .external_id = R"({"sent":{},"trying":"tracker:5"})"})
+                  .ok());
+  auto again = AgainWithHits(call);
+  auto result = Stage().Run(again);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto messages = telegram_.Messages(kAlertChat);
+  ASSERT_EQ(messages.size(), 1u) << "the tracker alert may have arrived: only the tone's is sent";
+  EXPECT_NE(messages[0].text.find("Негативный тон"), std::string::npos);
+  const store::Delivery stored = Stored(call, Channel::kAlerts);
+  EXPECT_EQ(stored.status, "done");
+  EXPECT_NE(stored.external_id.find(R"("tracker:5":0)"), std::string::npos) << stored.external_id;
+}
+
+TEST_F(AlertsChannelTest, WithoutABotAnAlertWaitsForTheSetting) {
+  std::vector<std::unique_ptr<DeliveryChannel>> channels;
+  channels.push_back(std::make_unique<AlertsChannel>(
+      nullptr, notify::ChatTarget{}, AlertRules{.tracker_hits = true, .negative_tone = true}));
+  DeliverStage stage(calls_.store(), clock_, {}, std::move(channels));
+  store::CallDetails call = WithHits("negative");
+  auto result = stage.Run(call);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kConfig);
+  EXPECT_EQ(Stored(call, Channel::kAlerts).status, "pending");
 }
 
 }  // namespace

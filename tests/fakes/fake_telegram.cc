@@ -107,6 +107,9 @@ TelegramFault TelegramFault::BadGateway() { return {.status = 502, .description 
 TelegramFault TelegramFault::Hang(std::chrono::milliseconds duration) {
   return {.status = 0, .description = "", .hang = duration};
 }
+TelegramFault TelegramFault::AnswerLate(std::chrono::milliseconds duration) {
+  return {.status = 0, .description = "", .answer_late = duration};
+}
 
 struct FakeTelegram::Impl {
   explicit Impl(Options options_in) : options(std::move(options_in)) {
@@ -175,25 +178,6 @@ void FakeTelegram::Impl::HandleBot(const httplib::Request& request, httplib::Res
   }
   if (!known) return answer(Failure(404, "Not Found"));
 
-  std::optional<TelegramFault> fault;
-  {
-    std::lock_guard lock(mu);
-    auto it = faults.find(method);
-    if (it != faults.end() && !it->second.empty()) {
-      fault = it->second.front();
-      if (--it->second.front().count <= 0) it->second.pop_front();
-    }
-  }
-  if (fault && fault->hang.count() > 0 && !SleepUnlessStopped(fault->hang)) {
-    return answer(Failure(500, "Internal Server Error"));
-  }
-  if (fault && fault->status != 0) {
-    json parameters = nullptr;
-    if (fault->retry_after) parameters["retry_after"] = *fault->retry_after;
-    if (fault->migrate_to_chat_id) parameters["migrate_to_chat_id"] = *fault->migrate_to_chat_id;
-    return answer(Failure(fault->status, fault->description, parameters));
-  }
-
   json params = json::object();
   for (const auto& [name, value] : request.params) params[name] = value;
   std::optional<UploadedFile> file;
@@ -212,7 +196,34 @@ void FakeTelegram::Impl::HandleBot(const httplib::Request& request, httplib::Res
     }
     params.update(body);
   }
-  answer(Dispatch(method, params, file));
+
+  std::optional<TelegramFault> fault;
+  {
+    std::lock_guard lock(mu);
+    auto it = faults.find(method);
+    if (it != faults.end()) {
+      // The first fault this request meets: one for its chat, or one for every chat.
+      const std::optional<std::int64_t> chat = IntParam(params, "chat_id");
+      for (auto f = it->second.begin(); f != it->second.end(); ++f) {
+        if (f->chat_id && f->chat_id != chat) continue;
+        fault = *f;
+        if (--f->count <= 0) it->second.erase(f);
+        break;
+      }
+    }
+  }
+  if (fault && fault->hang.count() > 0 && !SleepUnlessStopped(fault->hang)) {
+    return answer(Failure(500, "Internal Server Error"));
+  }
+  if (fault && fault->status != 0) {
+    json parameters = nullptr;
+    if (fault->retry_after) parameters["retry_after"] = *fault->retry_after;
+    if (fault->migrate_to_chat_id) parameters["migrate_to_chat_id"] = *fault->migrate_to_chat_id;
+    return answer(Failure(fault->status, fault->description, parameters));
+  }
+  Reply reply = Dispatch(method, params, file);
+  if (fault && fault->answer_late.count() > 0) SleepUnlessStopped(fault->answer_late);
+  answer(reply);
 }
 
 Reply FakeTelegram::Impl::Dispatch(const std::string& method, const json& params,

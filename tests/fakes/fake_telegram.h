@@ -45,12 +45,24 @@ struct TelegramFault {
   std::optional<int> retry_after{};
   std::optional<std::int64_t> migrate_to_chat_id{};
   std::chrono::milliseconds hang{0};  // Wait this long first (Stop() cuts the wait short).
+  // With status 0: handle the request normally (the message is sent), then wait this long before
+  // answering — a reply lost to a slow network or to a client that died meanwhile.
+  std::chrono::milliseconds answer_late{0};
+  // Only requests naming this chat_id meet the fault; others pass it by. Unset: every request.
+  std::optional<std::int64_t> chat_id{};
   int count = 1;
 
   static TelegramFault TooManyRequests(int retry_after_seconds);
   static TelegramFault InternalError();                           // 500.
   static TelegramFault BadGateway();                              // 502.
   static TelegramFault Hang(std::chrono::milliseconds duration);  // Then the normal answer.
+  // The normal answer, `duration` after the request took effect. The Bot API offers no such
+  // thing on purpose (its sources are silent on lost replies); it stands for the network.
+  static TelegramFault AnswerLate(std::chrono::milliseconds duration);
+  TelegramFault& InChat(std::int64_t chat) {
+    chat_id = chat;
+    return *this;
+  }
   // An error of Telegram's servers (MTProto: code and an upper-case message such as 403
   // CHAT_WRITE_FORBIDDEN, CHAT_SEND_DOCS_FORBIDDEN, CHAT_RESTRICTED, CHAT_ADMIN_REQUIRED) as the
   // Bot API server passes it on (tdlib/telegram-bot-api Client.cpp fail_query_with_error: a 403

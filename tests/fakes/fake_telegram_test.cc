@@ -232,6 +232,26 @@ TEST_F(FakeTelegramTest, HangOutlastsAShortClientTimeout) {
   EXPECT_FALSE(result);
 }
 
+TEST_F(FakeTelegramTest, AFaultForOneChatLetsTheOtherChatsPass) {
+  constexpr std::int64_t kOther = -1002;
+  telegram_.AddChat({.id = kOther, .title = "Оповещения"});
+  telegram_.InjectFault("sendMessage", TelegramFault::InternalError().InChat(kOther));
+  EXPECT_EQ(Send({}).status, 200);
+  EXPECT_EQ(Send({{"chat_id", kOther}}).status, 500);
+  EXPECT_EQ(Send({{"chat_id", std::to_string(kOther)}}).status, 200);
+  EXPECT_EQ(telegram_.Messages(kOther).size(), 1u);
+}
+
+TEST_F(FakeTelegramTest, ALateAnswerComesAfterTheMessageWasSent) {
+  telegram_.InjectFault("sendMessage", TelegramFault::AnswerLate(milliseconds(3000)));
+  httplib::Client client = Client();
+  client.set_read_timeout(milliseconds(200));
+  auto result = client.Post("/bot" + telegram_.Token() + "/sendMessage",
+                            json{{"chat_id", kGroup}, {"text", "x"}}.dump(), "application/json");
+  EXPECT_FALSE(result) << "no answer within the client's timeout";
+  EXPECT_EQ(telegram_.Messages(kGroup).size(), 1u) << "but the message is in the chat";
+}
+
 TEST_F(FakeTelegramTest, StopCutsAHangShort) {
   telegram_.InjectFault("getMe", TelegramFault::Hang(milliseconds(60000)));
   auto pending = std::async(std::launch::async, [this] {
