@@ -51,7 +51,9 @@ struct Config {
   std::string telegram_alert_chat_id;
   std::optional<std::int64_t> telegram_alert_thread_id;
   // ALERT_RULES: which rules send alerts — "tracker" (a hit of a tracker marked for alerts),
-  // "negative" (the summary's tone is negative).
+  // "negative" (the summary's tone is negative), "score_below:N" (a scorecard below N of 100),
+  // "critical" (a critical criterion answered "no"); checked here, read by
+  // pipeline::AlertRulesFrom.
   std::vector<std::string> alert_rules = {"tracker", "negative"};
 
   // Speech-to-text and summary providers (OpenAI-compatible).
