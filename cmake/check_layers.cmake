@@ -13,7 +13,7 @@ set(bitrix_events_files event crm_links json_fields stored_call)
 
 set(allowed_core "")
 set(allowed_net core)
-set(allowed_store core)
+set(allowed_store analytics core)
 set(allowed_analytics core)
 set(allowed_privacy core)
 set(allowed_audio core)

@@ -6,6 +6,7 @@ import {
 } from './i18n.js';
 import { stageBadge, sentimentBadge } from './calls.js';
 import { scorecardBlock } from './scorecard.js';
+import { talkBlock } from './talk.js';
 
 function section(title, ...content) {
   const id = `h-${Math.random().toString(36).slice(2, 8)}`;
@@ -186,6 +187,7 @@ export async function renderCall(main, id, message = '', host = main) {
       h('div', { class: 'call-main' },
         ...summaryBlocks(call),
         section(t('call.recording'), audio || h('p', { class: 'muted' }, t('call.noRecording'))),
+        talkBlock(call, audio, section),
         scorecardBlock(call, audio, rerender, section),
         transcriptBlock(call, audio)),
       h('div', { class: 'call-side' }, infoBlock(call), trackersBlock(call), timelineBlock(call), ...deliveriesAndCost(call))));

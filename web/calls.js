@@ -1,9 +1,18 @@
 // The Calls list: filters in the URL, keyset paging, one row per call.
 import { h, api } from './dom.js';
 import { t, formatDateTime, formatDuration } from './i18n.js';
+import { formatShare, formatSeconds } from './talk.js';
 
 const IN_PROGRESS = 'received,resolve,download,prepare,transcribe,summarize,deliver';
 const FILTERS = ['q', 'number', 'from', 'to', 'direction', 'manager', 'sentiment', 'tracker', 'stage', 'answer'];
+const SORT_PARAMS = ['sort', 'order'];
+// The talk-metric columns (issue 16): the API's sort name of each; the largest first on a click,
+// the smallest on the next.
+const METRIC_COLUMNS = [
+  ['talkShare', 'talk_share_manager'],
+  ['monologue', 'longest_monologue_manager_seconds'],
+  ['interruptions', 'interruptions_by_manager'],
+];
 const previousCursors = [];
 
 // "+03:00" for the browser's zone on that date.
@@ -22,7 +31,7 @@ function nextDay(date) {
 
 function apiQuery(params) {
   const q = new URLSearchParams({ limit: '50' });
-  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'tracker', 'stage', 'answer', 'cursor']) {
+  for (const name of ['q', 'number', 'direction', 'manager', 'sentiment', 'tracker', 'stage', 'answer', 'sort', 'order', 'cursor']) {
     if (params.get(name)) q.set(name, params.get(name));
   }
   if (params.get('from')) q.set('from', `${params.get('from')}T00:00:00${localOffset(params.get('from'))}`);
@@ -87,6 +96,7 @@ function filterForm(params, managers, questions, trackers, onSubmit) {
       const value = form.elements[name].value.trim();
       if (value) q.set(name, value);
     }
+    for (const name of SORT_PARAMS) if (params.get(name)) q.set(name, params.get(name));
     previousCursors.length = 0;
     onSubmit(q);
   });
@@ -133,7 +143,44 @@ function hitsRow(call) {
   });
   if (items.length === 0) items.push(h('li', { class: 'muted' }, t('calls.hitAcross')));
   return h('tr', { class: 'hits', 'data-hits-for': call.id },
-    h('td', { colspan: 8 }, h('ul', { class: 'hit-list', 'aria-label': t('calls.hits') }, items)));
+    h('td', { colspan: 8 + METRIC_COLUMNS.length }, h('ul', { class: 'hit-list', 'aria-label': t('calls.hits') }, items)));
+}
+
+function metricCells(m) {
+  const cell = (value, key) => h('td', { class: 'nowrap num', 'data-metric': key }, value);
+  return [
+    cell(m ? formatShare(m.talk_share_manager) : '—', 'talk_share_manager'),
+    cell(m ? formatSeconds(m.longest_monologue_manager_seconds) : '—', 'longest_monologue_manager_seconds'),
+    cell(m?.interruptions_by_manager ?? '—', 'interruptions_by_manager'),
+  ];
+}
+
+// A metric column's header: a button that sorts the list by it (the server sorts, so paging and
+// filters keep working), with aria-sort telling the current order.
+function sortHeader(label, sort, params, go) {
+  const current = params.get('sort') === sort;
+  const ascending = current && params.get('order') === 'asc';
+  const q = new URLSearchParams(params);
+  q.delete('cursor');
+  q.set('sort', sort);
+  if (current && !ascending) q.set('order', 'asc'); else q.delete('order');
+  return h('th', { scope: 'col', 'aria-sort': current ? (ascending ? 'ascending' : 'descending') : null },
+    h('button', {
+      type: 'button', class: 'sort', 'data-sort': sort, title: t('calls.sortBy', { col: label }),
+      onclick: () => { previousCursors.length = 0; go(q); },
+    }, label, current ? (ascending ? ' ↑' : ' ↓') : ''));
+}
+
+function headerRow(params, go) {
+  const plain = (c) => h('th', { scope: 'col' }, t(`col.${c}`));
+  return h('tr', {}, ['time', 'direction', 'client', 'manager', 'duration'].map(plain),
+    METRIC_COLUMNS.map(([c, sort]) => sortHeader(t(`col.${c}`), sort, params, go)),
+    ['sentiment', 'stage', 'summary'].map(plain));
+}
+
+function caption(params) {
+  const metric = METRIC_COLUMNS.find(([, sort]) => sort === params.get('sort'));
+  return metric ? t('calls.captionSorted', { col: t(`col.${metric[0]}`) }) : t('calls.caption');
 }
 
 function row(call) {
@@ -147,6 +194,7 @@ function row(call) {
       who ? h('div', { class: 'muted' }, who) : null),
     h('td', {}, call.manager_name || (call.portal_user_id ? `#${call.portal_user_id}` : '—')),
     h('td', { class: 'nowrap' }, formatDuration(call.duration_seconds)),
+    metricCells(call.metrics),
     h('td', {}, sentimentBadge(brief.sentiment)),
     h('td', {}, stageBadge(call)),
     h('td', { class: 'headline', title: brief.headline || null }, brief.headline || ''));
@@ -183,9 +231,8 @@ export async function renderCalls(main) {
     results.append(h('p', { class: 'empty' }, t('calls.none')));
   } else {
     results.append(h('div', { class: 'table-wrap' }, h('table', { class: 'calls' },
-      h('caption', { class: 'visually-hidden' }, t('calls.caption')),
-      h('thead', {}, h('tr', {}, ['time', 'direction', 'client', 'manager', 'duration',
-        'sentiment', 'stage', 'summary'].map((c) => h('th', { scope: 'col' }, t(`col.${c}`))))),
+      h('caption', { class: 'visually-hidden' }, caption(params)),
+      h('thead', {}, headerRow(params, go)),
       h('tbody', {}, page.calls.map((call) => [row(call), hitsRow(call)])))));
   }
   const pager = h('nav', { class: 'pager', 'aria-label': t('calls.page', { n: previousCursors.length + 1 }) });

@@ -2,6 +2,7 @@
 // numbers as a table for screen readers and for copying.
 import { h, api } from './dom.js';
 import { t, formatDuration, formatUsd, formatNumber } from './i18n.js';
+import { managersSection } from './managers.js';
 
 const PERIODS = [7, 30, 90];
 const COLORS = {
@@ -125,7 +126,8 @@ export async function renderDashboard(main) {
     chart(t('dash.chartTalk'), d, [{ key: 'talk', label: t('dash.talk'), values: pick((x) => Math.round(x.talk_seconds / 6) / 10) }], { bars: true }),
     chart(t('dash.chartCost'), d, [{ key: 'cost', label: t('dash.cost'), values: pick((x) => Math.round(x.cost_usd * 10000) / 10000) }], { bars: true }),
   ];
-  main.append(totals(stats), h('div', { class: 'charts' }, charts.map((c) => c.figure)));
+  main.append(totals(stats), h('div', { class: 'charts' }, charts.map((c) => c.figure)),
+    managersSection(stats));
   main.append(await trackerCounts(`from=${iso(from)}&to=${iso(today)}&tz=${tz}`));
   const plots = charts.map((c) => c.draw()).filter(Boolean);
   const resize = () => {

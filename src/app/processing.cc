@@ -183,7 +183,8 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
           store, clock,
           pipeline::MessageContext{.public_url = config.public_url,
                                    .portal_url = config.BitrixPortalUrl(),
-                                   .utc_offset_minutes = config.display_utc_offset_minutes},
+                                   .utc_offset_minutes = config.display_utc_offset_minutes,
+                                   .analytics_line = config.message_analytics_line},
           std::move(channels), observer));
   return p;
 }

@@ -430,6 +430,7 @@ Result<Config> LoadConfig(const Environment& env) {
       ReadInt(env, "SUMMARY_MAX_TOKENS", 256, 32768, &c.summary_max_tokens),
       ReadBool(env, "BITRIX24_ATTACH_TRANSCRIPT", &c.bitrix24_attach_transcript),
       ReadBool(env, "BITRIX24_CREATE_TASKS", &c.bitrix24_create_tasks),
+      ReadBool(env, "MESSAGE_ANALYTICS_LINE", &c.message_analytics_line),
       ReadBool(env, "PII_MASKING", &c.pii_masking),
       ReadBool(env, "PII_MASKING_STORE", &c.pii_masking_store),
       ReadInt(env, "BITRIX24_REQUESTS_PER_SECOND", 1, 5, &c.bitrix24_requests_per_second),

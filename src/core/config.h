@@ -55,6 +55,10 @@ struct Config {
   // "critical" (a critical criterion answered "no"); checked here, read by
   // pipeline::AlertRulesFrom.
   std::vector<std::string> alert_rules = {"tracker", "negative"};
+  // MESSAGE_ANALYTICS_LINE: one more line in the Telegram message and the timeline comment with
+  // the manager's talk share, the score and failed critical criteria (issue 16, item 5). Off by
+  // default: the seed's exact format.
+  bool message_analytics_line = false;
 
   // Speech-to-text and summary providers (OpenAI-compatible).
   std::string openai_api_key;

@@ -125,6 +125,7 @@ TEST(ConfigTest, InvalidValuesAreOneLineNamingTheVariable) {
            {"BITRIX24_ATTACH_TRANSCRIPT", "maybe",
             "BITRIX24_ATTACH_TRANSCRIPT: must be true or false"},
            {"BITRIX24_CREATE_TASKS", "sometimes", "BITRIX24_CREATE_TASKS: must be true or false"},
+           {"MESSAGE_ANALYTICS_LINE", "maybe", "MESSAGE_ANALYTICS_LINE: must be true or false"},
            {"TELEGRAM_TRANSCRIPT", "yes", "TELEGRAM_TRANSCRIPT: must be off, inline, document"},
            {"TELEGRAM_THREAD_ID", "x", "TELEGRAM_THREAD_ID: must be a whole number"},
            {"LOG_FORMAT", "xml", "LOG_FORMAT: must be text or json, got \"xml\""},
@@ -297,6 +298,8 @@ TEST(ConfigTest, SwitchesTakeTheUsualSpellings) {
   EXPECT_FALSE(Load({})->bitrix24_create_tasks);
   EXPECT_TRUE(Load({{"BITRIX24_CREATE_TASKS", "on"}})->bitrix24_create_tasks);
   EXPECT_FALSE(Load({{"BITRIX24_CREATE_TASKS", "off"}})->bitrix24_create_tasks);
+  EXPECT_FALSE(Load({})->message_analytics_line);  // The seed's exact message by default.
+  EXPECT_TRUE(Load({{"MESSAGE_ANALYTICS_LINE", "true"}})->message_analytics_line);
 }
 
 TEST(ConfigTest, PersonalDataMaskingIsOffUnlessAskedFor) {

@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "analytics/talk_metrics.h"
 #include "bitrix/crm_links.h"
 #include "core/clock.h"
 #include "core/json_bounded.h"
@@ -60,6 +59,22 @@ core::Result<std::int64_t> ParseTimeParam(std::string_view name, const std::stri
   return core::ToUnixMillis(t);
 }
 
+// What a row of the Calls list shows of the call's talk metrics: the manager's figures it can be
+// sorted by (CallRecord's columns), or null while the call has no transcript.
+json MetricsBriefToJson(const store::CallRecord& c) {
+  if (c.metrics_layout.empty()) return nullptr;
+  auto seconds = [](const std::optional<std::int64_t>& ms) {
+    return ms ? json(static_cast<double>(*ms) / 1000.0) : json(nullptr);
+  };
+  const auto& share = c.talk_share_manager_permille;
+  return {
+      {"layout", c.metrics_layout},
+      {"talk_share_manager", share ? json(static_cast<double>(*share) / 1000.0) : json(nullptr)},
+      {"longest_monologue_manager_seconds", seconds(c.longest_monologue_manager_ms)},
+      {"interruptions_by_manager", OrNull(c.interruptions_by_manager)},
+  };
+}
+
 }  // namespace
 
 core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
@@ -112,6 +127,19 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
         return Error::InvalidInput(fmt::format("limit: expected a number from 1 to {}", kMaxLimit));
       }
       q.limit = limit;
+    } else if (name == "sort") {
+      auto sort = store::CallSortFromName(value);
+      if (!sort) {
+        return Error::InvalidInput(
+            "sort: expected started_at, talk_share_manager, longest_monologue_manager_seconds or "
+            "interruptions_by_manager");
+      }
+      q.sort = *sort;
+    } else if (name == "order") {
+      if (value != "asc" && value != "desc") {
+        return Error::InvalidInput("order: expected asc or desc");
+      }
+      q.ascending = value == "asc";
     } else if (name == "cursor") {
       q.cursor = value;
     } else if (name == "answer") {
@@ -133,6 +161,10 @@ core::Result<store::CallQuery> ParseCallQuery(const QueryParams& params) {
       if (first != std::string::npos) q.q = value.substr(first);
     }
     // Unknown parameters are ignored, as browsers and proxies add their own (e.g. cache busters).
+  }
+  if (q.sort == store::CallSort::kStartedAt && q.ascending) {
+    return Error::InvalidInput(
+        "order: the list by start time is newest first only; order=asc needs a metric in sort");
   }
   return q;
 }
@@ -233,16 +265,8 @@ json CallDetailsToJson(const store::CallDetails& d, std::string_view portal_url)
   }
   out["events"] = std::move(events);
   out["transcript"] = std::move(segments);
-  // Talk metrics are computed from the stored transcript on every request (issue 16): a few
-  // hundred segments take microseconds, and nothing has to be migrated when a rule changes.
-  std::vector<analytics::Segment> timeline;
-  timeline.reserve(d.segments.size());
-  for (const auto& s : d.segments) {
-    timeline.push_back(
-        {.start_ms = s.start_ms, .end_ms = s.end_ms, .speaker = s.speaker, .text = s.text});
-  }
-  auto metrics = analytics::ComputeTalkMetrics(timeline);
-  out["metrics"] = metrics ? analytics::TalkMetricsToJson(*metrics) : json(nullptr);
+  // As stored with the transcript (migration 11), so the call shows what the list sorts by.
+  out["metrics"] = EmbeddedJson(d.metrics_json);
   out["scorecard"] = CallScorecardToJson(d.scorecard);
   out["summary"] = d.summary
                        ? json{{"model", d.summary->model},
@@ -278,6 +302,7 @@ json CallPageToJson(const store::CallPage& page, std::span<const store::SummaryB
   json calls = json::array();
   for (const auto& c : page.calls) {
     json call = CallToJson(c);
+    call["metrics"] = MetricsBriefToJson(c);
     if (searched) call["hits"] = SearchHitsToJson(page, c.id);
     call["brief"] = nullptr;
     for (const auto& b : briefs) {

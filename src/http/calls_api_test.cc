@@ -163,39 +163,58 @@ TEST(CallPageJsonTest, EachCallCarriesItsBriefOrNull) {
 namespace callbrief::http {
 namespace {
 
-TEST(CallJsonTest, DetailsCarryTalkMetricsComputedFromTheTranscript) {
+TEST(CallJsonTest, DetailsCarryTheTalkMetricsStoredWithTheTranscript) {
   store::CallDetails d;
-  // The manager talks 0–30 s, the client cuts in at 29 s and talks to 40 s.
-  d.segments.push_back({.index = 0,
-                        .start_ms = 0,
-                        .end_ms = 30'000,
-                        .speaker = "manager",
-                        .text = "Добрый день! Удобно говорить?"});
-  d.segments.push_back({.index = 1,
-                        .start_ms = 29'000,
-                        .end_ms = 40'000,
-                        .speaker = "client",
-                        .text = "Да, слушаю."});
+  d.metrics_json = R"({"layout":"two_party","talk_share_manager":0.732,"absent":[]})";
   auto metrics = CallDetailsToJson(d)["metrics"];
   ASSERT_TRUE(metrics.is_object()) << metrics.dump();
   EXPECT_EQ(metrics["layout"], "two_party");
-  EXPECT_EQ(metrics["talk_share_manager"], 0.732);  // 30 of 41 s of talk
-  EXPECT_EQ(metrics["talk_share_client"], 0.268);
-  EXPECT_EQ(metrics["longest_monologue_manager_seconds"], 30);
-  EXPECT_EQ(metrics["interruptions_by_client"], 1);
-  EXPECT_EQ(metrics["interruptions_by_manager"], 0);
-  EXPECT_EQ(metrics["questions_manager"], 1);
-  EXPECT_EQ(metrics["time_to_first_client_word_seconds"], 29);
-  EXPECT_TRUE(metrics["absent"].empty());
+  EXPECT_EQ(metrics["talk_share_manager"], 0.732);
 }
 
-TEST(CallJsonTest, MetricsOfAMonoCallSayWhatIsAbsent) {
-  store::CallDetails d;
-  d.segments.push_back({.index = 0, .start_ms = 0, .end_ms = 5'000, .speaker = "", .text = "Алло"});
-  auto metrics = CallDetailsToJson(d)["metrics"];
-  EXPECT_EQ(metrics["layout"], "mono");
-  EXPECT_TRUE(metrics["talk_share_manager"].is_null());
-  EXPECT_FALSE(metrics["absent"].empty());
+TEST(CallPageJsonTest, EachCallCarriesTheMetricsTheListSortsByOrNull) {
+  store::CallPage page;
+  page.calls.resize(3);
+  page.calls[0].metrics_layout = "two_party";
+  page.calls[0].talk_share_manager_permille = 432;
+  page.calls[0].longest_monologue_manager_ms = 61'250;
+  page.calls[0].interruptions_by_manager = 2;
+  page.calls[1].metrics_layout = "mono";
+  // page.calls[2]: not transcribed yet.
+  auto calls = CallPageToJson(page)["calls"];
+  EXPECT_EQ(calls[0]["metrics"], nlohmann::json::parse(R"({"layout": "two_party",
+      "talk_share_manager": 0.432, "longest_monologue_manager_seconds": 61.25,
+      "interruptions_by_manager": 2})"));
+  EXPECT_EQ(calls[1]["metrics"], nlohmann::json::parse(R"({"layout": "mono",
+      "talk_share_manager": null, "longest_monologue_manager_seconds": null,
+      "interruptions_by_manager": null})"));
+  EXPECT_TRUE(calls[2]["metrics"].is_null());
+}
+
+TEST(ParseCallQueryTest, ReadsTheSortByAMetricAndItsOrder) {
+  auto q = ParseCallQuery({{"sort", "longest_monologue_manager_seconds"}, {"order", "asc"}});
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(q->sort, store::CallSort::kLongestMonologueManager);
+  EXPECT_TRUE(q->ascending);
+  auto by_default = ParseCallQuery({{"sort", "talk_share_manager"}});
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ(by_default->sort, store::CallSort::kTalkShareManager);
+  EXPECT_FALSE(by_default->ascending);  // The largest first: the calls worth a look.
+}
+
+TEST(ParseCallQueryTest, AnUnknownSortOrOrderIsNamedWithTheChoices) {
+  auto sort = ParseCallQuery({{"sort", "cost"}});
+  ASSERT_FALSE(sort.ok());
+  EXPECT_NE(sort.error().message.find("sort: expected started_at, talk_share_manager"),
+            std::string::npos);
+  auto order = ParseCallQuery({{"sort", "talk_share_manager"}, {"order", "up"}});
+  ASSERT_FALSE(order.ok());
+  EXPECT_EQ(order.error().message, "order: expected asc or desc");
+  // Oldest first is not offered: the time-ordered list and its index run newest first.
+  auto oldest_first = ParseCallQuery({{"order", "asc"}});
+  ASSERT_FALSE(oldest_first.ok());
+  EXPECT_NE(oldest_first.error().message.find("order=asc needs a metric in sort"),
+            std::string::npos);
 }
 
 TEST(CallJsonTest, MetricsAreNullWithoutATranscript) {

@@ -177,7 +177,9 @@ void Server::Impl::UiApiRoutes() {
     if (!query) return SendError(res, 400, query.error().message);
     auto days = store_.StatsByDay(*query);
     if (!days) return SendStoreError(res, days.error());
-    SendJson(res, 200, StatsToJson(*query, *days));
+    auto managers = store_.StatsByManager(*query);
+    if (!managers) return SendStoreError(res, managers.error());
+    SendJson(res, 200, StatsToJson(*query, *days, *managers));
   });
   // Scorecard checklists (issue 16, item 2). Saving is a POST (the edge answers 501 to PUT):
   // the Checklists page's editor and its JSON import both post the whole checklist.

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -46,6 +47,52 @@ json DayToJson(const store::DayStats& d) {
       {"cost_usd", d.cost_usd}};
 }
 
+template <typename T>
+json OrNull(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+// The mean score of each week of the window, from its first day.
+json ScoreTrend(const store::ManagerStats& m, std::int64_t from_ms) {
+  json weeks = json::array();
+  for (size_t i = 0; i < m.score_by_week.size(); ++i) {
+    weeks.push_back({{"week_start", core::FormatIso8601Millis(
+                                        from_ms + static_cast<std::int64_t>(i) * 7 * kDayMs)},
+                     {"average_score", OrNull(m.score_by_week[i])}});
+  }
+  return weeks;
+}
+
+json FailedCriteriaToJson(const store::ManagerStats& m) {
+  json failed = json::array();
+  for (const store::FailedCriterion& f : m.failed_criteria) {
+    failed.push_back({{"id", f.id},
+                      {"question", f.question},
+                      {"critical", f.critical},
+                      {"calls", f.calls},
+                      {"call_ids", f.call_ids}});
+  }
+  return failed;
+}
+
+json ManagerToJson(const store::ManagerStats& m, std::int64_t from_ms) {
+  return {
+      {"id", m.portal_user_id},
+      {"name", m.name.empty() ? json(nullptr) : json(m.name)},
+      {"calls", m.calls},
+      {"measured_calls", m.measured_calls},
+      {"talk_share_manager", OrNull(m.talk_share_manager)},
+      {"talk_share_vs_benchmark",
+       m.talk_share_manager ? json(*m.talk_share_manager - kBenchmarkTalkShare) : json(nullptr)},
+      {"longest_monologue_seconds", OrNull(m.longest_monologue_seconds)},
+      {"max_monologue_seconds", OrNull(m.max_monologue_seconds)},
+      {"interruptions_per_call", OrNull(m.interruptions_per_call)},
+      {"scored_calls", m.scored_calls},
+      {"average_score", OrNull(m.average_score)},
+      {"score_trend", ScoreTrend(m, from_ms)},
+      {"failed_criteria", FailedCriteriaToJson(m)}};
+}
+
 }  // namespace
 
 core::Result<store::StatsQuery> ParseStatsQuery(const QueryParams& params, std::int64_t now_ms) {
@@ -87,7 +134,8 @@ core::Result<store::StatsQuery> ParseStatsQuery(const QueryParams& params, std::
   return q;
 }
 
-json StatsToJson(const store::StatsQuery& query, std::span<const store::DayStats> days) {
+json StatsToJson(const store::StatsQuery& query, std::span<const store::DayStats> days,
+                 std::span<const store::ManagerStats> managers) {
   const std::int64_t offset_ms = std::int64_t{query.utc_offset_minutes} * 60'000;
   std::map<std::string, const store::DayStats*> by_name;
   for (const auto& d : days) by_name[d.day] = &d;
@@ -113,6 +161,10 @@ json StatsToJson(const store::StatsQuery& query, std::span<const store::DayStats
     totals.cost_usd += d.cost_usd;
     out_days.push_back(DayToJson(d));
   }
+  json out_managers = json::array();
+  for (const store::ManagerStats& m : managers) {
+    out_managers.push_back(ManagerToJson(m, query.from_ms));
+  }
   json total = DayToJson(totals);
   total.erase("day");
   total.erase("median_latency_seconds");
@@ -120,7 +172,11 @@ json StatsToJson(const store::StatsQuery& query, std::span<const store::DayStats
           {"to", core::FormatIso8601Millis(query.to_ms)},
           {"tz", query.utc_offset_minutes},
           {"days", std::move(out_days)},
-          {"totals", std::move(total)}};
+          {"totals", std::move(total)},
+          {"managers", std::move(out_managers)},
+          {"benchmark",
+           {{"talk_share_manager", kBenchmarkTalkShare},
+            {"talk_share_manager_too_high", kTooHighTalkShare}}}};
 }
 
 }  // namespace callbrief::http

@@ -20,7 +20,14 @@ namespace callbrief::http {
 inline constexpr int kMaxStatsDays = 731;
 core::Result<store::StatsQuery> ParseStatsQuery(const QueryParams& params, std::int64_t now_ms);
 
-// {"from","to","tz","days":[…every day of the window, days without calls as zeros…],"totals":{…}}
-nlohmann::json StatsToJson(const store::StatsQuery& query, std::span<const store::DayStats> days);
+// {"from","to","tz","days":[…every day of the window, days without calls as zeros…],"totals":{…},
+//  "managers":[…one per operator with calls in the window…],"benchmark":{…}} (docs/api.md).
+nlohmann::json StatsToJson(const store::StatsQuery& query, std::span<const store::DayStats> days,
+                           std::span<const store::ManagerStats> managers = {});
+
+// The benchmark the dashboard measures talk share against (Gong: top sellers talk 43 %, listen
+// 57 %; above 65 % win rates drop; docs/analytics.md).
+inline constexpr double kBenchmarkTalkShare = 0.43;
+inline constexpr double kTooHighTalkShare = 0.65;
 
 }  // namespace callbrief::http

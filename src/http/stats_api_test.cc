@@ -93,5 +93,58 @@ TEST(StatsToJsonTest, DaysAreNamedInTheQuerysOffset) {
   EXPECT_EQ(j["tz"], 180);
 }
 
+TEST(StatsToJsonTest, EachManagerCarriesTheScoreItsWeeklyTrendAndTheCriteriaFailedMost) {
+  const store::StatsQuery q{.from_ms = kMidnight24, .to_ms = kMidnight24 + 14 * kDay};
+  store::ManagerStats olga{.portal_user_id = 7, .calls = 3, .scored_calls = 3};
+  olga.average_score = 73.5;
+  olga.score_by_week = {60.0, std::nullopt};
+  olga.failed_criteria = {{.id = "next_step",
+                           .question = "Договорились о следующем шаге?",
+                           .critical = true,
+                           .calls = 2,
+                           .call_ids = {12, 9}}};
+  const nlohmann::json m = StatsToJson(q, {}, std::span(&olga, 1))["managers"][0];
+  EXPECT_EQ(m["scored_calls"], 3);
+  EXPECT_EQ(m["average_score"], 73.5);
+  EXPECT_EQ(m["score_trend"], nlohmann::json::parse(R"([
+      {"week_start": "2026-11-24T00:00:00.000Z", "average_score": 60.0},
+      {"week_start": "2026-12-01T00:00:00.000Z", "average_score": null}])"));
+  EXPECT_EQ(m["failed_criteria"], nlohmann::json::parse(R"([{"id": "next_step",
+      "question": "Договорились о следующем шаге?", "critical": true, "calls": 2,
+      "call_ids": [12, 9]}])"));
+}
+
+TEST(StatsToJsonTest, EachManagerCarriesTheTalkFiguresAgainstTheBenchmark) {
+  const store::StatsQuery q{.from_ms = kMidnight24, .to_ms = kMidnight24 + kDay};
+  const std::vector<store::ManagerStats> managers = {{.portal_user_id = 7,
+                                                      .name = "Ольга",
+                                                      .calls = 3,
+                                                      .measured_calls = 2,
+                                                      .talk_share_manager = 0.5,
+                                                      .longest_monologue_seconds = 40,
+                                                      .interruptions_per_call = 0.5,
+                                                      .max_monologue_seconds = 61.5},
+                                                     {.portal_user_id = 9, .calls = 1}};
+  const nlohmann::json j = StatsToJson(q, {}, managers);
+  ASSERT_EQ(j["managers"].size(), 2u);
+  const nlohmann::json& olga = j["managers"][0];
+  EXPECT_EQ(olga["id"], 7);
+  EXPECT_EQ(olga["name"], "Ольга");
+  EXPECT_EQ(olga["calls"], 3);
+  EXPECT_EQ(olga["measured_calls"], 2);
+  EXPECT_DOUBLE_EQ(olga["talk_share_manager"].get<double>(), 0.5);
+  EXPECT_NEAR(olga["talk_share_vs_benchmark"].get<double>(), 0.07, 1e-9);  // 7 points above 43 %
+  EXPECT_EQ(olga["max_monologue_seconds"], 61.5);
+  // Nothing measured: null, not a made-up 0.
+  const nlohmann::json& unnamed = j["managers"][1];
+  EXPECT_TRUE(unnamed["name"].is_null());
+  EXPECT_TRUE(unnamed["talk_share_manager"].is_null());
+  EXPECT_TRUE(unnamed["talk_share_vs_benchmark"].is_null());
+  EXPECT_EQ(unnamed["scored_calls"], 0);
+  EXPECT_TRUE(unnamed["average_score"].is_null());
+  EXPECT_EQ(j["benchmark"]["talk_share_manager"], 0.43);
+  EXPECT_EQ(j["benchmark"]["talk_share_manager_too_high"], 0.65);
+}
+
 }  // namespace
 }  // namespace callbrief::http

@@ -25,6 +25,14 @@ struct TranscriptLine {
   std::string text{};
 };
 
+// The conversation's figures for the one line MESSAGE_ANALYTICS_LINE adds to a delivery (issue
+// 16, item 5): measured, not a model's opinion (docs/analytics.md).
+struct ConversationFigures {
+  std::optional<double> talk_share_manager{};  // 0…1; unset for a mono recording
+  std::optional<int> score{};                  // 0…100; unset when not scored
+  std::vector<std::string> failed_critical{};  // The questions of critical criteria answered "no"
+};
+
 // Everything a delivery of one call shows, in Telegram and on the Bitrix24 timeline alike. The
 // pipeline fills it from the store; formatting is pure. All strings are UTF-8 as the providers
 // returned them — the formatters escape them, so callers must not.
@@ -52,6 +60,9 @@ struct CallMessage {
 
   // Shown inline (Telegram, short calls) or as an excerpt (timeline); empty: no transcript.
   std::vector<TranscriptLine> transcript{};
+
+  // Unset (the default): no analytics line, the seed's exact format.
+  std::optional<ConversationFigures> figures{};
 };
 
 }  // namespace callbrief::notify

@@ -1,7 +1,9 @@
 #include "notify/message_text.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -215,6 +217,26 @@ std::string FormatTranscriptText(const CallMessage& message) {
     out += text + '\n';
   }
   return out;
+}
+
+std::string ConversationFiguresText(const ConversationFigures& figures) {
+  std::vector<std::string> parts;
+  if (figures.talk_share_manager) {
+    // Gong's benchmark for the seller's share, as on the call page (docs/analytics.md).
+    parts.push_back(fmt::format("речь менеджера {} % (ориентир 43 %)",
+                                std::lround(*figures.talk_share_manager * 100)));
+  }
+  if (figures.score) parts.push_back(fmt::format("оценка {}/100", *figures.score));
+  if (!figures.failed_critical.empty()) {
+    std::string failed;
+    for (const std::string& question : figures.failed_critical) {
+      failed += (failed.empty() ? "" : "; ") + CleanLine(question);
+    }
+    parts.push_back("не выполнено: " + failed);
+  }
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : " · ") + part;
+  return text;
 }
 
 std::string TranscriptFileName(const CallMessage& message) {

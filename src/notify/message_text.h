@@ -54,6 +54,12 @@ std::size_t Utf16Length(std::string_view utf8);
 // "[00:12] Менеджер: text" per line. Empty when the message has no transcript.
 std::string FormatTranscriptText(const CallMessage& message);
 
+// The analytics line's text after its label: "речь менеджера 62 % (ориентир 43 %) · оценка
+// 78/100 · не выполнено: <question>; <question>"; "" when the figures have nothing to show (then
+// no line is added).
+std::string ConversationFiguresText(const ConversationFigures& figures);
+inline constexpr std::string_view kConversationLabel = "📈 Разговор:";
+
 // A file name for that document: "transcript_<call id>.txt", the id reduced to [A-Za-z0-9._-].
 std::string TranscriptFileName(const CallMessage& message);
 

@@ -491,9 +491,15 @@ std::string FormatTelegramHtml(const CallMessage& m) {
   html.List("✅ Задачи:", tasks);
   html.Section("💬 Запрос клиента:", m.client_request);
   html.Section("➡️ Следующие шаги:", m.next_steps);
-  if (std::string sentiment = CleanLine(m.sentiment); !sentiment.empty()) {
+  const std::string sentiment = CleanLine(m.sentiment);
+  if (!sentiment.empty()) {
     html.Blank();
     html.Line("<b>📊 Тон разговора:</b> " + EscapeHtml(sentiment));
+  }
+  if (const std::string figures = m.figures ? ConversationFiguresText(*m.figures) : "";
+      !figures.empty()) {
+    if (sentiment.empty()) html.Blank();
+    html.Line("<b>" + std::string(kConversationLabel) + "</b> " + EscapeHtml(figures));
   }
   if (IsHttpUrl(m.call_url)) {
     html.Blank();

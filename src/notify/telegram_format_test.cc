@@ -61,6 +61,35 @@ TEST(TelegramFormatTest, SeedCallShowsExactlyTheSeedText) {
   EXPECT_EQ(Visible(parts[0]), kSeedText);
 }
 
+// MESSAGE_ANALYTICS_LINE (issue 16, item 5): one line after the tone, and only that.
+TEST(TelegramFormatTest, TheAnalyticsLineFollowsTheToneAndChangesNothingElse) {
+  CallMessage call = SeedCall();
+  call.figures = ConversationFigures{.talk_share_manager = 0.618};
+  std::vector<std::string> parts = FormatTelegramMessages(call);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(Visible(parts[0]), kSeedText + "\n📈 Разговор: речь менеджера 62 % (ориентир 43 %)");
+  EXPECT_NE(parts[0].find("<b>📈 Разговор:</b>"), std::string::npos) << parts[0];
+}
+
+TEST(TelegramFormatTest, TheAnalyticsLineAddsTheScoreAndTheFailedCriticalCriteria) {
+  CallMessage call = SeedCall();
+  call.figures = ConversationFigures{.talk_share_manager = 0.5,
+                                     .score = 67,
+                                     .failed_critical = {"Назначен следующий шаг?", "<b>?"}};
+  std::vector<std::string> parts = FormatTelegramMessages(call);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(Visible(parts[0]), kSeedText +
+                                   "\n📈 Разговор: речь менеджера 50 % (ориентир 43 %) · оценка "
+                                   "67/100 · не выполнено: Назначен следующий шаг?; <b>?");
+  EXPECT_NE(parts[0].find("&lt;b&gt;?"), std::string::npos) << "questions are escaped";
+}
+
+TEST(TelegramFormatTest, FiguresWithNothingMeasuredAddNoLine) {
+  CallMessage mono = SeedCall();
+  mono.figures = ConversationFigures{};  // A mono recording: no talk share.
+  EXPECT_EQ(FormatTelegramHtml(mono), FormatTelegramHtml(SeedCall()));
+}
+
 TEST(TelegramFormatTest, SeedCallMatchesGoldenHtml) {
   ExpectGolden("seed_call.telegram.html", FormatTelegramHtml(SeedCall()));
 }

@@ -114,9 +114,15 @@ std::string FormatTimelineComment(const CallMessage& m) {
   bb.List("✅ Задачи:", tasks);
   bb.Section("💬 Запрос клиента:", m.client_request);
   bb.Section("➡️ Следующие шаги:", m.next_steps);
-  if (std::string sentiment = CleanLine(m.sentiment); !sentiment.empty()) {
+  const std::string sentiment = CleanLine(m.sentiment);
+  if (!sentiment.empty()) {
     bb.Blank();
     bb.Line(bitrix::FormatBbBold("📊 Тон разговора:") + " " + EscapeBbText(sentiment));
+  }
+  if (const std::string figures = m.figures ? ConversationFiguresText(*m.figures) : "";
+      !figures.empty()) {
+    if (sentiment.empty()) bb.Blank();
+    bb.Line(bitrix::FormatBbBold(kConversationLabel) + " " + EscapeBbText(figures));
   }
   if (IsHttpUrl(m.call_url)) {
     bb.Blank();

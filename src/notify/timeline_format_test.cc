@@ -43,6 +43,14 @@ TEST(TimelineFormatTest, SeedCallIsTheSeedTextWithBoldHeadings) {
             "[B]📊 Тон разговора:[/B] negative");
 }
 
+TEST(TimelineFormatTest, TheAnalyticsLineFollowsTheTone) {
+  CallMessage call = SeedCall();
+  call.figures = ConversationFigures{.talk_share_manager = 0.43};
+  const std::string with = FormatTimelineComment(call);
+  EXPECT_EQ(with, FormatTimelineComment(SeedCall()) +
+                      "\n[B]📈 Разговор:[/B] речь менеджера 43 % (ориентир 43 %)");
+}
+
 TEST(TimelineFormatTest, FullCallMatchesGolden) {
   ExpectGolden("full_call.timeline.bbcode", FormatTimelineComment(FullCall()));
 }

@@ -25,6 +25,29 @@ std::optional<notify::TranscriptLine> UntranscribedNote(const std::string& audio
   return notify::TranscriptLine{.start_ms = static_cast<std::int64_t>(until * 1000), .text = text};
 }
 
+// The figures of the analytics line, from the talk metrics stored with the transcript.
+notify::ConversationFigures FiguresOf(const store::CallDetails& details) {
+  notify::ConversationFigures figures;
+  const nlohmann::json metrics = core::ParseBoundedJson(details.metrics_json);
+  if (metrics.is_object() && metrics.contains("talk_share_manager") &&
+      metrics["talk_share_manager"].is_number()) {
+    figures.talk_share_manager = metrics["talk_share_manager"].get<double>();
+  }
+  if (details.scorecard) {
+    figures.score = details.scorecard->score;
+    // The questions, not the ids, of the critical criteria answered "no" (ScorecardToJson).
+    const nlohmann::json card = core::ParseBoundedJson(details.scorecard->scorecard_json);
+    if (card.is_object() && card.contains("criteria") && card["criteria"].is_array()) {
+      for (const nlohmann::json& c : card["criteria"]) {
+        if (c.is_object() && c.value("critical", false) && c.value("verdict", "") == "no") {
+          figures.failed_critical.push_back(c.value("question", c.value("id", "")));
+        }
+      }
+    }
+  }
+  return figures;
+}
+
 }  // namespace
 
 core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& details,
@@ -70,6 +93,7 @@ core::Result<notify::CallMessage> CallMessageFrom(const store::CallDetails& deta
     m.transcript.push_back({.start_ms = s.start_ms, .speaker = s.speaker, .text = s.text});
   }
   if (auto note = UntranscribedNote(call.audio_report_json)) m.transcript.push_back(*note);
+  if (context.analytics_line) m.figures = FiguresOf(details);
   return m;
 }
 

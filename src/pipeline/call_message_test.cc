@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "notify/telegram_format.h"
+#include "notify/timeline_format.h"
+
 namespace callbrief::pipeline {
 namespace {
 
@@ -92,6 +95,68 @@ TEST(CallMessageTest, AnUnreadableSummaryIsAPermanentError) {
   auto m = CallMessageFrom(d, kContext);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().kind, core::ErrorKind::kPermanent);
+}
+
+}  // namespace
+}  // namespace callbrief::pipeline
+
+namespace callbrief::pipeline {
+namespace {
+
+// MESSAGE_ANALYTICS_LINE (issue 16, item 5).
+store::CallDetails WithMetrics() {
+  store::CallDetails d = ProcessedCall();
+  d.metrics_json = R"({"layout":"two_party","talk_share_manager":0.618,"talk_share_client":0.382})";
+  return d;
+}
+
+TEST(CallMessageTest, ByDefaultTheStoredMetricsChangeNotOneCharacterOfTheMessages) {
+  auto plain = CallMessageFrom(ProcessedCall(), kContext);
+  auto measured = CallMessageFrom(WithMetrics(), kContext);
+  ASSERT_TRUE(plain.ok() && measured.ok());
+  EXPECT_FALSE(measured->figures.has_value());
+  EXPECT_EQ(notify::FormatTelegramHtml(*measured), notify::FormatTelegramHtml(*plain));
+  EXPECT_EQ(notify::FormatTimelineComment(*measured), notify::FormatTimelineComment(*plain));
+}
+
+TEST(CallMessageTest, TheAnalyticsLineCarriesTheStoredTalkShare) {
+  MessageContext context = kContext;
+  context.analytics_line = true;
+  auto m = CallMessageFrom(WithMetrics(), context);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(m->figures.has_value());
+  EXPECT_EQ(m->figures->talk_share_manager, 0.618);
+  EXPECT_NE(notify::FormatTelegramHtml(*m).find("речь менеджера 62 % (ориентир 43 %)"),
+            std::string::npos);
+}
+
+TEST(CallMessageTest, TheAnalyticsLineCarriesTheScoreAndTheFailedCriticalQuestions) {
+  MessageContext context = kContext;
+  context.analytics_line = true;
+  store::CallDetails d = WithMetrics();
+  d.scorecard = store::ScorecardRecord{.checklist_id = "sales",
+                                       .score = 67,
+                                       .critical_failed = true,
+                                       .scorecard_json = R"({"criteria":[
+          {"id":"greeting","question":"Поздоровался?","critical":false,"verdict":"no"},
+          {"id":"next_step","question":"Следующий шаг?","critical":true,"verdict":"no"},
+          {"id":"close","question":"Попрощался?","critical":true,"verdict":"yes"}]})"};
+  auto m = CallMessageFrom(d, context);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(m->figures.has_value());
+  EXPECT_EQ(m->figures->score, 67);
+  EXPECT_EQ(m->figures->failed_critical, std::vector<std::string>{"Следующий шаг?"});
+}
+
+TEST(CallMessageTest, AMonoCallHasNoTalkShareForTheLine) {
+  MessageContext context = kContext;
+  context.analytics_line = true;
+  store::CallDetails mono = ProcessedCall();
+  mono.metrics_json = R"({"layout":"mono","talk_share_manager":null})";
+  auto m = CallMessageFrom(mono, context);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(m->figures.has_value());
+  EXPECT_FALSE(m->figures->talk_share_manager.has_value());
 }
 
 }  // namespace

@@ -19,7 +19,28 @@ constexpr std::array<std::pair<Stage, std::string_view>, 10> kStageNames = {{
     {Stage::kFailed, "failed"},
 }};
 
+constexpr std::array<std::pair<CallSort, std::string_view>, 4> kSortNames = {{
+    {CallSort::kStartedAt, "started_at"},
+    {CallSort::kTalkShareManager, "talk_share_manager"},
+    {CallSort::kLongestMonologueManager, "longest_monologue_manager_seconds"},
+    {CallSort::kInterruptionsByManager, "interruptions_by_manager"},
+}};
+
 }  // namespace
+
+std::string_view CallSortName(CallSort sort) {
+  for (const auto& [s, name] : kSortNames) {
+    if (s == sort) return name;
+  }
+  return "started_at";
+}
+
+std::optional<CallSort> CallSortFromName(std::string_view name) {
+  for (const auto& [s, n] : kSortNames) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
 
 std::string_view StageName(Stage stage) {
   for (const auto& [s, name] : kStageNames) {

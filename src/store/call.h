@@ -110,6 +110,13 @@ struct CallRecord {
   // Counts the claims of this call: each claim takes the next number, and the worker's later
   // writes must name it (LeaseToken), so a worker whose lease was taken over cannot write.
   std::int64_t lease_epoch = 0;
+  // The talk metrics the Calls list shows and sorts by (issue 16; migration 11), written with the
+  // transcript (the whole set: CallDetails::metrics_json). `metrics_layout` is "two_party" or
+  // "mono", empty while the call has no transcript; the manager's figures are null for mono.
+  std::string metrics_layout;
+  std::optional<std::int64_t> talk_share_manager_permille;  // of the two sides' talk time
+  std::optional<std::int64_t> longest_monologue_manager_ms;
+  std::optional<int> interruptions_by_manager;
 };
 
 // One claim of one call: what a worker names on every write it makes under that claim
@@ -237,6 +244,9 @@ struct CallDetails {
   CallRecord call;
   std::vector<RawEvent> events{};
   std::vector<TranscriptSegment> segments{};
+  // The talk metrics computed from `segments` when they were saved (analytics::TalkMetricsToJson
+  // as text); empty when the call has no transcript.
+  std::string metrics_json{};
   std::optional<Summary> summary{};
   std::optional<ScorecardRecord> scorecard{};
   std::vector<Delivery> deliveries{};
@@ -319,8 +329,22 @@ struct QueueStats {
   std::int64_t parked = 0;
 };
 
-// Filters and paging for the Calls list, newest first. Paging is by keyset (`cursor` is the
-// `next_cursor` of the previous page), so page 1,000 costs what page 1 costs.
+// What the Calls list may be sorted by besides its start time: the manager's talk metrics
+// (CallRecord's). Calls without the metric (mono, not transcribed yet) come last either way.
+enum class CallSort {
+  kStartedAt,
+  kTalkShareManager,
+  kLongestMonologueManager,
+  kInterruptionsByManager
+};
+// The API's name of each: the name of the metric in the call's `metrics` ("started_at" for the
+// default).
+std::string_view CallSortName(CallSort sort);
+std::optional<CallSort> CallSortFromName(std::string_view name);
+
+// Filters and paging for the Calls list, newest first (or by a metric, ties newest first).
+// Paging is by keyset (`cursor` is the `next_cursor` of the previous page of the same order), so
+// page 1,000 costs what page 1 costs.
 struct CallQuery {
   std::vector<Stage> stages{};  // Empty: any stage.
   std::optional<Direction> direction{};
@@ -337,6 +361,8 @@ struct CallQuery {
   std::string answer_question{};
   std::string answer_value{};
   std::optional<std::int64_t> tracker_id{};  // Calls with at least one hit of this tracker.
+  CallSort sort = CallSort::kStartedAt;
+  bool ascending = false;  // Only for a metric: the start time always runs newest first.
   int limit = 50;
   std::string cursor{};
 };
@@ -402,6 +428,39 @@ struct DayStats {
   std::optional<std::int64_t> median_latency_ms{};
   std::int64_t talk_seconds = 0;  // Sum of duration_seconds.
   double cost_usd = 0;
+};
+
+// One operator's conversations over the dashboard's window (issue 16, item 4): calls started in
+// the window, and the talk metrics of those with a two-party transcript (the others have none).
+// A checklist criterion an operator's calls failed (answered "no") in the dashboard's window.
+struct FailedCriterion {
+  std::string id{};
+  std::string question{};  // As in the newest scorecard that failed it.
+  bool critical = false;
+  std::int64_t calls = 0;                // The calls that failed it.
+  std::vector<std::int64_t> call_ids{};  // The newest of them, at most kCallsShown.
+  static constexpr std::size_t kCallsShown = 5;
+};
+
+struct ManagerStats {
+  std::int64_t portal_user_id = 0;
+  std::string name{};  // As on the operator's latest call; empty when user.get has not named them.
+  std::int64_t calls = 0;
+  std::int64_t measured_calls = 0;  // With the manager's talk metrics (two-party transcripts).
+  // Means over the measured calls (each call counts once), null when none is measured.
+  std::optional<double> talk_share_manager{};  // 0…1
+  std::optional<double> longest_monologue_seconds{};
+  std::optional<double> interruptions_per_call{};
+  std::optional<double> max_monologue_seconds{};  // The longest of the window.
+  // Scorecards (migration 10): the calls scored with a score, their mean (0…100, null when none),
+  // the mean of each week of the window (7 days from its start, oldest first; null for a week
+  // without one), and the criteria failed most often (most calls first, critical first on a tie,
+  // at most kFailedShown).
+  std::int64_t scored_calls = 0;
+  std::optional<double> average_score{};
+  std::vector<std::optional<double>> score_by_week{};
+  std::vector<FailedCriterion> failed_criteria{};
+  static constexpr std::size_t kFailedShown = 3;
 };
 
 // An operator who has calls, for the Calls list's manager filter.

@@ -122,6 +122,9 @@ class CallStore : public CallIntake {
   virtual core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) = 0;
   // Every operator with at least one call, ordered by name then id.
   virtual core::Result<std::vector<ManagerRef>> ListManagers() = 0;
+  // The manager dashboard: each operator with a call started in the window, by id (days are not
+  // cut, so the query's offset does not matter).
+  virtual core::Result<std::vector<ManagerStats>> StatsByManager(const StatsQuery& query) = 0;
 
   // ---- Trackers (call.h: Tracker) ----
 

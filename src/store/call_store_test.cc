@@ -295,8 +295,8 @@ TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
   const std::string url = "sqlite://" + dir.File("old.db");
   ASSERT_TRUE(MigrateStore(url).ok());
   {
-    // The schema as before migration 7 (and the later ones), with a call transcribed and
-    // summarized then.
+    // The schema as before migration 7 (and the later ones: 8, 9 and 11 undone here), with a
+    // call transcribed and summarized then.
     SQLite::Database db(dir.File("old.db"), SQLite::OPEN_READWRITE);
     ASSERT_TRUE(EnableSqliteSearch(db.getHandle()).ok());
     db.exec(
@@ -304,6 +304,10 @@ TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {
         "ALTER TABLE calls DROP COLUMN pii_report; DROP INDEX calls_claim; "
         "DROP TABLE call_scorecards; DROP TABLE checklists; "
         "DROP TABLE tracker_hits; DROP TABLE trackers; "
+        "DROP TABLE call_metrics; ALTER TABLE calls DROP COLUMN metrics_layout; "
+        "ALTER TABLE calls DROP COLUMN talk_share_manager_permille; "
+        "ALTER TABLE calls DROP COLUMN longest_monologue_manager_ms; "
+        "ALTER TABLE calls DROP COLUMN interruptions_by_manager; "
         "DELETE FROM schema_migrations WHERE version >= 7");
     db.exec(
         "INSERT INTO calls (id, bitrix_call_id, source, started_at, stage, received_at, "

@@ -125,6 +125,10 @@ class FaultyCallStore final : public store::CallStore {
                              const store::ScorecardRecord& scorecard) override {
     return real_.SaveScorecard(call_id, scorecard);
   }
+  core::Result<std::vector<store::ManagerStats>> StatsByManager(
+      const store::StatsQuery& query) override {
+    return real_.StatsByManager(query);
+  }
   core::Result<std::vector<store::ManagerRef>> ListManagers() override {
     return real_.ListManagers();
   }

@@ -43,6 +43,13 @@ struct FakeTranscript {
   std::string marker{};
   std::vector<FakeSegment> segments{};
   std::string language = "ru";
+  // The segments' times are where the upload has speech instead of the scripted ones: the i-th
+  // stretch of speech (speech_stretches.h) gets the i-th segment's text, a stretch beyond the
+  // script an empty text, and script lines beyond the stretches are not answered. Whisper's own
+  // segment times are its predictions (in 20 ms steps, often a few hundred ms off the speech);
+  // these are the speech's, so a test of them checks what callbrief does with the times. Only
+  // for 16-bit PCM WAV uploads (AUDIO_CHUNK_FORMAT=wav); others are answered 400.
+  bool times_from_speech = false;
 };
 
 enum class OpenAiEndpoint { kTranscriptions, kChatCompletions, kAny };

@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "fakes/fake_openai_impl.h"
+#include "fakes/speech_stretches.h"
 
 namespace callbrief::fakes {
 namespace {
@@ -59,6 +61,22 @@ std::vector<FakeSegment> DefaultSegments(double duration) {
                         kLines[static_cast<std::size_t>(i) % kLines.size()], 0.01, -0.25, 1.3});
   }
   return segments;
+}
+
+// The scripted lines placed on the stretches of speech of `wav` (FakeTranscript::
+// times_from_speech); nullopt when `wav` is not 16-bit PCM WAV.
+std::optional<std::vector<FakeSegment>> TimedBySpeech(const std::vector<FakeSegment>& lines,
+                                                      const std::string& wav) {
+  auto stretches = FindSpeechStretches(wav);
+  if (!stretches) return std::nullopt;
+  std::vector<FakeSegment> timed;
+  for (std::size_t i = 0; i < stretches->size(); ++i) {
+    FakeSegment segment = i < lines.size() ? lines[i] : FakeSegment{};
+    segment.start = (*stretches)[i].start;
+    segment.end = (*stretches)[i].end;
+    timed.push_back(std::move(segment));
+  }
+  return timed;
 }
 
 std::string LanguageName(const std::string& code) {
@@ -165,6 +183,16 @@ OpenAiAnswer FakeOpenAi::Impl::Transcribe(const httplib::Request& request,
       scripted = true;
     }
   }
+  if (scripted && script.times_from_speech) {
+    auto timed = TimedBySpeech(script.segments, file->content);
+    if (!timed) {
+      return ErrorAnswer(400, "invalid_request_error", "",
+                         "emulator: a transcript timed by speech needs a 16-bit PCM WAV upload "
+                         "(AUDIO_CHUNK_FORMAT=wav), got " +
+                             file->filename);
+    }
+    script.segments = std::move(*timed);
+  }
   if (!scripted) {
     script.segments = DefaultSegments(duration);
     std::string language = entry.Field("language");
@@ -172,6 +200,11 @@ OpenAiAnswer FakeOpenAi::Impl::Transcribe(const httplib::Request& request,
   }
 
   std::string text;
+  // openai-python types/audio/transcription_segment.py (TranscriptionSegment): id, seek, start
+  // and end ("Start time of the segment in seconds", "End time …" — of the uploaded file), text,
+  // tokens, temperature, avg_logprob, compression_ratio, no_speech_prob; a verbose_json answer
+  // carries them in `segments` (transcription_verbose.py). The sources do not say how close
+  // start/end are to the speech: Whisper predicts them in 20 ms steps.
   json segments = json::array();
   for (std::size_t i = 0; i < script.segments.size(); ++i) {
     const FakeSegment& s = script.segments[i];

@@ -25,6 +25,9 @@ try {
   await page.locator('ol.chat > li').nth(3).getByRole('button').click();
   await page.evaluate(() => document.querySelector('audio').pause());
   await page.screenshot({ path: join(out, 'call.png'), fullPage: true });
+  // Talk metrics (issue 16): the conversation card with its two lanes.
+  await page.locator('section', { has: page.getByRole('heading', { name: '🗣 Разговор' }) })
+    .screenshot({ path: join(out, 'call-conversation.png') });
   // The scorecard of a call whose critical criterion failed (issue 16).
   const price = (await (await context.request.get(`${service.base}/api/calls/demo-price`)).json()).id;
   await page.goto(`${service.base}/calls/${price}`);
@@ -35,6 +38,10 @@ try {
   await page.goto(`${service.base}/dashboard`);
   await page.locator('.uplot canvas').first().waitFor();
   await page.screenshot({ path: join(out, 'dashboard.png'), fullPage: true });
+  await page.locator('.team-card').screenshot({ path: join(out, 'dashboard-managers.png') });
+  await page.goto(`${service.base}/?sort=talk_share_manager`);
+  await page.locator('th[aria-sort="descending"]').waitFor();
+  await page.screenshot({ path: join(out, 'calls-by-talk-share.png') });
   await page.goto(`${service.base}/status`);
   await page.getByRole('heading', { name: 'Статус', level: 1 }).waitFor();
   await page.screenshot({ path: join(out, 'status.png'), fullPage: true });

@@ -4,6 +4,7 @@
 
 #include "store/internal/dialect.h"
 #include "store/internal/search_text.h"
+#include "store/internal/talk_metrics_rows.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -302,7 +303,25 @@ CREATE TABLE tracker_hits (
 CREATE INDEX tracker_hits_by_tracker ON tracker_hits (tracker_id, call_id);
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations = {{
+// Talk metrics per call (issue 16, item 1): the whole set as computed from the transcript
+// (analytics::TalkMetricsToJson) in call_metrics, and the manager's figures the Calls list sorts
+// by as columns of calls (metrics_layout '' while a call has no transcript). Written with the
+// transcript's segments (talk_metrics_rows.h); the fill computes them for the calls transcribed
+// before. No index serves a sort by them: three more indexes would cost every intake insert
+// (issue 15), and such a sort reads the calls its filters select once, keeping the top page.
+constexpr std::string_view kTalkMetrics = R"sql(
+ALTER TABLE calls ADD COLUMN metrics_layout TEXT NOT NULL DEFAULT '';
+ALTER TABLE calls ADD COLUMN talk_share_manager_permille INTEGER;
+ALTER TABLE calls ADD COLUMN longest_monologue_manager_ms BIGINT;
+ALTER TABLE calls ADD COLUMN interruptions_by_manager INTEGER;
+CREATE TABLE call_metrics (
+  call_id     BIGINT PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+  body        TEXT    NOT NULL,
+  computed_at BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
@@ -313,7 +332,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {8, "personal-data masking report", kPiiReport},
     {9, "claims walk an index in claim order", kClaimIndex},
     {10, "scorecards: checklists and call scorecards", kScorecards},
-    // 11 is being written on another branch; the runner applies whichever is missing.
+    {11, "talk metrics per call", kTalkMetrics, FillTalkMetrics},
     {12, "trackers and their hits", kTrackers},
 }};
 

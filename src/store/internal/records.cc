@@ -12,7 +12,8 @@ const std::string_view kCallColumns =
     "crm_entity_type, crm_entity_id, crm_activity_id, record_file_id, recording_path, "
     "recording_bytes, recording_sha256, audio_report, stage, skip_reason, attempts, "
     "next_attempt_at, last_error, last_error_kind, cost_usd, received_at, updated_at, finished_at, "
-    "failed_stage, lease_owner, lease_epoch, pii_report";
+    "failed_stage, lease_owner, lease_epoch, pii_report, metrics_layout, "
+    "talk_share_manager_permille, longest_monologue_manager_ms, interruptions_by_manager";
 
 CallRecord ReadCall(const Rows& r, int row) {
   CallRecord c;
@@ -52,6 +53,10 @@ CallRecord ReadCall(const Rows& r, int row) {
   c.lease_owner = r.Text(row, i++);
   c.lease_epoch = r.Int64(row, i++);
   c.pii_report_json = r.Text(row, i++);
+  c.metrics_layout = r.Text(row, i++);
+  c.talk_share_manager_permille = r.OptionalInt64(row, i++);
+  c.longest_monologue_manager_ms = r.OptionalInt64(row, i++);
+  c.interruptions_by_manager = r.OptionalInt(row, i++);
   return c;
 }
 
@@ -110,6 +115,9 @@ core::Status LoadChildren(Connection& c, std::string_view byte_order, CallDetail
     d->segments.push_back(
         {segs.Int(i, 0), segs.Int64(i, 1), segs.Int64(i, 2), segs.Text(i, 3), segs.Text(i, 4)});
   }
+  STORE_ASSIGN_OR_RETURN(Rows metrics,
+                         c.Exec("SELECT body FROM call_metrics WHERE call_id = $1", id));
+  if (!metrics.empty()) d->metrics_json = metrics.Text(0, 0);
   STORE_ASSIGN_OR_RETURN(Rows summary, c.Exec("SELECT model, body, call_kind, sentiment, "
                                               "created_at FROM summaries WHERE call_id = $1",
                                               id));

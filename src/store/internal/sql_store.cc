@@ -18,18 +18,108 @@ using core::Error;
 using core::Result;
 using core::Status;
 
-// Keyset cursor "<started_at>_<id>" of the last row of a page.
-std::string MakeCursor(const CallRecord& last) {
-  return fmt::format("{}_{}", last.started_at_ms, last.id);
+// The column of calls a metric sort orders by (migration 11); empty for the default order.
+std::string_view SortColumn(CallSort sort) {
+  switch (sort) {
+    case CallSort::kTalkShareManager:
+      return "talk_share_manager_permille";
+    case CallSort::kLongestMonologueManager:
+      return "longest_monologue_manager_ms";
+    case CallSort::kInterruptionsByManager:
+      return "interruptions_by_manager";
+    case CallSort::kStartedAt:
+      break;
+  }
+  return "";
 }
 
-bool ParseCursor(std::string_view cursor, std::int64_t* started_at, std::int64_t* id) {
-  size_t sep = cursor.find('_');
-  if (sep == std::string_view::npos) return false;
-  auto a = std::from_chars(cursor.data(), cursor.data() + sep, *started_at);
-  auto b = std::from_chars(cursor.data() + sep + 1, cursor.data() + cursor.size(), *id);
-  return a.ec == std::errc() && a.ptr == cursor.data() + sep && b.ec == std::errc() &&
-         b.ptr == cursor.data() + cursor.size();
+std::optional<std::int64_t> SortValue(CallSort sort, const CallRecord& call) {
+  switch (sort) {
+    case CallSort::kTalkShareManager:
+      return call.talk_share_manager_permille;
+    case CallSort::kLongestMonologueManager:
+      return call.longest_monologue_manager_ms;
+    case CallSort::kInterruptionsByManager:
+      return call.interruptions_by_manager;
+    case CallSort::kStartedAt:
+      break;
+  }
+  return std::nullopt;
+}
+
+// Where the previous page ended: its last call's metric (null for calls without it, which come
+// last), start time and id.
+struct Cursor {
+  std::optional<std::int64_t> value;
+  std::int64_t started_at = 0;
+  std::int64_t id = 0;
+};
+
+// The order a metric cursor belongs to, so a cursor of another order is refused rather than
+// silently skipping calls: "talk_share_manager.desc.".
+std::string CursorPrefix(const CallQuery& query) {
+  return fmt::format("{}.{}.", CallSortName(query.sort), query.ascending ? "asc" : "desc");
+}
+
+// Keyset cursor of the last row of a page: "<started_at>_<id>" in the default order,
+// "<sort>.<asc|desc>.<value|null>.<started_at>.<id>" in a metric's.
+std::string MakeCursor(const CallQuery& query, const CallRecord& last) {
+  if (query.sort == CallSort::kStartedAt) return fmt::format("{}_{}", last.started_at_ms, last.id);
+  const std::optional<std::int64_t> value = SortValue(query.sort, last);
+  return fmt::format("{}{}.{}.{}", CursorPrefix(query),
+                     value ? std::to_string(*value) : std::string("null"), last.started_at_ms,
+                     last.id);
+}
+
+bool ParseInt(std::string_view text, std::int64_t* out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+std::optional<Cursor> ParseCursor(const CallQuery& query) {
+  std::string_view rest = query.cursor;
+  Cursor cursor;
+  char separator = '_';
+  if (query.sort != CallSort::kStartedAt) {
+    const std::string prefix = CursorPrefix(query);
+    if (!rest.starts_with(prefix)) return std::nullopt;
+    rest.remove_prefix(prefix.size());
+    const size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    if (rest.substr(0, dot) != "null") {
+      std::int64_t value = 0;
+      if (!ParseInt(rest.substr(0, dot), &value)) return std::nullopt;
+      cursor.value = value;
+    }
+    rest.remove_prefix(dot + 1);
+    separator = '.';
+  }
+  const size_t sep = rest.find(separator);
+  if (sep == std::string_view::npos || !ParseInt(rest.substr(0, sep), &cursor.started_at) ||
+      !ParseInt(rest.substr(sep + 1), &cursor.id)) {
+    return std::nullopt;
+  }
+  return cursor;
+}
+
+// The rows after `cursor` in the list's order: by the metric (calls without it last), then newest
+// first. Parameters are added to `p`.
+std::string AfterCursor(const CallQuery& query, const Cursor& cursor, Params& p) {
+  const std::string started = p.Next(cursor.started_at);
+  const std::string older = fmt::format("(started_at < {0} OR (started_at = {0} AND id < {1}))",
+                                        started, p.Next(cursor.id));
+  if (query.sort == CallSort::kStartedAt) return older;
+  const std::string_view column = SortColumn(query.sort);
+  if (!cursor.value) return fmt::format("({} IS NULL AND {})", column, older);
+  const std::string value = p.Next(*cursor.value);
+  return fmt::format("({0} {1} {2} OR {0} IS NULL OR ({0} = {2} AND {3}))", column,
+                     query.ascending ? ">" : "<", value, older);
+}
+
+std::string OrderBy(const CallQuery& query) {
+  if (query.sort == CallSort::kStartedAt) return "started_at DESC, id DESC";
+  return fmt::format("{} {} NULLS LAST, started_at DESC, id DESC", SortColumn(query.sort),
+                     query.ascending ? "ASC" : "DESC");
 }
 
 // PacingSlots::recent_ms as kept in telegram_pacing.recent_ms: "1700000000000,1700000001000".
@@ -199,9 +289,14 @@ Result<std::vector<RecordedCall>> SqlStore::RecordIncomingCalls(
 }
 
 Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
-  std::int64_t cursor_started = 0, cursor_id = 0;
-  if (!query.cursor.empty() && !ParseCursor(query.cursor, &cursor_started, &cursor_id)) {
-    return Error::InvalidInput("cursor: not a cursor returned by this API");
+  std::optional<Cursor> cursor;
+  if (!query.cursor.empty()) {
+    cursor = ParseCursor(query);
+    if (!cursor) {
+      return Error::InvalidInput(
+          "cursor: not a next_cursor this API returned for this order; start again from the "
+          "first page");
+    }
   }
   std::optional<SearchQuery> search;
   Params p;
@@ -238,13 +333,9 @@ Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
     sql += fmt::format(" AND {} IN (SELECT call_id FROM tracker_hits WHERE tracker_id = {})",
                        dialect_.id_in, p.Next(*query.tracker_id));
   }
-  if (!query.cursor.empty()) {
-    std::string started = p.Next(cursor_started);
-    sql += fmt::format(" AND (started_at < {0} OR (started_at = {0} AND id < {1}))", started,
-                       p.Next(cursor_id));
-  }
+  if (cursor) sql += " AND " + AfterCursor(query, *cursor, p);
   // One more row than asked tells whether a next page exists.
-  sql += " ORDER BY started_at DESC, id DESC LIMIT " + p.Next(query.limit + 1);
+  sql += " ORDER BY " + OrderBy(query) + " LIMIT " + p.Next(query.limit + 1);
 
   return db_->Run(Access::kRead, "listing calls", [&](Connection& c) -> Result<CallPage> {
     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
@@ -252,7 +343,7 @@ Result<CallPage> SqlStore::ListCalls(const CallQuery& query) {
     for (int i = 0; i < rows.size(); ++i) page.calls.push_back(ReadCall(rows, i));
     if (static_cast<int>(page.calls.size()) > query.limit) {
       page.calls.pop_back();
-      page.next_cursor = MakeCursor(page.calls.back());
+      page.next_cursor = MakeCursor(query, page.calls.back());
     }
     if (search) {
       STORE_ASSIGN_OR_RETURN(page.hits, LoadSearchHits(c, page.calls, *search));
@@ -407,6 +498,7 @@ Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
     }
     for (const Migration* m : missing) {
       STORE_RETURN_IF_ERROR(c.Script(m->sql));
+      if (m->fill != nullptr) STORE_RETURN_IF_ERROR(m->fill(c));
       STORE_RETURN_IF_ERROR(c.Exec(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
           Params(m->version, m->name, core::ToUnixMillis(core::SystemClock::Instance().Now()))));

@@ -56,6 +56,7 @@ class SqlStore final : public CallStore {
       std::span<const std::int64_t> call_ids) override;
   core::Result<std::vector<DayStats>> StatsByDay(const StatsQuery& query) override;
   core::Result<std::vector<ManagerRef>> ListManagers() override;
+  core::Result<std::vector<ManagerStats>> StatsByManager(const StatsQuery& query) override;
 
   core::Result<std::vector<Tracker>> ListTrackers() override;
   core::Result<std::optional<Tracker>> SaveTracker(const Tracker& tracker,

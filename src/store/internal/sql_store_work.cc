@@ -5,6 +5,7 @@
 
 #include "store/internal/records.h"
 #include "store/internal/sql_store.h"
+#include "store/internal/talk_metrics_rows.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -124,6 +125,8 @@ Status WriteResults(Connection& c, const Dialect& dialect, const StageOutcome& o
         }));
     // The trackers' hits are the transcript's, so they change in the same transaction.
     STORE_RETURN_IF_ERROR(WriteTrackerHits(c, id, *o.segments));
+    // In the same transaction, so the list never sorts by metrics of another transcript.
+    STORE_RETURN_IF_ERROR(SaveTalkMetrics(c, id, *o.segments, o.finished_at_ms));
   }
   if (o.summary) {
     STORE_RETURN_IF_ERROR(
