@@ -73,7 +73,38 @@ std::map<PiiType, int> CountPlaceholders(std::string_view text) {
   return counts;
 }
 
-MaskResult MaskPersonalData(std::string_view text) {
+namespace {
+
+// The masker holds about 48 bytes per token of its input (bench/README.md, "Personal-data
+// masking"): a text is masked in pieces of at most this size, so an answer of the speech-to-text
+// server as large as the HTTP client lets in (64 MiB) peaks at tens of MiB, not gigabytes. Speech
+// never comes near it: forty hours of transcript are 4 MB.
+constexpr size_t kPieceBytes = size_t{1} << 20;
+
+// Where the piece starting at `begin` ends: at the last line break, else sentence end, else space
+// in its second half — a value is a few words inside one sentence, so it is never cut — or, in a
+// text without any (hostile), at the last UTF-8 character boundary.
+size_t PieceEnd(std::string_view text, size_t begin) {
+  if (text.size() - begin <= kPieceBytes) return text.size();
+  const std::string_view window = text.substr(begin, kPieceBytes);
+  const size_t half = kPieceBytes / 2;
+  if (size_t at = window.rfind('\n'); at != std::string_view::npos && at >= half) {
+    return begin + at + 1;
+  }
+  for (std::string_view end : {". ", "! ", "? "}) {
+    if (size_t at = window.rfind(end); at != std::string_view::npos && at >= half) {
+      return begin + at + end.size();
+    }
+  }
+  if (size_t at = window.rfind(' '); at != std::string_view::npos && at >= half) {
+    return begin + at + 1;
+  }
+  size_t end = begin + kPieceBytes;
+  while (end > begin && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return end > begin ? end : begin + kPieceBytes;  // Not UTF-8 at all: cut anywhere.
+}
+
+MaskResult MaskPiece(std::string_view text) {
   const std::string lower = internal::LowerRussian(text);
   const std::vector<internal::Token> tokens = internal::Tokenize(text, lower);
   std::vector<PiiSpan> found = internal::FindEmails(text, tokens);
@@ -98,6 +129,27 @@ MaskResult MaskPersonalData(std::string_view text) {
   }
   result.text.append(text.substr(copied));
   return result;
+}
+
+}  // namespace
+
+MaskResult MaskPersonalData(std::string_view text) {
+  if (text.size() <= kPieceBytes) return MaskPiece(text);
+  MaskResult whole;
+  whole.text.reserve(text.size());
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = PieceEnd(text, begin);
+    MaskResult piece = MaskPiece(text.substr(begin, end - begin));
+    whole.text += piece.text;
+    for (const auto& [type, count] : piece.counts) whole.counts[type] += count;
+    for (PiiSpan span : piece.spans) {
+      span.begin += begin;
+      span.end += begin;
+      whole.spans.push_back(span);
+    }
+    begin = end;
+  }
+  return whole;
 }
 
 }  // namespace callbrief::privacy

@@ -50,6 +50,8 @@ struct MaskResult {
 //   and "дом N … квартира M" without a street.
 // Numbers failing their checksum, prices, dates, times, durations and counts are left alone.
 // Placeholders already in the text are not matched again, so masking twice changes nothing.
+// A text over 1 MiB (never speech: forty hours of it are 4 MB) is masked in pieces cut at a line,
+// sentence or word end, so memory stays bounded whatever a server answers.
 MaskResult MaskPersonalData(std::string_view text);
 
 // Placeholders in `text`, per type: what a masked text holds, however many times it was masked.

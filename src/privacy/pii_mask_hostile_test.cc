@@ -63,11 +63,18 @@ TEST(HostileInputTest, AContextWordStillCountsOnlyWithinFiveWords) {
 }
 
 TEST(HostileInputTest, SpokenDigitsWithoutEndBecomePhonesOfElevenDigits) {
-  // "восемь" said 1.1·10⁶ times: read as 8s, each 11 of them an 8-8xx number.
-  const std::string text = Repeat("восемь ", 11 * 100'000);
+  // "восемь" said 55,000 times (715 kB, one piece): read as 8s, each 11 of them an 8-8xx number.
+  const std::string text = Repeat("восемь ", 11 * 5'000);
   const MaskResult result = MaskPersonalData(text);
-  EXPECT_EQ(result.counts.at(PiiType::kPhone), 100'000);
+  EXPECT_EQ(result.counts.at(PiiType::kPhone), 5'000);
   ExpectOnlySpansReplaced(text, result);
+  // 1.1·10⁶ times (14 MB): masked piece by piece, cut between words, where a piece's last few
+  // eights are too few for a phone.
+  const std::string longer = Repeat("восемь ", 11 * 100'000);
+  const MaskResult pieces = MaskPersonalData(longer);
+  EXPECT_LE(pieces.counts.at(PiiType::kPhone), 100'000);
+  EXPECT_GE(pieces.counts.at(PiiType::kPhone), 100'000 - 15) << "one short phone per piece at most";
+  ExpectOnlySpansReplaced(longer, pieces);
 }
 
 TEST(HostileInputTest, MarkersWithoutValuesCostTheirLength) {
@@ -85,6 +92,25 @@ TEST(HostileInputTest, ATranscriptOfFortyHoursIsMaskedWhole) {
   const MaskResult result = MaskPersonalData(text);
   EXPECT_EQ(result.counts.at(PiiType::kPhone), static_cast<int>(4 * kMillion / sentence.size()));
   EXPECT_EQ(result.total(), result.counts.at(PiiType::kPhone));
+}
+
+// A text above the masker's piece size (1 MiB) is masked in pieces cut at sentence ends, so its
+// memory stays bounded (about 48 bytes per token of a piece) and no value is cut in two.
+TEST(HostileInputTest, AnAnswerOfManyMegabytesIsMaskedInPiecesWithoutCuttingAValue) {
+  const std::string sentence = "Мой номер 8 916 123 45 67, почта ivan.petrov@mail.ru. ";
+  const size_t sentences = (3 << 20) / sentence.size() + 1;
+  const std::string text = Repeat(sentence, sentences);
+  const MaskResult result = MaskPersonalData(text);
+  EXPECT_EQ(result.counts.at(PiiType::kPhone), static_cast<int>(sentences));
+  EXPECT_EQ(result.counts.at(PiiType::kEmail), static_cast<int>(sentences));
+  ExpectOnlySpansReplaced(text, result);
+}
+
+TEST(HostileInputTest, MegabytesWithoutASpaceOrACharacterBoundaryAreCutAnywhere) {
+  const std::string continuation_bytes(3 << 20, '\x80');
+  const MaskResult result = MaskPersonalData(continuation_bytes);
+  EXPECT_EQ(result.total(), 0);
+  EXPECT_TRUE(result.text == continuation_bytes);
 }
 
 TEST(InvalidUtf8Test, ABrokenByteBeforeANumberDoesNotHideIt) {
