@@ -10,6 +10,12 @@ namespace callbrief::fakes {
 core::Result<int> ListenInBackground(httplib::Server& server, int port, std::size_t pool_threads,
                                      std::string_view who, std::thread& thread) {
   server.set_tcp_nodelay(true);
+  // One request per connection ("Connection: close" on every answer): cpp-httplib's stop() waits
+  // for each open connection's keep-alive timeout (0.11 process_server_socket_core polls the idle
+  // socket for the whole timeout before it looks at the server again), which cost every test that
+  // stopped an emulator 2 s while its client still held a connection. Clients must work with a
+  // server that closes (the real ones do whenever they like), so nothing they do is lost.
+  server.set_keep_alive_max_count(1);
   server.set_keep_alive_timeout(2);
   server.new_task_queue = [pool_threads] { return new httplib::ThreadPool(pool_threads); };
   int bound = port;

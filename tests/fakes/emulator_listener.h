@@ -11,10 +11,10 @@
 namespace callbrief::fakes {
 
 // How every emulator serves: on 127.0.0.1, on its own thread, with SIGPIPE blocked (a client that
-// hangs up mid-answer must not kill the test process; the pool's threads inherit the mask), small
-// keep-alive timeouts (Stop() waits that long for idle connections; short, but not so short that
-// a client polling every second races the server closing its connection) and `pool_threads`
-// request threads. Returns the port (`port` 0: one the kernel picks), once the server accepts.
+// hangs up mid-answer must not kill the test process; the pool's threads inherit the mask), one
+// request per connection (answered "Connection: close", so Stop() never waits for an idle
+// keep-alive connection and no client races the server closing one) and `pool_threads` request
+// threads. Returns the port (`port` 0: one the kernel picks), once the server accepts.
 // `who` names the emulator in the error ("fake OpenAI").
 core::Result<int> ListenInBackground(httplib::Server& server, int port, std::size_t pool_threads,
                                      std::string_view who, std::thread& thread);
