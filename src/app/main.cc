@@ -244,7 +244,8 @@ int Serve() {
              app::AppAnswer answer = local_app->Event(type, body);
              return http::HandlerAnswer{answer.status, std::move(answer.body), answer.refusal};
            })
-                     : http::PostHandler()},
+                     : http::PostHandler(),
+       .clock = &clock},
       intake, **store);
   if (auto bound = server.Bind(); !bound) return Fail(bound.error());
 

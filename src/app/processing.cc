@@ -55,14 +55,16 @@ pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config) {
 }
 
 std::unique_ptr<llm::Summarizer> MakeSummarizer(const core::Config& config, net::HttpClient& http,
-                                                llm::ChatPriceTable prices) {
+                                                llm::ChatPriceTable prices,
+                                                const core::Clock& clock) {
   return llm::MakeOpenAiSummarizer(http, {.base_url = config.openai_base_url,
                                           .api_key = config.openai_api_key,
                                           .model = config.summary_model,
                                           .language = config.call_language,
                                           .max_output_tokens = config.summary_max_tokens,
                                           .reasoning_effort = config.summary_reasoning_effort,
-                                          .prices = std::move(prices)});
+                                          .prices = std::move(prices),
+                                          .clock = &clock});
 }
 
 core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAccess& bitrix,
@@ -94,10 +96,11 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
                                                       .model = config.transcribe_model,
                                                       .language = config.call_language,
                                                       .vocabulary = config.transcribe_vocabulary,
-                                                      .prices = std::move(*transcription_prices)});
+                                                      .prices = std::move(*transcription_prices),
+                                                      .clock = &clock});
   }
   if (config.HasSummary()) {
-    p.summarizer = MakeSummarizer(config, *p.provider_http, std::move(*summary_prices));
+    p.summarizer = MakeSummarizer(config, *p.provider_http, std::move(*summary_prices), clock);
   }
   if (config.HasTelegram() || config.HasTelegramAlerts()) {
     // One pacer for every worker (summaries and alerts alike): Telegram's per-chat and per-group

@@ -48,9 +48,10 @@ core::Result<Processing> BuildProcessing(const core::Config& config, BitrixAcces
 pipeline::DownloadSettings DownloadSettingsFrom(const core::Config& config);
 
 // The summary model's client as configured (OPENAI_*, SUMMARY_*, CALL_LANGUAGE) over `http`,
-// which must outlive it; `prices`: SUMMARY_PRICES parsed.
+// which must outlive it; `prices`: SUMMARY_PRICES parsed; `clock` must outlive it too.
 std::unique_ptr<llm::Summarizer> MakeSummarizer(const core::Config& config, net::HttpClient& http,
-                                                llm::ChatPriceTable prices);
+                                                llm::ChatPriceTable prices,
+                                                const core::Clock& clock);
 
 // The HTTP client for speech-to-text, summaries and Telegram (one connection pool for all).
 std::unique_ptr<net::HttpClient> MakeProviderHttpClient();

@@ -90,9 +90,11 @@ int RunRescore(const core::Config& config, const RescoreOptions& options) {
                ids->size(), (*checklist)->id.c_str());
 
   std::unique_ptr<net::HttpClient> http = MakeProviderHttpClient();
-  std::unique_ptr<llm::Summarizer> summarizer = MakeSummarizer(config, *http, std::move(*prices));
-  pipeline::Rescorer rescorer(summarizer.get(), **store, core::SystemClock::Instance(),
-                              config.call_language, core::NullObserver(), config.pii_masking);
+  const core::Clock& clock = core::SystemClock::Instance();
+  std::unique_ptr<llm::Summarizer> summarizer =
+      MakeSummarizer(config, *http, std::move(*prices), clock);
+  pipeline::Rescorer rescorer(summarizer.get(), **store, clock, config.call_language,
+                              core::NullObserver(), config.pii_masking);
 
   const auto total = static_cast<std::int64_t>(ids->size());
   ProgressLine progress(total, stdout, isatty(STDOUT_FILENO));

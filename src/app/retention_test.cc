@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
+#include "testing/manual_clock.h"
+#include "testing/temp_dir.h"
 
 namespace callbrief::app {
 namespace {
@@ -16,24 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::hours;
 
-class FixedClock final : public core::Clock {
- public:
-  explicit FixedClock(core::TimePoint now) : now_(now) {}
-  core::TimePoint Now() const override { return now_; }
-
- private:
-  core::TimePoint now_;
-};
-
 class RetentionTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "callbrief-retention-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    data_dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(data_dir_); }
-
   // Writes DATA_DIR/calls/<call>/<name> and dates it (and its directory) `age` before now.
   fs::path WriteFile(const std::string& call, const std::string& name, std::string_view body,
                      std::chrono::seconds age) {
@@ -51,7 +37,8 @@ class RetentionTest : public ::testing::Test {
     ASSERT_EQ(::lutimes(path.c_str(), times), 0);
   }
 
-  std::string data_dir_;
+  testing::TempDir dir_;
+  const std::string data_dir_ = dir_.path().string();
   core::TimePoint now_ = std::chrono::system_clock::now();
 };
 
@@ -113,7 +100,7 @@ TEST_F(RetentionTest, RemovesOnlyPartialDownloadsOlderThanTheCutoff) {
 TEST_F(RetentionTest, SweeperKeepsRecordingsYoungerThanTheRetention) {
   WriteFile("23", "recording.mp3", "a", hours(24 * 8));
   WriteFile("24", "recording.mp3", "b", hours(24 * 6));
-  FixedClock clock(now_);
+  testing::ManualClock clock(now_);
   RetentionSweeper sweeper(data_dir_, 7, clock);
 
   AudioSweep sweep = sweeper.SweepOnce();

@@ -52,8 +52,7 @@ class OpenAiTranscriber final : public Transcriber {
       return error;
     }
     if (!response->IsSuccess()) {
-      return openai::ErrorFromResponse(*response, context, Settings(),
-                                       core::SystemClock::Instance().Now());
+      return openai::ErrorFromResponse(*response, context, Settings(), Now());
     }
     auto parsed = ParseTranscriptionResponse(response->body, chunk_ms);
     if (!parsed) return parsed.error().WithContext(context);
@@ -106,6 +105,10 @@ class OpenAiTranscriber final : public Transcriber {
       }
     }
     return request;
+  }
+
+  core::TimePoint Now() const {
+    return (options_.clock != nullptr ? *options_.clock : core::SystemClock::Instance()).Now();
   }
 
   openai::ErrorSettings Settings() const {

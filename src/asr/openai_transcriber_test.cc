@@ -4,6 +4,7 @@
 
 #include "asr/transcriber.h"
 #include "net/fake_http_client.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::asr {
 namespace {
@@ -186,6 +187,17 @@ TEST_F(OpenAiTranscriberTest, ExhaustedQuotaIsPermanentAndSaysToAddCredit) {
   EXPECT_FALSE(error.IsRetryable());
   EXPECT_EQ(error.code, "insufficient_quota");
   EXPECT_NE(error.message.find("add credit"), std::string::npos);
+}
+
+// A Retry-After given as a date is read against the transcriber's clock, not the machine's.
+TEST_F(OpenAiTranscriberTest, ARetryAfterDateIsTheWaitUntilThatDateOnTheTranscribersClock) {
+  callbrief::testing::ManualClock clock;  // 2026-03-11 14:28:46 UTC
+  http_.Reply(net::HttpResponse{
+      503, {{"retry-after", "Wed, 11 Mar 2026 14:29:16 GMT"}}, R"({"error":{"message":"busy"}})"});
+  auto result = Make({.model = "whisper-1", .clock = &clock})->Transcribe(Chunk());
+  ASSERT_FALSE(result.ok());
+  ASSERT_TRUE(result.error().retry_after.has_value());
+  EXPECT_EQ(*result.error().retry_after, std::chrono::seconds(30));
 }
 
 TEST_F(OpenAiTranscriberTest, ARateLimitIsRetryableAfterTheHintedWait) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "asr/price.h"
+#include "core/clock.h"
 #include "core/provider_usage.h"
 #include "core/result.h"
 #include "core/time_map.h"
@@ -90,6 +91,9 @@ struct TranscriberOptions {
   std::string api_key_setting = "TRANSCRIBE_API_KEY (or OPENAI_API_KEY)";
   std::string base_url_setting = "TRANSCRIBE_BASE_URL";
   std::string model_setting = "TRANSCRIBE_MODEL";
+  // "Now" for a Retry-After given as an HTTP date; must outlive the client. Null: the system
+  // clock.
+  const core::Clock* clock = nullptr;
 };
 
 // The OpenAI-compatible client: POST {base_url}/audio/transcriptions, multipart, the audio file

@@ -173,7 +173,7 @@ json CallToJson(const store::CallRecord& c) {
   return {
       {"id", c.id},
       {"bitrix_call_id", c.bitrix_call_id},
-      {"source", c.source},
+      {"source", store::CallSourceName(c.source)},
       {"call_type", OrNull(c.call_type)},
       {"direction", store::DirectionName(c.direction)},
       {"client_number", EmptyAsNull(c.client_number)},

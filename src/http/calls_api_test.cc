@@ -70,7 +70,7 @@ TEST(CallJsonTest, UnknownFactsAreNullNotInvented) {
   store::CallRecord call;
   call.id = 7;
   call.bitrix_call_id = "A.1";
-  call.source = "webhook";
+  call.source = store::CallSource::kWebhook;
   call.started_at_ms = 1'773'239'326'000;
   call.received_at_ms = 1'773'239'400'000;
   call.updated_at_ms = call.received_at_ms;

@@ -78,6 +78,7 @@ bool CameOverHttps(const Request& req) {
 
 Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStore& store)
     : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : core::SystemClock::Instance()),
       intake_(intake),
       store_(store),
       own_metrics_(options_.metrics ? nullptr : std::make_unique<ServiceMetrics>()),
@@ -86,11 +87,11 @@ Server::Impl::Impl(ServerOptions options, WebhookIntake& intake, store::CallStor
                    [&store](const std::string& value) {
                      return store.PutSetting(kRevokedSessionsSetting, value);
                    },
-                   core::SystemClock::Instance()),
+                   clock_),
       gate_({.admin_password = options_.admin_password,
              .public_url = options_.public_url,
              .trusted_proxies = options_.trusted_proxies},
-            core::SystemClock::Instance()) {
+            clock_) {
   edge_ = std::make_unique<HttpEdge>(
       EdgeOptions{.host = options_.host,
                   .port = options_.port,
@@ -220,7 +221,7 @@ void Server::Impl::Routes() {
     if (!MetricsAllowed(req, res)) return;
     auto counts = store_.CountByStage();
     if (!counts) return SendStoreError(res, counts.error());
-    const std::int64_t now_ms = core::ToUnixMillis(core::SystemClock::Instance().Now());
+    const std::int64_t now_ms = NowMs();
     auto queue = store_.QueueAt(now_ms);
     if (!queue) return SendStoreError(res, queue.error());
     res.set_content(metrics_.Render({.calls_by_stage = std::move(*counts),
@@ -259,7 +260,7 @@ void Server::Impl::CallsApiRoutes() {
   router_.Post(R"(/api/calls/([^/]+)/retry)", [this](const Request& req, Response& res) {
     if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
     const std::string key = req.matches[1].str();
-    auto now = core::ToUnixMillis(core::SystemClock::Instance().Now());
+    const std::int64_t now = NowMs();
     auto retried = store_.RetryCall(key, now);
     if (!retried) return SendStoreError(res, retried.error());
     switch (*retried) {
@@ -306,8 +307,7 @@ void Server::Impl::RescoreRoute() {
 bool Server::Impl::HasValidSession(const Request& req) {
   if (!sessions_) return false;
   auto token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
-  return token && sessions_->Verify(*token, core::SystemClock::Instance().Now()) &&
-         !revocations_.IsRevoked(*token);
+  return token && sessions_->Verify(*token, clock_.Now()) && !revocations_.IsRevoked(*token);
 }
 
 std::string Server::Impl::ClientAddress(const Request& req) const {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "core/ip_address.h"
 #include "core/result.h"
 #include "http/metrics.h"
@@ -69,6 +70,9 @@ struct ServerOptions {
   // not in the local application mode and they answer 404 saying so.
   PostHandler bitrix_app_install{};
   PostHandler bitrix_app_events{};
+  // Session expiry, login throttling, the queue's age in /metrics, a retry's due time and the
+  // dashboard's default period read it; must outlive the server. Null: the system clock.
+  const core::Clock* clock = nullptr;
 };
 
 // The HTTP surface of `callbrief serve`: the Bitrix24 webhook endpoints, the JSON API, the web UI

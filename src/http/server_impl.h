@@ -66,8 +66,10 @@ class Server::Impl {
   void Login(const Request& req, Response& res);
   std::string WebhookUrl(const Request& req) const;
   nlohmann::json StatusJson(const Request& req);
+  std::int64_t NowMs() const { return core::ToUnixMillis(clock_.Now()); }
 
   ServerOptions options_;
+  const core::Clock& clock_;  // options_.clock, else the system clock.
   WebhookIntake& intake_;
   store::CallStore& store_;
   std::unique_ptr<ServiceMetrics> own_metrics_;  // Without ServerOptions::metrics.

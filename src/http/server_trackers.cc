@@ -5,15 +5,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/clock.h"
 #include "http/server_impl.h"
 #include "http/stats_api.h"
 #include "http/trackers_api.h"
 
 namespace callbrief::http {
 namespace {
-
-std::int64_t NowMs() { return core::ToUnixMillis(core::SystemClock::Instance().Now()); }
 
 // The id in a path matched by ([0-9]+); nullopt when it does not fit a number.
 std::optional<std::int64_t> IdOf(const std::string& text) {

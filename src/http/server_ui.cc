@@ -39,8 +39,6 @@ void Redirect(Response& res, const std::string& location) {
   res.set_header("Cache-Control", "no-store");
 }
 
-std::int64_t NowMs() { return core::ToUnixMillis(core::SystemClock::Instance().Now()); }
-
 }  // namespace
 
 void Server::Impl::Login(const Request& req, Response& res) {
@@ -64,8 +62,7 @@ void Server::Impl::Login(const Request& req, Response& res) {
   gate_.throttle().RecordSuccess(key);
   spdlog::info("🔐 Web UI login from {}", client);
   res.set_header("Set-Cookie",
-                 SessionCookieHeader(sessions_->Issue(core::SystemClock::Instance().Now()),
-                                     CameOverHttps(req)));
+                 SessionCookieHeader(sessions_->Issue(clock_.Now()), CameOverHttps(req)));
   Redirect(res, next);
 }
 

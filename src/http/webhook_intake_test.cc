@@ -4,14 +4,10 @@
 
 #include "store/sqlite_store.h"
 #include "store/test_support.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::http {
 namespace {
-
-class FixedClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return core::FromUnixMillis(1'773'239'500'000); }
-};
 
 constexpr std::string_view kForm = "application/x-www-form-urlencoded";
 
@@ -39,7 +35,7 @@ class WebhookIntakeTest : public ::testing::Test {
   }
 
   store::testing::TempDir dir_;
-  FixedClock clock_;
+  callbrief::testing::ManualClock clock_{core::FromUnixMillis(1'773'239'500'000)};
   std::unique_ptr<store::CallStore> store_;
   std::unique_ptr<store::GroupCommitter> committer_;
 };

@@ -279,8 +279,7 @@ class OpenAiSummarizer final : public Summarizer {
                        MaxTokensField());
           continue;
         }
-        core::Error error = openai::ErrorFromResponse(*response, what, Settings(),
-                                                      core::SystemClock::Instance().Now());
+        core::Error error = openai::ErrorFromResponse(*response, what, Settings(), Now());
         if (RefusesOurSchema(*response)) {
           error = core::Error::Permanent(
               error.message +
@@ -427,6 +426,10 @@ class OpenAiSummarizer final : public Summarizer {
     u.cost_usd =
         EstimateChatCost(options_.prices, u.model, u.input_tokens, cached, u.output_tokens);
     usage->push_back(std::move(u));
+  }
+
+  core::TimePoint Now() const {
+    return (options_.clock != nullptr ? *options_.clock : core::SystemClock::Instance()).Now();
   }
 
   openai::ErrorSettings Settings() const {

@@ -3,6 +3,7 @@
 #include "llm/prompt.h"
 #include "llm/summarizer.h"
 #include "net/fake_http_client.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::llm {
 namespace {
@@ -300,6 +301,20 @@ TEST_F(OpenAiSummarizerTest, HttpErrorsKeepTheirKindsAndNeverShowTheKey) {
     EXPECT_EQ(result.error().kind, c.kind) << result.error().message;
     EXPECT_EQ(result.error().message.find(kKey), std::string::npos) << result.error().message;
   }
+}
+
+// A Retry-After given as a date is read against the summarizer's clock, not the machine's.
+TEST_F(OpenAiSummarizerTest, ARetryAfterDateIsTheWaitUntilThatDateOnTheSummarizersClock) {
+  callbrief::testing::ManualClock clock;  // 2026-03-11 14:28:46 UTC
+  http_.Reply(net::HttpResponse{
+      429,
+      {{"retry-after", "Wed, 11 Mar 2026 14:30:46 GMT"}},
+      R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})"});
+  auto result = Make({.clock = &clock})->Summarize(Conversation());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kRateLimited);
+  ASSERT_TRUE(result.error().retry_after.has_value());
+  EXPECT_EQ(*result.error().retry_after, std::chrono::minutes(2));
 }
 
 TEST_F(OpenAiSummarizerTest, AnOldServerGetsMaxTokens) {

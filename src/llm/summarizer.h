@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/provider_usage.h"
 #include "core/result.h"
 #include "llm/summary.h"
@@ -128,6 +129,9 @@ struct SummarizerOptions {
   std::string api_key_setting = "OPENAI_API_KEY";
   std::string base_url_setting = "OPENAI_BASE_URL";
   std::string model_setting = "SUMMARY_MODEL";
+  // "Now" for a Retry-After given as an HTTP date; must outlive the client. Null: the system
+  // clock.
+  const core::Clock* clock = nullptr;
 };
 
 // The OpenAI-compatible client: POST {base_url}/chat/completions. Thread-safe; `http` must outlive

@@ -32,8 +32,11 @@ class FakeHttpClient final : public net::HttpClient {
   };
 
   void Reply(int status, std::string body) {
+    Reply(net::HttpResponse{status, {}, std::move(body)});
+  }
+  void Reply(net::HttpResponse response) {
     std::lock_guard lock(mutex_);
-    script_.push_back(net::HttpResponse{status, {}, std::move(body)});
+    script_.push_back(std::move(response));
   }
   void Fail(core::Error error) {
     std::lock_guard lock(mutex_);

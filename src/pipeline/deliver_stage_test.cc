@@ -9,6 +9,7 @@
 
 #include "testing/claimed_calls.h"
 #include "testing/faulty_call_store.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::pipeline {
 namespace {
@@ -16,11 +17,6 @@ namespace {
 using core::ErrorKind;
 
 constexpr std::int64_t kNowMs = 1'800'000'000'000;
-
-class FixedClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return core::FromUnixMillis(kNowMs); }
-};
 
 // A channel that answers from a script, recording its attempt before it "sends" as a real channel
 // must (delivery_channel.h); each run takes the next answer, the last one repeating.
@@ -75,7 +71,7 @@ class DeliverStageTest : public ::testing::Test {
   }
 
   testing::ClaimedCalls calls_;
-  FixedClock clock_;
+  testing::ManualClock clock_{core::FromUnixMillis(kNowMs)};
 };
 
 TEST_F(DeliverStageTest, EveryChannelDeliversOnceAndTheCallIsDone) {

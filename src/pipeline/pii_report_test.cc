@@ -6,16 +6,12 @@
 
 #include "pipeline/summarize_stage.h"
 #include "testing/claimed_calls.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::pipeline {
 namespace {
 
 using privacy::PiiType;
-
-class FixedClock final : public core::Clock {
- public:
-  core::TimePoint Now() const override { return core::FromUnixMillis(1'800'000'000'000); }
-};
 
 // Keeps what it was asked to summarize; answers with a fixed summary and no usage.
 class RecordingSummarizer final : public llm::Summarizer {
@@ -71,7 +67,7 @@ std::string Everything(const llm::SummaryInput& input) {
 class SummarizeMaskingTest : public ::testing::Test {
  protected:
   testing::ClaimedCalls calls_;
-  FixedClock clock_;
+  testing::ManualClock clock_{core::FromUnixMillis(1'800'000'000'000)};
   RecordingSummarizer summarizer_;
 };
 

@@ -288,6 +288,7 @@ void Pipeline::HeartbeatLoop() {
 
 double Pipeline::Jitter() {
   std::lock_guard lock(mutex_);
+  if (options_.jitter) return options_.jitter();
   return std::uniform_real_distribution<double>(0, 1)(random_);
 }
 

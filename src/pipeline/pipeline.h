@@ -28,6 +28,10 @@ struct PipelineOptions {
   std::chrono::milliseconds heartbeat{std::chrono::seconds(30)};
   std::chrono::milliseconds idle_poll{std::chrono::seconds(2)};
   RetryPolicy retry{};
+  // A number in [0, 1) for each retry, choosing its delay inside the backoff window
+  // (retry_policy.h); called under the pipeline's lock. Empty: uniformly random, so instances that
+  // failed together do not retry together. Tests pass a fixed one to know the delay.
+  std::function<double()> jitter{};
   // Told of every stage run once its outcome is stored (metrics), on the worker's thread. Must
   // outlive the pipeline.
   core::Observer* observer = &core::NullObserver();

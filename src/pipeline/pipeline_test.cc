@@ -220,6 +220,20 @@ TEST_F(PipelineTest, TransientErrorsAreRetriedAfterABackoff) {
   EXPECT_EQ(resolve.seen_attempts, (std::vector<int>{0, 1}));
 }
 
+// The retry's delay is the backoff window's share the jitter picks: the first retry waits 1 to 2 s
+// (RetryPolicy::first_delay 2 s, jittered into its upper half).
+TEST_F(PipelineTest, ARetryWaitsTheShareOfItsBackoffWindowTheJitterPicks) {
+  for (const auto& [jitter, delay_ms] : {std::pair{0.0, 1000}, {0.5, 1500}, {1.0, 2000}}) {
+    ScriptedStage resolve({core::Error::Transient("HTTP 503")});
+    Pipeline pipeline(*store_, {{Stage::kResolve, &resolve}}, clock_,
+                      {.workers = 1, .owner = "test", .jitter = [j = jitter] { return j; }});
+    std::int64_t id = Record("JITTER-" + std::to_string(delay_ms));
+    ASSERT_TRUE(pipeline.RunOne());
+    EXPECT_EQ(Call(id).next_attempt_at_ms, core::ToUnixMillis(clock_.Now()) + delay_ms)
+        << "jitter " << jitter;
+  }
+}
+
 TEST_F(PipelineTest, PermanentErrorsFailTheCallWithTheirMessage) {
   ScriptedStage resolve({Next(Stage::kDownload)});
   ScriptedStage download({core::Error::Permanent("the recording is 300 MB, over the 200 MB cap")});

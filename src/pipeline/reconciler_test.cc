@@ -59,7 +59,7 @@ TEST_F(ReconcilerTest, RecordsCallsNoEventAnnouncedAndAdvancesTheCursor) {
   EXPECT_EQ(report->created, 2);
   auto call = store_->FindCall("MISSED.101");
   ASSERT_TRUE(call.ok() && call->has_value());
-  EXPECT_EQ((*call)->call.source, "reconcile");
+  EXPECT_EQ((*call)->call.source, store::CallSource::kReconcile);
   EXPECT_EQ((*call)->call.stage, store::Stage::kReceived);
   EXPECT_EQ((*call)->call.duration_seconds, 61);
   EXPECT_EQ((*call)->call.direction, store::Direction::kIncoming);
@@ -74,7 +74,7 @@ TEST_F(ReconcilerTest, CallsAlreadyAnnouncedByAnEventAreLeftAsTheyAre) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->seen, 2);
   EXPECT_EQ(report->created, 1);
-  EXPECT_EQ((*store_->FindCall("KNOWN.1"))->call.source, "webhook");
+  EXPECT_EQ((*store_->FindCall("KNOWN.1"))->call.source, store::CallSource::kWebhook);
 }
 
 TEST_F(ReconcilerTest, WalksEveryFullPage) {

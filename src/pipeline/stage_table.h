@@ -32,8 +32,8 @@ std::span<const StageRow> PipelineStages();
 std::optional<StageRow> StageRowOf(store::Stage stage);
 
 // The stages a worker runs (those with a row), in pipeline order: what the store's claim must
-// look at (kActiveStages in src/store/internal/sql_store_work.cc; stage_table_test checks that
-// the store claims exactly these).
+// look at (the store claims every non-terminal stage of the enum; stage_table_test checks that
+// this is exactly these).
 std::vector<store::Stage> ActiveStages();
 
 // How a stage run ended, as the stage_runs table keeps it (store::StageOutcome::run_outcome).

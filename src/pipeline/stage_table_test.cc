@@ -42,8 +42,8 @@ TEST(StageTable, TheUsualPathRunsEveryHandlerOnceFromReceivedToDone) {
   EXPECT_EQ(StageRowOf(Stage::kReceived)->handler, Stage::kResolve);
 }
 
-// The store's claim query lists the active stages in SQL (store/internal/sql_store_work.cc); this
-// keeps it equal to the table: a stage added to one and not the other fails here.
+// The store claims every non-terminal stage of the enum (store/internal/records.cc); this keeps
+// that equal to the table: a stage added to the enum without a row (or the reverse) fails here.
 TEST(StageTable, TheStoreClaimsACallInEveryActiveStageAndInNoOther) {
   const std::vector<Stage> active = ActiveStages();
   std::int64_t now_ms = 1'800'000'000'000;

@@ -6,7 +6,11 @@
 namespace callbrief::store {
 namespace {
 
-constexpr std::array<std::pair<Stage, std::string_view>, 10> kStageNames = {{
+constexpr std::array<Stage, 10> kAllStages = {
+    Stage::kReceived,  Stage::kResolve, Stage::kDownload, Stage::kPrepare, Stage::kTranscribe,
+    Stage::kSummarize, Stage::kDeliver, Stage::kDone,     Stage::kSkipped, Stage::kFailed};
+
+constexpr std::array<std::pair<Stage, std::string_view>, kAllStages.size()> kStageNames = {{
     {Stage::kReceived, "received"},
     {Stage::kResolve, "resolve"},
     {Stage::kDownload, "download"},
@@ -56,6 +60,8 @@ std::optional<Stage> StageFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::span<const Stage> AllStages() { return kAllStages; }
+
 bool IsTerminal(Stage stage) {
   return stage == Stage::kDone || stage == Stage::kSkipped || stage == Stage::kFailed;
 }
@@ -91,6 +97,14 @@ std::string_view CallSourceName(CallSource source) {
       return "manual";
   }
   return "webhook";
+}
+
+std::optional<CallSource> CallSourceFromName(std::string_view name) {
+  for (CallSource source :
+       {CallSource::kWebhook, CallSource::kReconcile, CallSource::kBackfill, CallSource::kManual}) {
+    if (CallSourceName(source) == name) return source;
+  }
+  return std::nullopt;
 }
 
 std::string_view TrackerSideName(TrackerSide side) {

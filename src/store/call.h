@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ enum class Stage {
 std::string_view StageName(Stage stage);
 std::optional<Stage> StageFromName(std::string_view name);
 bool IsTerminal(Stage stage);
+// Every stage, in the enum's order (which is the pipeline's).
+std::span<const Stage> AllStages();
 
 enum class Direction { kUnknown, kIncoming, kOutgoing };
 std::string_view DirectionName(Direction direction);
@@ -36,6 +39,8 @@ std::optional<Direction> DirectionFromName(std::string_view name);
 // How we learnt of a call.
 enum class CallSource { kWebhook, kReconcile, kBackfill, kManual };
 std::string_view CallSourceName(CallSource source);
+// nullopt for a name this binary does not know (a newer version's).
+std::optional<CallSource> CallSourceFromName(std::string_view name);
 
 // What is known about a call when it is first recorded: the facts a Bitrix24 event carries (all
 // optional: the resolve stage fills in the rest from voximplant.statistic.get) and the raw event.
@@ -72,7 +77,7 @@ struct RecordedCall {
 struct CallRecord {
   std::int64_t id = 0;
   std::string bitrix_call_id;
-  std::string source;
+  CallSource source = CallSource::kWebhook;
   std::optional<int> call_type;
   Direction direction = Direction::kUnknown;
   std::string client_number;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "store/internal/dialect.h"
+#include "store/internal/records.h"
 #include "store/store_test_backends.h"
 #include "store/test_support.h"
+#include "testing/manual_clock.h"
 
 namespace callbrief::store {
 namespace {
@@ -39,7 +41,7 @@ TEST_P(CallStoreTest, RecordsANewCallInStageReceivedWithItsEvent) {
   EXPECT_EQ(d.call.direction, Direction::kIncoming);
   EXPECT_EQ(d.call.client_number, "+79001234567");
   EXPECT_EQ(d.call.duration_seconds, 135);
-  EXPECT_EQ(d.call.source, "webhook");
+  EXPECT_EQ(d.call.source, CallSource::kWebhook);
   EXPECT_EQ(d.call.next_attempt_at_ms, d.call.received_at_ms);
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_EQ(d.events[0].event_name, "ONVOXIMPLANTCALLEND");
@@ -288,6 +290,41 @@ TEST(SqliteMigrationTest, CreatesTheWholePipelineSchema) {
     EXPECT_TRUE(db.tableExists(table)) << table;
   }
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+// The store dates its own records by the clock it is given (a test's, here), not the system's.
+TEST(SqliteMigrationTest, MigrationsAndSettingsAreDatedByTheStoresClock) {
+  TempDir dir;
+  callbrief::testing::ManualClock clock(core::FromUnixMillis(1'234'567'890'000));
+  {
+    auto store = OpenSqliteStore({.path = dir.File("s.db"), .clock = &clock});
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    clock.Advance(std::chrono::seconds(5));
+    ASSERT_TRUE((*store)->PutSetting("ui.theme", "dark").ok());
+  }
+  SQLite::Database db(dir.File("s.db"));
+  EXPECT_EQ(db.execAndGet("SELECT MIN(applied_at) FROM schema_migrations").getInt64(),
+            1'234'567'890'000);
+  EXPECT_EQ(db.execAndGet("SELECT updated_at FROM settings WHERE name = 'ui.theme'").getInt64(),
+            1'234'567'895'000);
+}
+
+// The claim derives its stage list from the enum (internal::ActiveStagesSql); the index it walks
+// (migration 9) wrote the list down as text. A stage added to the enum changes the first and not
+// the second, and the claim silently stops using its index: this fails until a new migration
+// rebuilds the index with the new list.
+TEST(ClaimIndexTest, TheClaimIndexOfBothDatabasesCoversExactlyTheStagesAWorkerRuns) {
+  const std::string condition = "WHERE stage IN " + internal::ActiveStagesSql();
+  for (const internal::Dialect* dialect :
+       {&internal::SqliteDialect(), &internal::PostgresDialect()}) {
+    std::string_view newest_claim_index;
+    for (const internal::Migration& m : dialect->migrations) {
+      if (m.sql.find("INDEX calls_claim") != std::string_view::npos) newest_claim_index = m.sql;
+    }
+    ASSERT_FALSE(newest_claim_index.empty()) << dialect->name;
+    EXPECT_NE(newest_claim_index.find(condition), std::string_view::npos)
+        << dialect->name << ": the calls_claim index is not over " << condition;
+  }
 }
 
 TEST(SqliteMigrationTest, MigrateIndexesTheCallsStoredBeforeSearchExisted) {

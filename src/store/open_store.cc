@@ -20,20 +20,28 @@ constexpr std::string_view kUnknownScheme =
     "DATABASE_URL: must be sqlite://PATH or a postgresql:// URL";
 
 // Migrates (or checks) the schema, then wraps the database in the store.
+const core::Clock& ClockOr(const core::Clock* clock) {
+  return clock != nullptr ? *clock : core::SystemClock::Instance();
+}
+
 Result<std::unique_ptr<CallStore>> Open(Result<std::unique_ptr<internal::Database>> db,
-                                        const internal::Dialect& dialect, bool migrate) {
+                                        const internal::Dialect& dialect, bool migrate,
+                                        const core::Clock& clock) {
   if (!db) return db.error();
-  auto version = ApplyMigrations(
-      **db, dialect, migrate, fmt::format("DATABASE_URL: opening the {} database", dialect.name));
+  auto version =
+      ApplyMigrations(**db, dialect, migrate,
+                      fmt::format("DATABASE_URL: opening the {} database", dialect.name), clock);
   if (!version) return version.error();
-  return std::unique_ptr<CallStore>(std::make_unique<internal::SqlStore>(std::move(*db), dialect));
+  return std::unique_ptr<CallStore>(
+      std::make_unique<internal::SqlStore>(std::move(*db), dialect, clock));
 }
 
 Result<int> Migrate(Result<std::unique_ptr<internal::Database>> db,
                     const internal::Dialect& dialect) {
   if (!db) return db.error();
   return ApplyMigrations(**db, dialect, /*apply=*/true,
-                         fmt::format("DATABASE_URL: migrating the {} schema", dialect.name));
+                         fmt::format("DATABASE_URL: migrating the {} schema", dialect.name),
+                         core::SystemClock::Instance());
 }
 
 }  // namespace
@@ -49,13 +57,13 @@ bool IsPostgresUrl(std::string_view url) {
 
 Result<std::unique_ptr<CallStore>> OpenSqliteStore(const SqliteOptions& options) {
   return Open(internal::OpenSqliteDatabase(options.path, options.read_connections),
-              internal::SqliteDialect(), options.migrate);
+              internal::SqliteDialect(), options.migrate, ClockOr(options.clock));
 }
 
 Result<std::unique_ptr<CallStore>> OpenPostgresStore(const PostgresOptions& options) {
   // The first connection proves the server answers and brings the schema up to date.
   return Open(internal::OpenPostgresDatabase(options.url, options.connections),
-              internal::PostgresDialect(), options.migrate);
+              internal::PostgresDialect(), options.migrate, ClockOr(options.clock));
 }
 
 Result<int> MigratePostgres(const std::string& url) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/call_store.h"
 
@@ -15,6 +16,8 @@ struct PostgresOptions {
   std::string url{};
   bool migrate = true;  // Apply pending migrations on open.
   int connections = 8;  // At most this many connections at once; made when first needed.
+  // As SqliteOptions::clock (lease times on PostgreSQL come from the server's clock).
+  const core::Clock* clock = nullptr;
 };
 
 // The production store: PostgreSQL through libpq, any number of callbrief processes on one

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/call_store.h"
 
@@ -14,6 +15,9 @@ struct SqliteOptions {
   std::string path;          // File name; parent directories are created.
   bool migrate = true;       // Apply pending migrations on open.
   int read_connections = 4;  // Readers run beside the writer thanks to WAL.
+  // The time of the store's own records (a setting's and a migration's time); lease and due times
+  // come from the caller. Must outlive the store. Null: the system clock.
+  const core::Clock* clock = nullptr;
 };
 
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit has reached

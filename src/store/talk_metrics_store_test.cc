@@ -232,7 +232,8 @@ core::Result<std::unique_ptr<internal::Database>> OpenBefore11(testing::Backend 
                 ? internal::OpenSqliteDatabase(SqlitePathFromUrl(url), 1)
                 : internal::OpenPostgresDatabase(url, 1);
   if (!db.ok()) return db.error();
-  auto version = internal::ApplyMigrations(**db, before, true, "migrating to version 10");
+  auto version = internal::ApplyMigrations(**db, before, true, "migrating to version 10",
+                                          core::SystemClock::Instance());
   if (!version.ok()) return version.error();
   return db;
 }

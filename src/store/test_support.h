@@ -1,27 +1,14 @@
 #pragma once
 
-#include <filesystem>
 #include <string>
 
-#include <unistd.h>
-
 #include "store/call.h"
+#include "testing/temp_dir.h"
 
 namespace callbrief::store::testing {
 
-// A fresh directory removed when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "callbrief-test-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+// The tests' one scratch directory (src/testing/temp_dir.h), under the name the store's tests use.
+using callbrief::testing::TempDir;
 
 inline IncomingCall MakeCall(std::string call_id, std::int64_t started_at_ms = 1'700'000'000'000) {
   IncomingCall call;

@@ -1,8 +1,6 @@
 // callbrief's OpenAI-compatible clients (asr::MakeOpenAiTranscriber, llm::MakeOpenAiSummarizer)
 // against the emulator over real HTTP with the libcurl client: success and every error path.
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +11,7 @@
 #include "fakes/fake_openai.h"
 #include "llm/summarizer.h"
 #include "net/http_client.h"
+#include "testing/temp_dir.h"
 
 namespace callbrief {
 namespace {
@@ -36,13 +35,7 @@ std::string Wav(double seconds, const std::string& marker = "") {
 
 class OpenAiClientsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "openai-clients-XXXXXX");
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    ASSERT_TRUE(fake_.Start().ok());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { ASSERT_TRUE(fake_.Start().ok()); }
 
   asr::ChunkToTranscribe Chunk(int index, double seconds, const std::string& speaker = "",
                                const std::string& marker = "") {
@@ -93,7 +86,8 @@ class OpenAiClientsTest : public ::testing::Test {
             .duration_seconds = 10};
   }
 
-  std::filesystem::path dir_;
+  callbrief::testing::TempDir scratch_;
+  const std::filesystem::path dir_ = scratch_.path();
   FakeOpenAi fake_;
   std::unique_ptr<net::HttpClient> http_ =
       net::MakeCurlHttpClient({.user_agent = "callbrief-test"});

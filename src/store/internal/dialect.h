@@ -21,8 +21,9 @@ struct Migration {
   std::string_view name;
   std::string_view sql;
   // Runs after `sql`, in the same transaction, for what SQL alone cannot compute from the rows
-  // already stored (migration 11: the talk metrics of calls transcribed before it). Null: none.
-  core::Status (*fill)(Connection& c) = nullptr;
+  // already stored (migration 11: the talk metrics of calls transcribed before it), `now_ms` the
+  // store's clock. Null: none.
+  core::Status (*fill)(Connection& c, std::int64_t now_ms) = nullptr;
 };
 
 struct Dialect {

@@ -248,8 +248,9 @@ ALTER TABLE calls ADD COLUMN pii_report TEXT NOT NULL DEFAULT '';
 // The claim's order as an index over the calls a worker may take (issue 15, item 2): a claim
 // walks it from the front and stops at the first due call without a live lease, reading index
 // entries only (the due time and lease are in it), instead of reading and sorting every
-// unfinished call. The expression and the stage list are the claim's (kClaimOrder, kActiveStages
-// in sql_store_work.cc): a new active stage needs a migration that rebuilds this index.
+// unfinished call. The expression and the stage list are the claim's (kClaimOrder in
+// sql_store_work.cc, ActiveStagesSql in records.cc): a new active stage needs a migration that
+// rebuilds this index (ClaimIndexTest fails until it exists).
 constexpr std::string_view kClaimIndex = R"sql(
 CREATE INDEX calls_claim ON calls ((CASE WHEN last_error_kind = 'config' THEN 2
   WHEN source = 'backfill' THEN 1 ELSE 0 END), received_at, id, next_attempt_at, lease_expires_at)

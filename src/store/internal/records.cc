@@ -6,6 +6,18 @@
 
 namespace callbrief::store::internal {
 
+const std::string& ActiveStagesSql() {
+  static const std::string sql = [] {
+    std::string list;
+    for (Stage stage : AllStages()) {
+      if (IsTerminal(stage)) continue;
+      list += fmt::format("{}'{}'", list.empty() ? "(" : ",", StageName(stage));
+    }
+    return list + ")";
+  }();
+  return sql;
+}
+
 const std::string_view kCallColumns =
     "id, bitrix_call_id, source, call_type, direction, client_number, portal_number, "
     "portal_user_id, manager_name, duration_seconds, started_at, failed_code, failed_reason, "
@@ -20,7 +32,7 @@ CallRecord ReadCall(const Rows& r, int row) {
   int i = 0;
   c.id = r.Int64(row, i++);
   c.bitrix_call_id = r.Text(row, i++);
-  c.source = r.Text(row, i++);
+  c.source = CallSourceFromName(r.Text(row, i++)).value_or(CallSource::kWebhook);
   c.call_type = r.OptionalInt(row, i++);
   c.direction = DirectionFromName(r.Text(row, i++)).value_or(Direction::kUnknown);
   c.client_number = r.Text(row, i++);

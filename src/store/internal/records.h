@@ -13,6 +13,12 @@
 
 namespace callbrief::store::internal {
 
+// The stages a worker may still run — every non-terminal stage of the enum (store/call.h) — as an
+// SQL list "('received',…)". Derived, so a new stage is claimed without editing any query; the
+// calls_claim index (migration 9) lists them as text, and a store test fails when a new stage
+// needs a migration that rebuilds it.
+const std::string& ActiveStagesSql();
+
 // The columns ReadCall expects, in its order.
 extern const std::string_view kCallColumns;
 CallRecord ReadCall(const Rows& rows, int row);

@@ -415,15 +415,15 @@ Result<std::optional<std::string>> SqlStore::GetSetting(std::string_view name) {
 }
 
 Status SqlStore::PutSetting(std::string_view name, std::string_view value) {
-  return db_->Run(
-      Access::kWrite, fmt::format("saving setting {}", name), [&](Connection& c) -> Status {
-        STORE_RETURN_IF_ERROR(
-            c.Exec("INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) "
-                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
-                   "updated_at = excluded.updated_at",
-                   Params(name, value, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
-        return core::Ok();
-      });
+  return db_->Run(Access::kWrite, fmt::format("saving setting {}", name),
+                  [&](Connection& c) -> Status {
+                    STORE_RETURN_IF_ERROR(
+                        c.Exec("INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) "
+                               "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                               "updated_at = excluded.updated_at",
+                               Params(name, value, core::ToUnixMillis(clock_.Now()))));
+                    return core::Ok();
+                  });
 }
 
 Result<std::int64_t> SqlStore::UpdatePacing(std::string_view key, std::int64_t now_ms,
@@ -466,7 +466,7 @@ Status SqlStore::Ping() {
 }
 
 Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
-                            std::string_view doing) {
+                            std::string_view doing, const core::Clock& clock) {
   return db.Run(Access::kTransaction, doing, [&](Connection& c) -> Result<int> {
     if (!dialect.migration_lock.empty()) STORE_RETURN_IF_ERROR(c.Exec(dialect.migration_lock));
     STORE_RETURN_IF_ERROR(c.Script(dialect.migrations_table));
@@ -498,10 +498,10 @@ Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
     }
     for (const Migration* m : missing) {
       STORE_RETURN_IF_ERROR(c.Script(m->sql));
-      if (m->fill != nullptr) STORE_RETURN_IF_ERROR(m->fill(c));
-      STORE_RETURN_IF_ERROR(c.Exec(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-          Params(m->version, m->name, core::ToUnixMillis(core::SystemClock::Instance().Now()))));
+      if (m->fill != nullptr) STORE_RETURN_IF_ERROR(m->fill(c, core::ToUnixMillis(clock.Now())));
+      STORE_RETURN_IF_ERROR(
+          c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                 Params(m->version, m->name, core::ToUnixMillis(clock.Now()))));
       current = std::max(current, m->version);
     }
     return current;

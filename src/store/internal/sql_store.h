@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/call_store.h"
 #include "store/internal/dialect.h"
@@ -22,8 +23,8 @@ struct SearchQuery;  // search_text.h
 
 class SqlStore final : public CallStore {
  public:
-  SqlStore(std::unique_ptr<Database> db, const Dialect& dialect)
-      : db_(std::move(db)), dialect_(dialect) {}
+  SqlStore(std::unique_ptr<Database> db, const Dialect& dialect, const core::Clock& clock)
+      : db_(std::move(db)), dialect_(dialect), clock_(clock) {}
 
   core::Result<std::vector<RecordedCall>> RecordIncomingCalls(
       std::span<const IncomingCall> calls) override;
@@ -83,6 +84,7 @@ class SqlStore final : public CallStore {
 
   std::unique_ptr<Database> db_;
   const Dialect& dialect_;
+  const core::Clock& clock_;  // The time of a setting's change.
 };
 
 using SearchHits = std::map<std::int64_t, std::vector<SearchHit>>;
@@ -101,8 +103,8 @@ core::Status LoadTrackerHits(Connection& c, CallDetails* details);
 // Brings the schema up to date (`apply`) or checks that it is (kConfig "run `callbrief migrate`"
 // otherwise) and answers the version, in one transaction under the dialect's migration lock, so
 // instances starting together migrate one after the other: the second finds the work done.
-// Errors read "<doing>: …".
+// Errors read "<doing>: …". `clock` dates each migration applied.
 core::Result<int> ApplyMigrations(Database& db, const Dialect& dialect, bool apply,
-                                  std::string_view doing);
+                                  std::string_view doing, const core::Clock& clock);
 
 }  // namespace callbrief::store::internal

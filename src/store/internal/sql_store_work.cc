@@ -13,10 +13,8 @@ namespace {
 using core::Result;
 using core::Status;
 
-// The stages a worker runs; the IN list lets the database use the calls_due index, and is the
-// condition of the claim's index (calls_claim, migration 9: a change here needs a migration).
-constexpr std::string_view kActiveStages =
-    "('received','resolve','download','prepare','transcribe','summarize','deliver')";
+// The stages a worker runs are ActiveStagesSql() (records.h): an IN list, so the database uses
+// the calls_due index; it is also the condition of the claim's index (calls_claim, migration 9).
 
 // Which due call a free worker takes: calls as they came (the one received first goes through
 // all its stages before later ones get ahead of it, so the first call of a burst is summarized
@@ -175,8 +173,8 @@ Result<std::optional<CallRecord>> SqlStore::ClaimDueCall(std::string_view owner,
       "AND (next_attempt_at IS NULL OR next_attempt_at <= {3}) "
       "AND (lease_expires_at IS NULL OR lease_expires_at <= {0}){4} ORDER BY {5} LIMIT 1{6}) "
       "RETURNING {7}",
-      clock, lease, kActiveStages, now, not_running, kClaimOrder, dialect_.claim_lock, kCallColumns,
-      dialect_.claim_index);
+      clock, lease, ActiveStagesSql(), now, not_running, kClaimOrder, dialect_.claim_lock,
+      kCallColumns, dialect_.claim_index);
   return db_->Run(Access::kUnsynced, "claiming a due call",
                   [&](Connection& c) -> Result<std::optional<CallRecord>> {
                     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
@@ -221,7 +219,7 @@ Result<std::optional<std::int64_t>> SqlStore::NextDueAtMs() {
     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(fmt::format("SELECT MIN(COALESCE(next_attempt_at, "
                                                          "0)) FROM calls WHERE stage IN {} AND "
                                                          "lease_owner IS NULL",
-                                                         kActiveStages)));
+                                                         ActiveStagesSql())));
     return rows.OptionalInt64(0, 0);
   });
 }
@@ -241,7 +239,7 @@ Result<QueueStats> SqlStore::QueueAt(std::int64_t now_ms) {
       "MIN(CASE WHEN {0} THEN COALESCE(next_attempt_at, received_at) END), "
       "COUNT(CASE WHEN last_error_kind = 'config' AND next_attempt_at > $1 THEN 1 END) "
       "FROM calls WHERE stage IN {1}",
-      due, kActiveStages);
+      due, ActiveStagesSql());
   return db_->Run(Access::kRead, "measuring the queue", [&](Connection& c) -> Result<QueueStats> {
     STORE_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, p));
     return QueueStats{.due = rows.Int64(0, 0),
@@ -255,7 +253,7 @@ Result<int> SqlStore::WakeParkedCalls(std::int64_t now_ms) {
     STORE_ASSIGN_OR_RETURN(
         Rows rows, c.Exec(fmt::format("UPDATE calls SET next_attempt_at = $1 WHERE stage IN {} "
                                       "AND last_error_kind = 'config' AND next_attempt_at > $1",
-                                      kActiveStages),
+                                      ActiveStagesSql()),
                           Params(now_ms)));
     return static_cast<int>(rows.affected());
   });

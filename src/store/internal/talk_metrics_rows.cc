@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "analytics/talk_metrics.h"
-#include "core/clock.h"
 
 namespace callbrief::store::internal {
 namespace {
@@ -55,10 +54,9 @@ core::Status SaveTalkMetrics(Connection& c, std::int64_t call_id,
              Params(metrics->layout, share, monologue, interruptions, call_id)));
 }
 
-core::Status FillTalkMetrics(Connection& c) {
+core::Status FillTalkMetrics(Connection& c, std::int64_t now_ms) {
   STORE_ASSIGN_OR_RETURN(
       Rows ids, c.Exec("SELECT DISTINCT call_id FROM transcript_segments ORDER BY call_id"));
-  const std::int64_t now_ms = core::ToUnixMillis(core::SystemClock::Instance().Now());
   for (int from = 0; from < ids.size(); from += static_cast<int>(kCallsPerRead)) {
     const int to = std::min(ids.size(), from + static_cast<int>(kCallsPerRead));
     STORE_ASSIGN_OR_RETURN(Rows rows,

@@ -21,6 +21,6 @@ core::Status SaveTalkMetrics(Connection& c, std::int64_t call_id,
 
 // Migration 11's fill: the metrics of every call transcribed before they were stored, a few
 // hundred calls per statement so a large database is not read into memory at once.
-core::Status FillTalkMetrics(Connection& c);
+core::Status FillTalkMetrics(Connection& c, std::int64_t now_ms);
 
 }  // namespace callbrief::store::internal
