@@ -233,7 +233,7 @@ core::Result<std::unique_ptr<internal::Database>> OpenBefore11(testing::Backend 
                 : internal::OpenPostgresDatabase(url, 1);
   if (!db.ok()) return db.error();
   auto version = internal::ApplyMigrations(**db, before, true, "migrating to version 10",
-                                          core::SystemClock::Instance());
+                                           core::SystemClock::Instance());
   if (!version.ok()) return version.error();
   return db;
 }
