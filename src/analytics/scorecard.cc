@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/utf8.h"
+
 namespace callbrief::analytics {
 namespace {
 
@@ -32,24 +34,6 @@ char32_t NextCodePoint(std::string_view text, std::size_t* i) {
   }
   *i += length;
   return cp;
-}
-
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Letters and digits are kept (lower case, ё → е); ASCII punctuation and symbols, Latin-1
@@ -297,7 +281,7 @@ std::string NormalizeForQuote(std::string_view text) {
     }
     if (space) out.push_back(' ');
     space = false;
-    AppendUtf8(Lower(cp), &out);
+    core::AppendUtf8(Lower(cp), &out);
   }
   return out;
 }

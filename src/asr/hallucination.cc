@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/utf8.h"
+
 namespace callbrief::asr {
 namespace {
 
@@ -28,24 +30,6 @@ char32_t NextCodePoint(std::string_view text, std::size_t* at) {
   }
   *at += length;
   return cp;
-}
-
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Whole-text matches (after normalization).
@@ -91,7 +75,7 @@ std::string NormalizeForComparison(std::string_view text) {
     }
     if (pending_space) out += ' ';
     pending_space = false;
-    AppendUtf8(cp, &out);
+    core::AppendUtf8(cp, &out);
   }
   return out;
 }

@@ -3,26 +3,10 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/utf8.h"
+
 namespace callbrief::asr::internal {
 namespace {
-
-void AppendUtf8(std::uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class Scanner {
  public:
@@ -139,7 +123,7 @@ class Scanner {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return Fail();
           }
-          AppendUtf8(cp, out);
+          core::AppendUtf8(cp, out);
           break;
         }
         default:

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace callbrief::store::internal {
 namespace {
 
@@ -31,24 +33,6 @@ int Decode(std::string_view s, size_t i, size_t* next) {
   if (cp < kMin[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
   *next = i + length;
   return cp;
-}
-
-void Encode(int cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 bool In(int cp, int from, int to) { return cp >= from && cp <= to; }
@@ -179,7 +163,7 @@ void ForEachWord(std::string_view text, OnWord word) {
         lower.clear();
         in_word = true;
       }
-      Encode(Lower(cp), &lower);
+      core::AppendUtf8(Lower(cp), &lower);
     } else if (in_word) {
       word(begin, i, lower);
       in_word = false;
