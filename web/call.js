@@ -1,5 +1,5 @@
 // The call page: the summary as in Telegram, the transcript as a chat that seeks the recording,
-// the stage timeline, deliveries, cost, and "process again".
+// the stage timeline, deliveries, cost, "process again" and "erase this call" (erase.js).
 import { h, api, announce } from './dom.js';
 import {
   t, formatDateTime, formatDuration, formatOffset, formatMs, formatUsd, formatTimeOfDay,
@@ -7,6 +7,7 @@ import {
 import { stageBadge, sentimentBadge } from './calls.js';
 import { scorecardBlock } from './scorecard.js';
 import { talkBlock } from './talk.js';
+import { eraseBlock } from './erase.js';
 
 function section(title, ...content) {
   const id = `h-${Math.random().toString(36).slice(2, 8)}`;
@@ -190,7 +191,8 @@ export async function renderCall(main, id, message = '', host = main) {
         talkBlock(call, audio, section),
         scorecardBlock(call, audio, rerender, section),
         transcriptBlock(call, audio)),
-      h('div', { class: 'call-side' }, infoBlock(call), trackersBlock(call), timelineBlock(call), ...deliveriesAndCost(call))));
+      h('div', { class: 'call-side' }, infoBlock(call), trackersBlock(call), timelineBlock(call), ...deliveriesAndCost(call),
+        eraseBlock(call, host, section))));
   openAtHash(main, audio);
   return () => { if (audio) audio.pause(); };
 }

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/erasure.h"
+#include "app/retention.h"
 #include "core/clock.h"
 #include "core/json_bounded.h"
 #include "core/redact.h"
@@ -50,6 +52,20 @@ core::Result<std::unique_ptr<store::CallStore>> Open(const core::Config& config)
   return store::OpenStore(config.database_url, /*migrate=*/false);
 }
 
+// One line per call under a header, as `calls list` shows them.
+void PrintCallLines(const std::vector<store::CallRecord>& calls) {
+  std::cout << fmt::format("{:>6}  {:<20}  {:<8}  {:<16}  {:>6}  {:<10}  {}\n", "ID", "STARTED",
+                           "DIR", "CLIENT", "DUR", "STAGE", "NOTE");
+  for (const store::CallRecord& c : calls) {
+    std::cout << fmt::format("{:>6}  {:<20}  {:<8}  {:<16}  {:>6}  {:<10}  {}\n", c.id,
+                             core::FormatIso8601Millis(c.started_at_ms).substr(0, 19),
+                             store::DirectionName(c.direction), c.client_number,
+                             Duration(c.duration_seconds), store::StageName(c.stage),
+                             Clip(StateNote(c), 60));
+  }
+  if (calls.empty()) std::cout << "(no calls)\n";
+}
+
 void PrintSummary(const store::Summary& summary) {
   auto body = core::ParseBoundedJson(summary.summary_json);
   std::cout << fmt::format("\nSummary ({}, {}, {}):\n", summary.model, summary.call_kind,
@@ -80,16 +96,7 @@ int RunCallsList(const core::Config& config, const CallsListOptions& options) {
   }
   auto page = (*store)->ListCalls(query);
   if (!page) return Fail(page.error());
-  std::cout << fmt::format("{:>6}  {:<20}  {:<8}  {:<16}  {:>6}  {:<10}  {}\n", "ID", "STARTED",
-                           "DIR", "CLIENT", "DUR", "STAGE", "NOTE");
-  for (const store::CallRecord& c : page->calls) {
-    std::cout << fmt::format("{:>6}  {:<20}  {:<8}  {:<16}  {:>6}  {:<10}  {}\n", c.id,
-                             core::FormatIso8601Millis(c.started_at_ms).substr(0, 19),
-                             store::DirectionName(c.direction), c.client_number,
-                             Duration(c.duration_seconds), store::StageName(c.stage),
-                             Clip(StateNote(c), 60));
-  }
-  if (page->calls.empty()) std::cout << "(no calls)\n";
+  PrintCallLines(page->calls);
   return 0;
 }
 
@@ -151,6 +158,87 @@ int RunCallsRetry(const core::Config& config, const std::string& id) {
       return kExitFailure;
   }
   return kExitFailure;
+}
+
+int RunCallsErase(const core::Config& config, const CallsEraseOptions& options) {
+  if (options.ids.empty() == options.number.empty()) {
+    return Fail(core::Error::InvalidInput(
+        "calls erase: name the calls (their ids or CALL_IDs) or a client number (--number), "
+        "not both"));
+  }
+  if (!options.number.empty() && store::ClientNumberKey(options.number).empty()) {
+    return Fail(core::Error::InvalidInput("--number: a phone number has digits"));
+  }
+  auto store = Open(config);
+  if (!store) return Fail(store.error());
+  std::vector<store::CallRecord> calls;
+  if (!options.number.empty()) {
+    auto found = (*store)->FindCallsByClientNumber(options.number);
+    if (!found) return Fail(found.error());
+    calls = std::move(*found);
+  } else {
+    for (const std::string& id : options.ids) {
+      auto found = (*store)->FindCall(id);
+      if (!found) return Fail(found.error());
+      if (!found->has_value()) {
+        std::fprintf(stderr, "callbrief: no call %s (erased before, or never stored)\n",
+                     id.c_str());
+        return kExitNotFound;
+      }
+      calls.push_back((**found).call);
+    }
+  }
+  if (calls.empty()) {
+    std::fprintf(stderr, "callbrief: no call of this number is stored\n");
+    return kExitNotFound;
+  }
+  PrintCallLines(calls);
+  if (!options.yes) {
+    std::cout << fmt::format(
+        "\nNothing is erased yet. Run the command again with --yes to erase {} call(s): "
+        "everything stored about them and their recordings.\n",
+        calls.size());
+    return 0;
+  }
+
+  std::cout << "\n";
+  std::size_t erased = 0;
+  bool all = true;
+  for (const store::CallRecord& call : calls) {
+    auto result = EraseCallAndFiles(**store, config.data_dir, std::to_string(call.id),
+                                    core::ToUnixMillis(core::SystemClock::Instance().Now()));
+    if (!result) return Fail(result.error());
+    switch (result->call.outcome) {
+      case store::EraseOutcome::kErased:
+        break;
+      case store::EraseOutcome::kNotFound:
+        std::cout << fmt::format("Call {} is gone already (erased meanwhile)\n", call.id);
+        continue;
+      case store::EraseOutcome::kInProgress:
+        std::cout << fmt::format(
+            "Call {} is being processed right now: not erased. Run the command again in a "
+            "minute.\n",
+            call.id);
+        all = false;
+        continue;
+    }
+    ++erased;
+    if (!result->files_error.empty()) {
+      std::cout << fmt::format("Call {} erased from the database; its files were not: {}\n",
+                               call.id, result->files_error);
+      all = false;
+      continue;
+    }
+    std::cout << fmt::format("Call {} erased ({} file(s), {} of audio deleted)\n", call.id,
+                             result->files.files, FormatBytes(result->files.bytes));
+  }
+  std::cout << fmt::format(
+      "\nErased {} of {} call(s). Only each call's CALL_ID is kept, so that Bitrix24 cannot "
+      "bring it back. Messages already sent to Telegram and comments on the Bitrix24 "
+      "timeline are not removed by callbrief: delete them there, and the recording on the "
+      "portal.\n",
+      erased, calls.size());
+  return all ? 0 : kExitFailure;
 }
 
 }  // namespace callbrief::app

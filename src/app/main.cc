@@ -21,6 +21,7 @@
 #include "app/bitrix_events_command.h"
 #include "app/calls_command.h"
 #include "app/checks.h"
+#include "app/erasure.h"
 #include "app/instance_id.h"
 #include "app/local_app.h"
 #include "app/process_command.h"
@@ -232,6 +233,17 @@ int Serve() {
            [&processing](const store::CallDetails& call) {
              return processing.rescorer->Rescore(call);
            },
+       .erase_call = [&store, &config,
+                      &clock](std::string_view key) -> core::Result<store::ErasedCall> {
+         auto erased = app::EraseCallAndFiles(**store, config->data_dir, key,
+                                              core::ToUnixMillis(clock.Now()));
+         if (!erased) return erased.error();
+         if (!erased->files_error.empty()) {
+           spdlog::warn("Call {} erased from the database; its files were not: {}", erased->call.id,
+                        erased->files_error);
+         }
+         return erased->call;
+       },
        .status_report = [&checks] { return checks.Report(); },
        .bitrix_app_install =
            local_app ? http::PostHandler([&](std::string_view type, std::string_view body) {
@@ -370,7 +382,7 @@ int main(int argc, char** argv) {
       "Score finished calls again against the active checklist (nothing is transcribed again)");
   rescore->add_option("--since", rescore_options.since, "First day, e.g. 2026-11-01")->required();
   rescore->add_option("--until", rescore_options.until, "Stop before this day (optional)");
-  auto* calls = app.add_subcommand("calls", "List, show and retry calls");
+  auto* calls = app.add_subcommand("calls", "List, show, retry and erase calls");
   calls->require_subcommand(1);
   callbrief::app::CallsListOptions list_options;
   auto* calls_list = calls->add_subcommand("list", "The newest calls, one line each");
@@ -383,6 +395,15 @@ int main(int argc, char** argv) {
   auto* calls_retry = calls->add_subcommand(
       "retry", "Process a failed or skipped call again from where it stopped");
   calls_retry->add_option("ID", call_id, "Our id or Bitrix24's CALL_ID")->required();
+  callbrief::app::CallsEraseOptions erase_options;
+  auto* calls_erase = calls->add_subcommand(
+      "erase",
+      "Erase calls on a data subject's request: everything stored about them and their "
+      "recordings (lists them first; erases with --yes)");
+  calls_erase->add_option("ID", erase_options.ids, "Our ids or Bitrix24's CALL_IDs");
+  calls_erase->add_option("--number", erase_options.number,
+                          "Every call of this client number (+7 916 123-45-67, 8916…)");
+  calls_erase->add_flag("--yes", erase_options.yes, "Erase; without it the calls are only listed");
   std::string backup_file;
   auto* backup = app.add_subcommand(
       "backup", "Copy the SQLite database to FILE, consistent while the service runs");
@@ -430,6 +451,10 @@ int main(int argc, char** argv) {
   if (calls_retry->parsed()) {
     return callbrief::WithConfig(
         [&](const Config& c) { return callbrief::app::RunCallsRetry(c, call_id); });
+  }
+  if (calls_erase->parsed()) {
+    return callbrief::WithConfig(
+        [&](const Config& c) { return callbrief::app::RunCallsErase(c, erase_options); });
   }
 
   if (bitrix_events->parsed()) {

@@ -98,6 +98,26 @@ core::Result<AudioSweep> PurgeAudio(const std::string& data_dir, core::TimePoint
   return sweep;
 }
 
+core::Result<AudioSweep> RemoveCallAudio(const std::string& data_dir, std::int64_t call_id) {
+  AudioSweep sweep;
+  const fs::path directory = fs::path(data_dir) / "calls" / std::to_string(call_id);
+  std::error_code ec;
+  const fs::file_status status = fs::symlink_status(directory, ec);
+  if (ec || !fs::exists(status)) return sweep;  // Never downloaded, or deleted before.
+  if (fs::is_directory(status)) {
+    const CallFiles files = Inspect(directory);
+    sweep.files = files.files;
+    sweep.bytes = files.bytes;
+  }
+  fs::remove_all(directory, ec);  // A link itself, not what it points to.
+  if (ec) {
+    return core::Error::Permanent(
+        fmt::format("DATA_DIR: cannot delete {}: {}", directory.string(), ec.message()));
+  }
+  sweep.calls = 1;
+  return sweep;
+}
+
 AudioSweep RemovePartialDownloads(const std::string& data_dir, core::TimePoint cutoff) {
   AudioSweep sweep;
   const fs::path calls = fs::path(data_dir) / "calls";

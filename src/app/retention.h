@@ -30,6 +30,11 @@ struct AudioSweep {
 // recording again.
 core::Result<AudioSweep> PurgeAudio(const std::string& data_dir, core::TimePoint cutoff);
 
+// Deletes DATA_DIR/calls/<call_id>/ (recording, chunks, partial downloads) whatever its age: for
+// a call erased on request. A symbolic link there is removed, never followed. Nothing to delete
+// is not an error.
+core::Result<AudioSweep> RemoveCallAudio(const std::string& data_dir, std::int64_t call_id);
+
 // Removes the temporary files of downloads that never finished (a crash or a kill mid-download
 // leaves `<file>.part-XXXXXX` beside the recording) last written before `cutoff`. `serve` calls it
 // at start with cutoff = now, before its workers start, and the retention sweep with an hour's

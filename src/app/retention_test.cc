@@ -42,6 +42,39 @@ class RetentionTest : public ::testing::Test {
   core::TimePoint now_ = std::chrono::system_clock::now();
 };
 
+TEST_F(RetentionTest, AnErasedCallsAudioIsDeletedWhateverItsAgeAndNoOtherCallsIs) {
+  WriteFile("17", "recording.mp3", "0123456789", hours(0));
+  WriteFile("17", "chunk-000.ogg", "01234", hours(0));
+  WriteFile("170", "recording.mp3", "other", hours(0));
+
+  auto removed = RemoveCallAudio(data_dir_, 17);
+
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_EQ(removed->calls, 1);
+  EXPECT_EQ(removed->files, 2);
+  EXPECT_EQ(removed->bytes, 15);
+  EXPECT_FALSE(fs::exists(fs::path(data_dir_) / "calls" / "17"));
+  EXPECT_TRUE(fs::exists(fs::path(data_dir_) / "calls" / "170" / "recording.mp3"));
+  // Nothing left to delete (never downloaded, or erased before) is not an error.
+  auto again = RemoveCallAudio(data_dir_, 17);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->calls, 0);
+}
+
+TEST_F(RetentionTest, AnErasedCallsDirectoryThatIsALinkLosesTheLinkNotItsTarget) {
+  const fs::path elsewhere = dir_.path() / "elsewhere";
+  fs::create_directories(elsewhere);
+  std::ofstream(elsewhere / "keep.txt") << "not ours";
+  fs::create_directories(fs::path(data_dir_) / "calls");
+  fs::create_directory_symlink(elsewhere, fs::path(data_dir_) / "calls" / "21");
+
+  auto removed = RemoveCallAudio(data_dir_, 21);
+
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_FALSE(fs::exists(fs::symlink_status(fs::path(data_dir_) / "calls" / "21")));
+  EXPECT_TRUE(fs::exists(elsewhere / "keep.txt"));
+}
+
 TEST_F(RetentionTest, DeletesTheAudioOfCallsWhoseFilesAreAllOlderThanTheCutoff) {
   WriteFile("17", "recording.mp3", "0123456789", hours(24 * 40));
   WriteFile("17", "chunk-000.mp3", "01234", hours(24 * 40));

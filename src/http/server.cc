@@ -232,6 +232,7 @@ void Server::Impl::Routes() {
   });
   CallsApiRoutes();
   RescoreRoute();
+  EraseRoute();
   UiApiRoutes();
   TrackerRoutes();
   UiPageRoutes();
@@ -278,6 +279,28 @@ void Server::Impl::CallsApiRoutes() {
     spdlog::info("🔁 Call {} ({}) sent back to {} by {}", call.id, call.bitrix_call_id,
                  store::StageName(call.stage), req.remote_addr);
     SendJson(res, 200, {{"status", "ok"}, {"call", CallToJson(call)}});
+  });
+}
+
+void Server::Impl::EraseRoute() {
+  // A data subject's request for deletion (docs/privacy.md), from the call page.
+  router_.Post(R"(/api/calls/([^/]+)/erase)", [this](const Request& req, Response& res) {
+    if (!Authorize(req, res, Asker::kApi) || !SameSite(req, res)) return;
+    if (!options_.erase_call)
+      return SendError(res, 501, "erasing is not available in this process");
+    auto erased = options_.erase_call(req.matches[1].str());
+    if (!erased) return SendStoreError(res, erased.error());
+    switch (erased->outcome) {
+      case store::EraseOutcome::kNotFound:
+        return SendError(res, 404, "no call with this id or CALL_ID");
+      case store::EraseOutcome::kInProgress:
+        return SendError(res, 409,
+                         "the call is being processed right now; erase it again in a minute");
+      case store::EraseOutcome::kErased:
+        break;
+    }
+    spdlog::info("🗑️ Call {} erased on request by {}", erased->id, req.remote_addr);
+    SendJson(res, 200, {{"status", "ok"}, {"id", erased->id}});
   });
 }
 

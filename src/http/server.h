@@ -61,6 +61,9 @@ struct ServerOptions {
   // cannot be scored, kConfig without a model or an active checklist, the model's otherwise.
   // Runs on a server thread for as long as the model answers. Empty: that endpoint answers 501.
   std::function<core::Result<store::ScorecardRecord>(const store::CallDetails&)> rescore_call{};
+  // Erases a call on a data subject's request, from the database and DATA_DIR
+  // (app::EraseCallAndFiles; POST /api/calls/{id}/erase). Empty: that endpoint answers 501.
+  std::function<core::Result<store::ErasedCall>(std::string_view id_or_call_id)> erase_call{};
   // The configuration checks shown on the status page (the same as `callbrief doctor`), as JSON
   // the page renders: {"checks":[{"name","ok","status","message"}…]} or any object. Called per
   // request from a server thread; may be empty.

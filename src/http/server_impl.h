@@ -45,6 +45,7 @@ class Server::Impl {
   void Routes();
   void CallsApiRoutes();
   void RescoreRoute();
+  void EraseRoute();
   void UiApiRoutes();    // server_ui.cc
   void UiPageRoutes();   // server_ui.cc
   void TrackerRoutes();  // server_trackers.cc

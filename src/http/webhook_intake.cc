@@ -114,6 +114,12 @@ IntakeResponse WebhookIntake::Handle(const IntakeRequest& request) {
     return {503, ErrorBody("the event could not be stored; it was not accepted"),
             "store_unavailable"};
   }
+  if (recorded->outcome == store::IntakeOutcome::kErased) {
+    // Erased on a data subject's request (`callbrief calls erase`): Bitrix24 is told the event
+    // arrived, so it does not send it again, and nothing of it is kept.
+    spdlog::info("Event for a call erased on request: not stored");
+    return {200, {{"status", "ignored"}, {"call_id", data->call_id}, {"reason", "erased"}}};
+  }
   bool duplicate = recorded->outcome == store::IntakeOutcome::kDuplicate;
   if (duplicate) {
     spdlog::info("Duplicate event for a known call (id {}): nothing changed", recorded->id);

@@ -73,6 +73,19 @@ TEST_F(WebhookIntakeTest, ARepeatedEventIsAcknowledgedAndChangesNothing) {
   EXPECT_EQ((*store_->FindCall("V.3"))->events.size(), 1u);
 }
 
+TEST_F(WebhookIntakeTest, AnEventForAnErasedCallIsAcknowledgedAndNothingOfItIsStored) {
+  Post(CallEndBody("V.4"));
+  auto erased = store_->EraseCall("V.4", 1'773'239'600'000);
+  ASSERT_TRUE(erased.ok() && erased->outcome == store::EraseOutcome::kErased);
+  auto again = Post(CallEndBody("V.4"));
+  EXPECT_EQ(again.status, 200);  // Bitrix24 must not send it again and again.
+  EXPECT_EQ(again.body["status"], "ignored");
+  EXPECT_EQ(again.body["reason"], "erased");
+  auto found = store_->FindCall("V.4");
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+}
+
 TEST_F(WebhookIntakeTest, WithATokenConfiguredAMismatchIs401AndStoresNothing) {
   auto wrong = Post(CallEndBody("V.4", "other"), "tok-1");
   EXPECT_EQ(wrong.status, 401);

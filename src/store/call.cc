@@ -126,4 +126,13 @@ std::optional<TrackerSide> TrackerSideFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::string ClientNumberKey(std::string_view number) {
+  std::string digits;
+  for (char ch : number) {
+    if (ch >= '0' && ch <= '9') digits += ch;
+  }
+  if (digits.size() == 11 && (digits[0] == '7' || digits[0] == '8')) digits.erase(0, 1);
+  return digits;
+}
+
 }  // namespace callbrief::store

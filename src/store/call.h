@@ -66,7 +66,9 @@ struct IncomingCall {
   std::string remote_addr;
 };
 
-enum class IntakeOutcome { kCreated, kDuplicate };
+// kErased: the call was erased on a data subject's request (CallStore::EraseCall); nothing of the
+// event is stored and the call is never processed again.
+enum class IntakeOutcome { kCreated, kDuplicate, kErased };
 
 struct RecordedCall {
   std::int64_t id = 0;
@@ -322,6 +324,19 @@ struct StageOutcome {
 };
 
 enum class RetryResult { kRetried, kNotFound, kNotRetryable };
+
+// What CallStore::EraseCall did. kInProgress: a worker holds the call now (a live lease), so
+// erasing it would race the worker's next write or send; nothing was changed.
+enum class EraseOutcome { kErased, kNotFound, kInProgress };
+struct ErasedCall {
+  EraseOutcome outcome = EraseOutcome::kNotFound;
+  std::int64_t id = 0;  // Our id of the call (0 when not found): DATA_DIR/calls/<id>/.
+};
+
+// The key two client numbers are compared by when a person's calls are looked up: the digits,
+// and for a Russian number of 11 digits starting with 7 or 8 the last 10 ("+7 916 123-45-67",
+// "89161234567" and "9161234567" are one number). Empty when `number` has no digit.
+std::string ClientNumberKey(std::string_view number);
 
 // How far behind the workers are, for the operator's metrics (CallStore::QueueAt).
 struct QueueStats {

@@ -23,7 +23,8 @@ class CallIntake {
 
   // Records newly announced calls in ONE transaction, durable when this returns: intake answers
   // Bitrix24 only after that. A call whose bitrix_call_id is already stored is left unchanged and
-  // reported as kDuplicate (also for a repeat inside the same batch). Results are in input order.
+  // reported as kDuplicate (also for a repeat inside the same batch); one erased before is not
+  // stored and reported as kErased with id 0. Results are in input order.
   virtual core::Result<std::vector<RecordedCall>> RecordIncomingCalls(
       std::span<const IncomingCall> calls) = 0;
 };
@@ -112,6 +113,21 @@ class CallStore : public CallIntake {
   // due now, attempts reset. Calls in progress or done are kNotRetryable.
   virtual core::Result<RetryResult> RetryCall(std::string_view id_or_call_id,
                                               std::int64_t now_ms) = 0;
+
+  // ---- Erasure on a data subject's request (docs/privacy.md) ----
+
+  // Every call whose client number has the key ClientNumberKey(number) gives, newest first
+  // (nothing for a number without digits).
+  virtual core::Result<std::vector<CallRecord>> FindCallsByClientNumber(
+      std::string_view number) = 0;
+  // Deletes the call and everything stored about it (events, stage runs, chunks, transcript,
+  // summary, scorecard, metrics, tracker hits, deliveries, its search entry) in one transaction,
+  // keeping only its Bitrix24 CALL_ID with the time of erasure, so a repeated webhook, the
+  // reconciler or a backfill never stores it again (RecordIncomingCalls answers kErased). Costs
+  // stay, without the call. A call a worker holds now is kInProgress and left as it is. The
+  // files in DATA_DIR are the caller's to delete.
+  virtual core::Result<ErasedCall> EraseCall(std::string_view id_or_call_id,
+                                             std::int64_t now_ms) = 0;
 
   // ---- The web UI's side ----
 

@@ -102,6 +102,14 @@ class FaultyCallStore final : public store::CallStore {
     if (auto fault = Write("RetryCall")) return *fault;
     return real_.RetryCall(id, now_ms);
   }
+  core::Result<std::vector<store::CallRecord>> FindCallsByClientNumber(
+      std::string_view number) override {
+    return real_.FindCallsByClientNumber(number);
+  }
+  core::Result<store::ErasedCall> EraseCall(std::string_view id, std::int64_t now_ms) override {
+    if (auto fault = Write("EraseCall")) return *fault;
+    return real_.EraseCall(id, now_ms);
+  }
   core::Result<std::vector<store::SummaryBrief>> ListSummaryBriefs(
       std::span<const std::int64_t> call_ids) override {
     return real_.ListSummaryBriefs(call_ids);

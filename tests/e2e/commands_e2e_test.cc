@@ -1,10 +1,12 @@
 // The operator's commands against the three emulators: `doctor` (and the status page, which shows
-// the same checks) and `process FILE`, which runs a local recording through the stages; and the
+// the same checks), `process FILE`, which runs a local recording through the stages, and
+// `calls erase`, a data subject's request for deletion; and the
 // optional extras of a delivery (the transcript on the Bitrix24 call card).
 
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -122,6 +124,66 @@ TEST_F(CommandsE2eTest, ProcessRefusesAFileThatIsNotAudio) {
   service.WriteFile("notes.mp3", "this is not audio at all");
   EXPECT_EQ(service.RunToExit({"process", "notes.mp3"}), ExitedWith(1)) << service.Log();
   EXPECT_FALSE(service.Stderr().empty());
+}
+
+TEST_F(CommandsE2eTest, EraseRemovesAPersonsCallsAndBitrixCannotBringThemBack) {
+  ServiceProcess service(Env());
+  ASSERT_TRUE(service.Start());
+  const std::string erased_id =
+      AddCall(fakes::CallBuilder().Incoming().Phone("+79001234567").Duration(75));
+  const std::string kept_id =
+      AddCall(fakes::CallBuilder().Incoming().Phone("+79005554433").Duration(75));
+  Announce(service, erased_id);
+  Announce(service, kept_id);
+  const json erased = WaitFor(service, erased_id, Done);
+  ASSERT_TRUE(Done(erased)) << service.Log();
+  ASSERT_TRUE(Done(WaitFor(service, kept_id, Done))) << service.Log();
+  const std::filesystem::path files =
+      service.work_dir() / "data" / "calls" / std::to_string(erased["id"].get<std::int64_t>());
+  ASSERT_TRUE(std::filesystem::exists(files)) << files;
+  ASSERT_TRUE(service.Terminate().has_value());
+
+  // The number as the person gives it: listed first, nothing erased without --yes.
+  ASSERT_EQ(service.RunToExit({"calls", "erase", "--number", "8 (900) 123-45-67"}), ExitedWith(0))
+      << service.Log();
+  EXPECT_NE(service.Stdout().find("Nothing is erased yet"), std::string::npos) << service.Stdout();
+  EXPECT_TRUE(std::filesystem::exists(files));
+  ASSERT_EQ(service.RunToExit({"calls", "erase", "--number", "8 (900) 123-45-67", "--yes"}),
+            ExitedWith(0))
+      << service.Log();
+  EXPECT_NE(service.Stdout().find("Erased 1 of 1 call(s)"), std::string::npos) << service.Stdout();
+  EXPECT_FALSE(std::filesystem::exists(files));
+  EXPECT_EQ(service.RunToExit({"calls", "erase", erased_id}), ExitedWith(3)) << service.Log();
+
+  // Bitrix24 repeats the event (the reconciler and a backfill announce a call through the same
+  // intake: EraseStoreTest): the call stays erased and nobody is told about it again.
+  ASSERT_TRUE(service.Restart());
+  Announce(service, erased_id);
+  EXPECT_TRUE(CallJson(service, erased_id).is_null());
+  EXPECT_TRUE(Done(CallJson(service, kept_id)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(CallJson(service, erased_id).is_null());
+  EXPECT_EQ(TelegramMessages().size(), 2u);
+
+  // The call page's button: the same erasure through the API, never from another site's page.
+  auto client = service.Client();
+  const std::string erase = "/api/calls/" + kept_id + "/erase";
+  auto cross = client.Post(erase, {{"Origin", "https://evil.example"}}, "", "");
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403) << cross->body;
+  auto erased_by_api = client.Post(erase, "", "");
+  ASSERT_TRUE(erased_by_api);
+  EXPECT_EQ(erased_by_api->status, 200) << erased_by_api->body;
+  EXPECT_TRUE(CallJson(service, kept_id).is_null());
+  auto again = client.Post(erase, "", "");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 404) << again->body;
+
+  ASSERT_TRUE(service.Terminate().has_value());  // Info lines reach the log within a second.
+  for (const char* line :
+       {"Event for a call erased on request: not stored", "erased on request by 127.0.0.1"}) {
+    EXPECT_NE(service.Log().find(line), std::string::npos) << line << "\n" << service.Log();
+  }
 }
 
 }  // namespace

@@ -242,6 +242,25 @@ test('English is one click away', async () => {
   await page.getByRole('columnheader', { name: 'Саммари' }).waitFor();
 });
 
+test('a call is erased from its page only after a second, explicit click', async () => {
+  const id = await callId('demo-complaint');
+  await page.goto(`${service.base}/calls/${id}`);
+  const open = page.getByRole('button', { name: 'Удалить звонок…' });
+  await open.click();
+  assert.equal(await open.getAttribute('aria-expanded'), 'true');
+  await page.getByText('Останутся: сообщение в Telegram').waitFor();
+  await expectNoSeriousViolations('the erase confirmation');
+  await page.getByRole('button', { name: 'Отмена' }).click();
+  assert.equal((await context.request.get(`${service.base}/api/calls/${id}`)).status(), 200);
+
+  await open.click();
+  await page.getByRole('button', { name: 'Удалить навсегда' }).click();
+  await page.getByRole('heading', { name: 'Звонок удалён' }).waitFor();
+  assert.equal((await context.request.get(`${service.base}/api/calls/${id}`)).status(), 404);
+  await page.getByRole('link', { name: '← Ко всем звонкам' }).click();
+  await page.getByRole('columnheader', { name: 'Саммари' }).waitFor();
+});
+
 test('pages load no inline script and break no content security rule', async () => {
   assert.deepEqual(pageProblems, []);
   const answer = await context.request.get(`${service.base}/`);

@@ -322,7 +322,16 @@ CREATE TABLE call_metrics (
 );
 )sql";
 
-constexpr std::array<Migration, 12> kMigrations = {{
+// The Bitrix24 CALL_IDs of calls erased on a data subject's request (CallStore::EraseCall), so
+// no later event, reconciliation or backfill stores them again. An id alone, not personal data.
+constexpr std::string_view kErasedCalls = R"sql(
+CREATE TABLE erased_calls (
+  bitrix_call_id TEXT   PRIMARY KEY,
+  erased_at      BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, "initial schema", kInitialSchema},
     {2, "pipeline: failed stage, usage operation", kPipelineColumns},
     {3, "deliveries: attempt start", kDeliveryAttemptStart},
@@ -335,6 +344,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, "scorecards: checklists and call scorecards", kScorecards},
     {11, "talk metrics per call", kTalkMetrics, FillTalkMetrics},
     {12, "trackers and their hits", kTrackers},
+    {13, "erased calls: their CALL_IDs, never stored again", kErasedCalls},
 }};
 
 std::string EscapeLike(std::string_view text) {

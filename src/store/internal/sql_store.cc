@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -227,22 +228,39 @@ Status InsertNew(Connection& c, std::span<const IncomingCall* const> calls,
   return core::Ok();
 }
 
-// The ids of calls stored before (`keys` not inserted just now). The rows that conflicted are
-// committed (PostgreSQL's ON CONFLICT waited for them; SQLite has one writer), so this sees them.
-Status FindKnown(Connection& c, std::span<const std::string> keys,
-                 std::map<std::string, std::int64_t, std::less<>>& ids) {
+// Runs `select` + " WHERE bitrix_call_id IN (…)" over `keys`, kCallsPerInsert at a time with the
+// list padded to a size Slots allows (few distinct statements to prepare), and hands each
+// answer to `each`.
+Status SelectByCallIds(Connection& c, std::string_view select, std::span<const std::string> keys,
+                       const std::function<void(const Rows&)>& each) {
   for (size_t from = 0; from < keys.size(); from += kCallsPerInsert) {
     const size_t to = std::min(keys.size(), from + kCallsPerInsert);
     const size_t slots = Slots(to - from);
     Params p;
     for (size_t i = 0; i < slots; ++i) p.Add(keys[std::min(from + i, to - 1)]);
     std::string in = ValuesRows(1, static_cast<int>(slots), 1);
-    STORE_ASSIGN_OR_RETURN(
-        Rows known,
-        c.Exec("SELECT id, bitrix_call_id FROM calls WHERE bitrix_call_id IN " + in, p));
-    for (int i = 0; i < known.size(); ++i) ids[known.Text(i, 1)] = known.Int64(i, 0);
+    STORE_ASSIGN_OR_RETURN(Rows rows,
+                           c.Exec(std::string(select) + " WHERE bitrix_call_id IN " + in, p));
+    each(rows);
   }
   return core::Ok();
+}
+
+// The ids of calls stored before (`keys` not inserted just now). The rows that conflicted are
+// committed (PostgreSQL's ON CONFLICT waited for them; SQLite has one writer), so this sees them.
+Status FindKnown(Connection& c, std::span<const std::string> keys,
+                 std::map<std::string, std::int64_t, std::less<>>& ids) {
+  return SelectByCallIds(c, "SELECT id, bitrix_call_id FROM calls", keys, [&](const Rows& known) {
+    for (int i = 0; i < known.size(); ++i) ids[known.Text(i, 1)] = known.Int64(i, 0);
+  });
+}
+
+// Which of `keys` were erased on request (migration 13): they are never stored again.
+Status FindErased(Connection& c, std::span<const std::string> keys,
+                  std::set<std::string, std::less<>>& erased) {
+  return SelectByCallIds(c, "SELECT bitrix_call_id FROM erased_calls", keys, [&](const Rows& rows) {
+    for (int i = 0; i < rows.size(); ++i) erased.insert(rows.Text(i, 0));
+  });
 }
 
 }  // namespace
@@ -251,21 +269,31 @@ Result<std::vector<RecordedCall>> SqlStore::RecordIncomingCalls(
     std::span<const IncomingCall> calls) {
   // The first of each CALL_ID in the batch is the one that may be new; a repeat is a duplicate.
   std::vector<const IncomingCall*> first;
+  std::vector<std::string> first_ids;
   std::map<std::string_view, bool, std::less<>> seen;
   for (const IncomingCall& call : calls) {
-    if (seen.emplace(call.bitrix_call_id, true).second) first.push_back(&call);
+    if (seen.emplace(call.bitrix_call_id, true).second) {
+      first.push_back(&call);
+      first_ids.push_back(call.bitrix_call_id);
+    }
   }
   using Recorded = std::vector<RecordedCall>;
   return db_->Run(
       Access::kTransaction, fmt::format("recording {} incoming call(s)", calls.size()),
       [&](Connection& c) -> Result<Recorded> {
+        std::set<std::string, std::less<>> erased;
+        STORE_RETURN_IF_ERROR(FindErased(c, first_ids, erased));
+        std::vector<const IncomingCall*> fresh;
+        for (const IncomingCall* call : first) {
+          if (!erased.contains(call->bitrix_call_id)) fresh.push_back(call);
+        }
         std::map<std::string, std::int64_t, std::less<>> created, known;
-        for (size_t from = 0; from < first.size(); from += kCallsPerInsert) {
-          const size_t n = std::min(first.size() - from, kCallsPerInsert);
-          STORE_RETURN_IF_ERROR(InsertNew(c, std::span(first).subspan(from, n), created));
+        for (size_t from = 0; from < fresh.size(); from += kCallsPerInsert) {
+          const size_t n = std::min(fresh.size() - from, kCallsPerInsert);
+          STORE_RETURN_IF_ERROR(InsertNew(c, std::span(fresh).subspan(from, n), created));
         }
         std::vector<std::string> rest;
-        for (const IncomingCall* call : first) {
+        for (const IncomingCall* call : fresh) {
           if (!created.contains(call->bitrix_call_id)) rest.push_back(call->bitrix_call_id);
         }
         STORE_RETURN_IF_ERROR(FindKnown(c, rest, known));
@@ -274,7 +302,9 @@ Result<std::vector<RecordedCall>> SqlStore::RecordIncomingCalls(
         std::map<std::string_view, bool, std::less<>> answered;
         for (const IncomingCall& call : calls) {
           const bool first_time = answered.emplace(call.bitrix_call_id, true).second;
-          if (auto id = created.find(call.bitrix_call_id); id != created.end()) {
+          if (erased.contains(call.bitrix_call_id)) {
+            recorded.push_back({0, IntakeOutcome::kErased});
+          } else if (auto id = created.find(call.bitrix_call_id); id != created.end()) {
             recorded.push_back(
                 {id->second, first_time ? IntakeOutcome::kCreated : IntakeOutcome::kDuplicate});
           } else if (auto old = known.find(call.bitrix_call_id); old != known.end()) {

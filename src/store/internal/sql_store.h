@@ -3,7 +3,8 @@
 // The one CallStore implementation: every method written once, in SQL both databases run, over a
 // driver (driver.h) and the few lines of its dialect (dialect.h). Its methods are spread over
 // sql_store.cc (intake, lists, settings), sql_store_work.cc (the pipeline's side),
-// sql_store_stats.cc (the web UI's figures) and sql_store_checklists.cc (scorecard checklists);
+// sql_store_stats.cc (the web UI's figures), sql_store_checklists.cc (scorecard checklists) and
+// sql_store_erase.cc (erasure on request);
 // records.h maps rows to records. Nothing outside src/store includes this.
 
 #include <map>
@@ -52,6 +53,8 @@ class SqlStore final : public CallStore {
   core::Status SaveDelivery(const LeaseToken& claim, const Delivery& delivery) override;
   core::Status RecordUsage(std::int64_t call_id, const UsageRow& usage) override;
   core::Result<RetryResult> RetryCall(std::string_view id_or_call_id, std::int64_t now_ms) override;
+  core::Result<std::vector<CallRecord>> FindCallsByClientNumber(std::string_view number) override;
+  core::Result<ErasedCall> EraseCall(std::string_view id_or_call_id, std::int64_t now_ms) override;
 
   core::Result<std::vector<SummaryBrief>> ListSummaryBriefs(
       std::span<const std::int64_t> call_ids) override;
