@@ -6,7 +6,7 @@ import { t } from './i18n.js';
 // `section(title, ...content)` builds the card; `host` is the page's element the erased page replaces.
 export function eraseBlock(call, host, section) {
   const status = h('p', { class: 'erase-status', role: 'status' });
-  const confirm = h('div', { class: 'erase-confirm', hidden: true },
+  const confirm = h('div', { class: 'erase-confirm', id: 'erase-panel', hidden: true },
     h('p', {}, t('erase.what')),
     h('p', { class: 'muted' }, t('erase.stays')));
   const cancel = h('button', { type: 'button', onclick: () => close() }, t('erase.cancel'));
@@ -32,7 +32,7 @@ export function eraseBlock(call, host, section) {
   }, t('erase.confirm'));
   confirm.append(h('div', { class: 'erase-actions' }, erase, cancel));
   const open = h('button', {
-    type: 'button', id: 'erase', 'aria-expanded': 'false',
+    type: 'button', id: 'erase', 'aria-expanded': 'false', 'aria-controls': 'erase-panel',
     onclick: () => {
       confirm.hidden = false;
       open.setAttribute('aria-expanded', 'true');
