@@ -163,8 +163,8 @@ int RunCallsRetry(const core::Config& config, const std::string& id) {
 int RunCallsErase(const core::Config& config, const CallsEraseOptions& options) {
   if (options.ids.empty() == options.number.empty()) {
     return Fail(core::Error::InvalidInput(
-        "calls erase: name the calls (their ids or CALL_IDs) or a client number (--number), "
-        "not both"));
+        "calls erase: name either the calls (their ids or CALL_IDs) or a client number "
+        "(--number), one of the two"));
   }
   if (!options.number.empty() && store::ClientNumberKey(options.number).empty()) {
     return Fail(core::Error::InvalidInput("--number: a phone number has digits"));
