@@ -96,10 +96,14 @@ TEST_F(LocalAppE2eTest, InstallBindsTheHandlersAndTheCallsEventIsProcessedWithTh
   // No token or secret in the log, nor readable in the database.
   const std::string log = service.Log();
   const std::string database = DatabaseBytes(service);
-  for (const std::string& secret :
-       {state.access_token, state.refresh_token, state.application_token, app_.client_secret}) {
-    EXPECT_EQ(log.find(secret), std::string::npos) << "in the log: " << secret;
-    EXPECT_EQ(database.find(secret), std::string::npos) << "in the database: " << secret;
+  const std::pair<const char*, std::string> secrets[] = {
+      {"access_token", state.access_token},
+      {"refresh_token", state.refresh_token},
+      {"application_token", state.application_token},
+      {"client_secret", app_.client_secret}};
+  for (const auto& [name, secret] : secrets) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "the log holds the " << name;
+    EXPECT_EQ(database.find(secret), std::string::npos) << "the database holds the " << name;
   }
   auto key = std::filesystem::status(service.work_dir() / "data" / "bitrix-app.key");
   EXPECT_EQ(key.permissions() & std::filesystem::perms::all,

@@ -28,6 +28,16 @@ TEST(FakeBitrix24Code, IsRandomWhenNotGiven) {
                                std::regex(R"(http://127\.0\.0\.1:\d+/rest/1/[a-z0-9]{16}/)")));
 }
 
+// Ids and tokens differ between portals: a test that looks for a token in the database must not
+// find the member_id that happens to be the same string (it did, when a miscompiled generator made
+// every hex id zeros).
+TEST(FakeBitrix24Code, TwoPortalsHaveDifferentMemberIds) {
+  FakeBitrix24 first;
+  FakeBitrix24 second;
+  EXPECT_NE(first.MemberId(), second.MemberId());
+  EXPECT_TRUE(std::regex_search(first.MemberId(), std::regex("[1-9a-f]"))) << first.MemberId();
+}
+
 TEST_F(FakeBitrix24Test, AnswersPostWithJsonBody) {
   Reply reply = Call("profile");
   EXPECT_EQ(reply.status, 200);

@@ -47,10 +47,11 @@ Portal::Portal(std::uint64_t seed) : rng_(seed) {
 }
 
 std::string Portal::RandomHex(std::size_t length, bool upper) {
-  static constexpr char kLower[] = "0123456789abcdef";
-  static constexpr char kUpper[] = "0123456789ABCDEF";
+  // Not `(upper ? kUpper : kLower)[i]` over two char arrays: GCC 12 with -fsanitize=undefined
+  // compiles that to always the first digit, and every lower-case id of the ASan build was zeros.
+  const std::string_view digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
   std::string out;
-  for (std::size_t i = 0; i < length; ++i) out += (upper ? kUpper : kLower)[rng_() % 16];
+  for (std::size_t i = 0; i < length; ++i) out += digits[rng_() % digits.size()];
   return out;
 }
 
