@@ -3,7 +3,7 @@
 // the metric last, the filters kept), and the call page's two-lane timeline that seeks the audio.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, launchBrowser, axeViolations, login } from './harness.mjs';
+import { startService, launchBrowser, login, expectNoSeriousViolations, openPage } from './harness.mjs';
 
 let service;
 let browser;
@@ -34,13 +34,7 @@ function assertOrdered(values, ascending) {
 before(async () => {
   service = await startService();
   browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') pageProblems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.url().includes('/api/') && r.status() >= 400) pageProblems.push(`${r.status()} ${r.url()}`);
-  });
+  ({ context, page } = await openPage(browser, pageProblems, { watchApi: true }));
   await login(page, service.base);
   await page.locator('table.calls tbody tr').first().waitFor();
 });
@@ -79,8 +73,7 @@ test('the filters keep the sort, and the sorted list keeps the filters', async (
   assert.ok(directions.length > 0);
   assert.ok(directions.every((d) => d === 'Входящий'), `only incoming calls: ${directions}`);
   assertOrdered(await shareColumn(), true);
-  const violations = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), [], 'accessibility of the sorted list');
+  await expectNoSeriousViolations(page, 'the sorted list');
 });
 
 test('the call page draws who spoke when in two lanes, and a bar or the lane seeks the recording', async () => {
@@ -117,8 +110,7 @@ test('the call page draws who spoke when in two lanes, and a bar or the lane see
   // The player stops at the recording's end when the timeline (the call's length) is longer.
   await page.waitForFunction((s) => Math.abs(document.querySelector('audio').currentTime - s) < 1.0,
     Math.min(0.9 * timelineSeconds, audioSeconds));
-  const violations = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), [], 'accessibility of the call page');
+  await expectNoSeriousViolations(page, 'the call page');
 });
 
 test('the dashboard ranks the managers by score, then talk share against 43 %, links failed criteria to their calls, and a name opens their calls', async () => {
@@ -154,8 +146,7 @@ test('the dashboard ranks the managers by score, then talk share against 43 %, l
   const first = stats.managers.find((m) => m.id === ranked[0]);
   assert.match(await rows.first().innerText(), new RegExp(`${Math.round(first.talk_share_manager * 100)} %`));
 
-  const violations = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), [], 'accessibility of the dashboard');
+  await expectNoSeriousViolations(page, 'the dashboard');
 
   await rows.first().locator('th a').click();
   await page.waitForURL(new RegExp(`manager=${first.id}.*sort=talk_share_manager`));

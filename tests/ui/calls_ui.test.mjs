@@ -3,7 +3,7 @@
 // status, language switch, logout, and axe-core accessibility checks on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, launchBrowser, axeViolations, login, PASSWORD } from './harness.mjs';
+import { startService, launchBrowser, login, PASSWORD, expectNoSeriousViolations, openPage } from './harness.mjs';
 
 let service;
 let browser;
@@ -17,12 +17,6 @@ async function callId(bitrixId) {
   return (await response.json()).id;
 }
 
-async function expectNoSeriousViolations(where) {
-  const violations = (await axeViolations(page))
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), [],
-    `accessibility problems on ${where}`);
-}
 
 function rows() {
   return page.locator('table.calls tbody tr');
@@ -31,10 +25,7 @@ function rows() {
 before(async () => {
   service = await startService();
   browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') pageProblems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
+  ({ context, page } = await openPage(browser, pageProblems));
 });
 
 after(async () => {
@@ -48,7 +39,7 @@ test('the UI and the API ask for the password first', async () => {
   assert.equal(api.headers.get('www-authenticate'), null);
   await page.goto(`${service.base}/dashboard`);
   assert.match(page.url(), /\/login\?next=%2Fdashboard|\/login\?next=\/dashboard/);
-  await expectNoSeriousViolations('the login page');
+  await expectNoSeriousViolations(page, 'the login page');
 });
 
 test('a wrong password is refused with a message', async () => {
@@ -86,7 +77,7 @@ test('the list shows a processed call with its summary and clear badges for fail
   assert.match(await failed.getAttribute('title'), /HTTP 401/);
   const skipped = page.locator('tr', { hasText: '+79031112233' }).locator('.badge');
   assert.match(await skipped.getAttribute('title'), /MIN_CALL_DURATION/);
-  await expectNoSeriousViolations('the Calls list');
+  await expectNoSeriousViolations(page, 'the Calls list');
 });
 
 test('searching by number finds the call', async () => {
@@ -113,7 +104,7 @@ test('searching the conversations finds a word form, marks it, and opens the cal
   const href = await hits.nth(1).getAttribute('href');
   const seconds = Number(/#t=([\d.]+)$/.exec(href)[1]);
   assert.ok(seconds > 1, href);
-  await expectNoSeriousViolations('the search results');
+  await expectNoSeriousViolations(page, 'the search results');
 
   await hits.nth(1).click();
   await page.getByRole('heading', { name: /Входящий звонок/ }).waitFor();
@@ -173,7 +164,7 @@ test('the call page mirrors the Telegram message, and a transcript line seeks th
     startMs / 1000);
   await page.waitForFunction(() => !document.querySelector('audio').paused || document.querySelector('audio').ended);
   assert.ok(audioAnswers.includes(206), `audio answers: ${audioAnswers}`);
-  await expectNoSeriousViolations('the call page');
+  await expectNoSeriousViolations(page, 'the call page');
 });
 
 test('an MP3 recording is served with its type and byte ranges', async () => {
@@ -220,7 +211,7 @@ test('the dashboard draws its charts with data', async () => {
     .map((c) => Number(c.replace(/\D/g, '')));
   assert.equal(cells.reduce((sum, c) => sum + c, 0), calls, `calls per day: ${cells}`);
   assert.ok(cells.at(-1) + cells.at(-2) >= 7, `calls per day: ${cells}`);
-  await expectNoSeriousViolations('the dashboard');
+  await expectNoSeriousViolations(page, 'the dashboard');
 });
 
 test('the status page shows the Bitrix24 handler URL, the queue and the last failures', async () => {
@@ -229,7 +220,7 @@ test('the status page shows the Bitrix24 handler URL, the queue and the last fai
   assert.equal(await page.getByRole('textbox', { name: 'Обработчик для Битрикс24' }).inputValue(),
     `${service.base}/api/bitrix-webhook/call-finished`);
   await page.getByText('Вход по паролю').waitFor();
-  await expectNoSeriousViolations('the status page');
+  await expectNoSeriousViolations(page, 'the status page');
 });
 
 test('English is one click away', async () => {
@@ -249,7 +240,7 @@ test('a call is erased from its page only after a second, explicit click', async
   await open.click();
   assert.equal(await open.getAttribute('aria-expanded'), 'true');
   await page.getByText('Останутся: сообщение в Telegram').waitFor();
-  await expectNoSeriousViolations('the erase confirmation');
+  await expectNoSeriousViolations(page, 'the erase confirmation');
   await page.getByRole('button', { name: 'Отмена' }).click();
   assert.equal((await context.request.get(`${service.base}/api/calls/${id}`)).status(), 200);
 

@@ -1,5 +1,6 @@
 // Runs the real service for browser tests: seeds a database with seed-calls, starts
 // `callbrief serve` on a free port with ADMIN_PASSWORD, and launches Debian's Chromium headless.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -112,6 +113,30 @@ export async function axeViolations(page) {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
   }));
   return result.violations;
+}
+
+// Fails with axe-core's serious and critical findings on the page as it is now, naming `where`.
+export async function expectNoSeriousViolations(page, where) {
+  const violations = (await axeViolations(page))
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), [],
+    `accessibility problems on ${where}`);
+}
+
+// A page as a Russian user in Moscow sees it, in a context of its own. What the user would not
+// notice but a test must — console errors, uncaught exceptions and, with `watchApi`, API answers
+// of 400 and above — is appended to `problems`.
+export async function openPage(browser, problems, { watchApi = false } = {}) {
+  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  if (watchApi) {
+    page.on('response', (r) => {
+      if (r.url().includes('/api/') && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+    });
+  }
+  return { context, page };
 }
 
 export async function login(page, base, password = PASSWORD) {

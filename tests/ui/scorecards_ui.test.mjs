@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startService, startFakeOpenAi, launchBrowser, axeViolations, login } from './harness.mjs';
+import { startService, startFakeOpenAi, launchBrowser, login, expectNoSeriousViolations, openPage } from './harness.mjs';
 
 let openai;
 let service;
@@ -33,21 +33,12 @@ function criterion(id) {
   return page.locator(`li.criterion[data-criterion="${id}"]`);
 }
 
-async function expectNoSeriousViolations(where) {
-  const violations = (await axeViolations(page))
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), [],
-    `accessibility problems on ${where}`);
-}
 
 before(async () => {
   openai = await startFakeOpenAi();
   service = await startService({ env: openai.env });
   browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') pageProblems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
+  ({ context, page } = await openPage(browser, pageProblems));
   await login(page, service.base);
   await page.getByRole('heading', { name: 'Звонки' }).waitFor();
 });
@@ -74,7 +65,7 @@ test('the scorecard shows each verdict, and an evidence quote seeks the recordin
   await quote.click();
   await page.waitForFunction((s) => Math.abs(document.querySelector('audio').currentTime - s) < 1.5, startMs / 1000);
   await page.evaluate(() => document.querySelector('audio').pause());
-  await expectNoSeriousViolations('the call page with a scorecard');
+  await expectNoSeriousViolations(page, 'the call page with a scorecard');
 });
 
 test('a quote that is not in the transcript is shown refused, and its criterion unanswered', async () => {
@@ -104,7 +95,7 @@ test('the Checklists page shows the shipped checklist as active until one is sav
   assert.equal(await sales.locator('tbody tr').count(), 6);
   assert.equal(await sales.getByRole('textbox', { name: 'Вопрос' }).first().inputValue(),
     'Менеджер поздоровался и назвал своё имя и компанию?');
-  await expectNoSeriousViolations('the Checklists page');
+  await expectNoSeriousViolations(page, 'the Checklists page');
 });
 
 test('a criterion edited and saved is stored, and the server names a field it refuses', async () => {

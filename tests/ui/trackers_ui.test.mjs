@@ -4,19 +4,13 @@
 // the hit on the call page, and the dashboard's count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, launchBrowser, axeViolations, login } from './harness.mjs';
+import { startService, launchBrowser, login, expectNoSeriousViolations, openPage } from './harness.mjs';
 
 let service;
 let browser;
 let page;
 const pageProblems = [];
 
-async function expectNoSeriousViolations(where) {
-  const violations = (await axeViolations(page))
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), [],
-    `accessibility problems on ${where}`);
-}
 
 // The header's section links (a tracker's row has a "Звонки" link of its own).
 function nav(name) {
@@ -30,10 +24,7 @@ function trackerRows() {
 before(async () => {
   service = await startService({ seedArgs: ['--tracker', 'Отказ=отменить заказ'] });
   browser = await launchBrowser();
-  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') pageProblems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
+  ({ page } = await openPage(browser, pageProblems));
   await login(page, service.base);
   await page.getByRole('heading', { name: 'Звонки' }).waitFor();
 });
@@ -52,7 +43,7 @@ test('the Trackers page lists the stored trackers', async () => {
   assert.match(row, /Отказ/);
   assert.match(row, /отменить заказ/);
   assert.match(row, /обе стороны/);
-  await expectNoSeriousViolations('the Trackers page');
+  await expectNoSeriousViolations(page, 'the Trackers page');
 });
 
 test('a tracker without a word is refused with the reason, and nothing is saved', async () => {
@@ -123,7 +114,7 @@ test('the dashboard counts the hits of each tracker in the period', async () => 
   await card.locator('tbody tr').first().waitFor();
   const cells = await card.locator('tbody tr').first().locator('th, td').allTextContents();
   assert.deepEqual(cells, ['Отказ', '1', '1']);
-  await expectNoSeriousViolations('the dashboard with trackers');
+  await expectNoSeriousViolations(page, 'the dashboard with trackers');
 });
 
 test('no page logged an error', () => {
